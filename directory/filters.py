@@ -1,0 +1,216 @@
+"""The public program search: a FilterSet whose form decides what every query parameter means."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import django_filters
+from django import forms
+from django.db.models import Count, F
+
+from directory import geo
+from directory.models import Category, Program, Term
+
+RADIUS_CHOICES = [(5, "5 miles"), (10, "10 miles"), (25, "25 miles"), (50, "50 miles"), (100, "100 miles")]
+DEFAULT_RADIUS = 25
+SORT_CHOICES = [
+    ("distance", "Nearest first"),
+    ("relevance", "Best match"),
+    ("name", "Name (A–Z)"),
+    ("verified", "Most recently verified"),
+]
+MAX_TEXT = 200
+
+
+class LocationField(forms.CharField):
+    """A ZIP code, 'City, ST' or 'lat,lng', cleaned to a geo.Place."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", geo.MAX_LOCATION_LENGTH)
+        super().__init__(*args, **kwargs)
+        self.suggestions: list[str] = []
+
+    def clean(self, value):
+        text = super().clean(value)
+        if not text:
+            return None
+        try:
+            return geo.resolve(text)
+        except geo.LocationError as error:
+            self.suggestions = error.suggestions
+            raise forms.ValidationError(error.message, code="location") from error
+
+
+class LocationFilter(django_filters.Filter):
+    field_class = LocationField
+
+
+@dataclass
+class CategoryChoices:
+    """A taxonomy category with its terms, loaded once per search."""
+
+    category: Category
+    terms: list[Term]
+
+
+def load_categories() -> list[CategoryChoices]:
+    """Read the taxonomy (two queries) in form order."""
+    terms_by_category: dict[int, list[Term]] = {}
+    for term in Term.objects.order_by("position", "name"):
+        terms_by_category.setdefault(term.category_id, []).append(term)
+    return [
+        CategoryChoices(category, terms_by_category.get(category.pk, []))
+        for category in Category.objects.all()
+        if terms_by_category.get(category.pk)
+    ]
+
+
+class ProgramFilterSet(django_filters.FilterSet):
+    """Search programs by place, distance, keywords, state, services and availability.
+
+    Services are one multi-select per taxonomy category (its `param`): any of the ticked terms within
+    a category, all categories together.
+    """
+
+    near = LocationFilter(label="ZIP code or city", method="filter_nothing")
+    radius = django_filters.ChoiceFilter(
+        label="Distance",
+        choices=RADIUS_CHOICES,
+        method="filter_nothing",
+        empty_label=None,
+        widget=forms.Select,
+    )
+    q = django_filters.CharFilter(label="Keywords", method="filter_keywords", max_length=MAX_TEXT)
+    state = django_filters.ChoiceFilter(
+        label="State", choices=sorted(geo.US_STATES.items(), key=lambda item: item[1]), method="filter_state"
+    )
+    accepting = django_filters.BooleanFilter(
+        label="Accepting new patients",
+        method="filter_accepting",
+        widget=forms.CheckboxInput,
+    )
+    sort = django_filters.ChoiceFilter(label="Sort by", choices=SORT_CHOICES, method="filter_nothing", empty_label=None)
+
+    class Meta:
+        model = Program
+        fields: list[str] = []
+
+    def __init__(self, data=None, *args, categories: list[CategoryChoices] | None = None, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.categories = categories if categories is not None else load_categories()
+        self.term_ids_by_param: dict[str, dict[str, int]] = {}
+        for entry in self.categories:
+            param = entry.category.param
+            self.term_ids_by_param[param] = {term.code: term.pk for term in entry.terms}
+            self.filters[param] = django_filters.MultipleChoiceFilter(
+                field_name=param,
+                label=entry.category.name,
+                choices=[(term.code, term.name) for term in entry.terms],
+                method="filter_category",
+                widget=forms.CheckboxSelectMultiple,
+            )
+            self.filters[param].parent = self
+            self.filters[param].model = Program
+
+    # Filter methods: each delegates to a ProgramQuerySet method.
+
+    def filter_nothing(self, queryset, name, value):
+        """Handled together with other fields in filter_queryset."""
+        return queryset
+
+    def filter_keywords(self, queryset, name, value):
+        return queryset.search(value) if value and value.strip() else queryset
+
+    def filter_state(self, queryset, name, value):
+        return queryset.filter(state=value) if value else queryset
+
+    def filter_accepting(self, queryset, name, value):
+        return queryset.filter(accepting_new_patients=True) if value else queryset
+
+    def filter_category(self, queryset, name, value):
+        ids = [self.term_ids_by_param[name][code] for code in value if code in self.term_ids_by_param[name]]
+        return queryset.offering(ids) if ids else queryset
+
+    # Whole-search logic.
+
+    def cleaned(self, name: str, default=None):
+        """The validated value of one parameter; invalid or missing values give the default."""
+        self.form.errors  # validate once
+        return getattr(self.form, "cleaned_data", {}).get(name) or default
+
+    @property
+    def place(self) -> geo.Place | None:
+        return self.cleaned("near")
+
+    @property
+    def radius_miles(self) -> int:
+        return int(self.cleaned("radius", DEFAULT_RADIUS))
+
+    @property
+    def keywords(self) -> str:
+        return (self.cleaned("q", "")).strip()
+
+    @property
+    def sort_order(self) -> str:
+        chosen = self.cleaned("sort", "")
+        if chosen == "distance" and not self.place:
+            chosen = ""
+        if chosen == "relevance" and not self.keywords:
+            chosen = ""
+        return chosen or ("distance" if self.place else "relevance" if self.keywords else "name")
+
+    def selected_term_ids(self) -> dict[str, list[int]]:
+        """The ticked terms per category parameter (valid ones only)."""
+        return {
+            param: [codes[c] for c in self.cleaned(param, []) if c in codes]
+            for param, codes in self.term_ids_by_param.items()
+            if self.cleaned(param)
+        }
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        place = self.place
+        if place:
+            queryset = queryset.near(place, self.radius_miles)
+        order = {
+            "distance": [F("distance").asc(), "name"],
+            "relevance": [F("rank").desc(), "name"],
+            "name": ["name", "city"],
+            "verified": [F("last_verified").desc(nulls_last=True), "name"],
+        }[self.sort_order]
+        return queryset.order_by(*order, "pk")
+
+    def facet_queryset(self, skip_param: str | None):
+        """The search with every filter applied except one category's (for that category's counts)."""
+        self.form.errors
+        queryset = self.queryset
+        for name, value in getattr(self.form, "cleaned_data", {}).items():
+            if name == skip_param or name not in self.filters or value in (None, "", [], ()):
+                continue
+            queryset = self.filters[name].filter(queryset, value)
+        if self.place:
+            queryset = queryset.near(self.place, self.radius_miles)
+        return queryset
+
+    def facet_counts(self) -> dict[int, int]:
+        """How many programs each term would leave, keeping the other categories' choices.
+
+        Categories without a selection share one grouped count; each category with a selection
+        gets its own count that ignores that selection (so 'any of' choices stay visible).
+        """
+        through = Program.terms.through
+        selected = self.selected_term_ids()
+        counts: dict[int, int] = {}
+
+        def grouped(queryset, term_ids=None):
+            rows = through.objects.filter(program__in=queryset.order_by().values("pk"))
+            if term_ids is not None:
+                rows = rows.filter(term_id__in=term_ids)
+            return dict(rows.values_list("term_id").annotate(n=Count("program_id")).order_by())
+
+        counts.update(grouped(self.facet_queryset(None)))
+        for param in selected:
+            ids = list(self.term_ids_by_param[param].values())
+            for term_id in ids:
+                counts.pop(term_id, None)
+            counts.update(grouped(self.facet_queryset(param), ids))
+        return counts

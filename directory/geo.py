@@ -1,0 +1,245 @@
+"""Offline geocoding of US places (ZIP codes, cities, coordinates) and great-circle distances.
+
+Everything here works from the `zipcodes` package's gazetteer, read once per process. No request
+ever leaves the server to resolve a place.
+"""
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+EARTH_RADIUS_MILES = 3958.7613
+
+US_STATES = {
+    "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas", "CA": "California",
+    "CO": "Colorado", "CT": "Connecticut", "DE": "Delaware", "DC": "District of Columbia",
+    "FL": "Florida", "GA": "Georgia", "HI": "Hawaii", "ID": "Idaho", "IL": "Illinois",
+    "IN": "Indiana", "IA": "Iowa", "KS": "Kansas", "KY": "Kentucky", "LA": "Louisiana",
+    "ME": "Maine", "MD": "Maryland", "MA": "Massachusetts", "MI": "Michigan", "MN": "Minnesota",
+    "MS": "Mississippi", "MO": "Missouri", "MT": "Montana", "NE": "Nebraska", "NV": "Nevada",
+    "NH": "New Hampshire", "NJ": "New Jersey", "NM": "New Mexico", "NY": "New York",
+    "NC": "North Carolina", "ND": "North Dakota", "OH": "Ohio", "OK": "Oklahoma", "OR": "Oregon",
+    "PA": "Pennsylvania", "RI": "Rhode Island", "SC": "South Carolina", "SD": "South Dakota",
+    "TN": "Tennessee", "TX": "Texas", "UT": "Utah", "VT": "Vermont", "VA": "Virginia",
+    "WA": "Washington", "WV": "West Virginia", "WI": "Wisconsin", "WY": "Wyoming",
+    "PR": "Puerto Rico", "GU": "Guam", "VI": "U.S. Virgin Islands", "AS": "American Samoa",
+    "MP": "Northern Mariana Islands",
+}
+STATE_BY_NAME = {name.lower(): code for code, name in US_STATES.items()}
+
+_ZIP = re.compile(r"^(\d{5})(?:-\d{4})?$")
+_COORDS = re.compile(r"^\s*(-?\d{1,3}(?:\.\d+)?)\s*[,; ]\s*(-?\d{1,3}(?:\.\d+)?)\s*$")
+_SPACES = re.compile(r"\s+")
+MAX_LOCATION_LENGTH = 100
+
+
+@dataclass(frozen=True)
+class Place:
+    """A resolved location: what to call it and where it is."""
+
+    label: str
+    latitude: float
+    longitude: float
+    kind: str  # "zip", "city" or "coordinates"
+    state: str = ""
+
+
+@dataclass
+class LocationError(Exception):
+    """A location that could not be resolved, with what to tell the person and what to suggest."""
+
+    message: str
+    suggestions: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass(frozen=True)
+class _City:
+    name: str
+    state: str
+    latitude: float
+    longitude: float
+    zip_count: int
+
+
+class Gazetteer:
+    """ZIP codes and cities of the United States with their coordinates."""
+
+    def __init__(self, rows: list[dict]):
+        self.zips: dict[str, tuple[float, float, str, str]] = {}
+        points: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
+        display: dict[tuple[str, str], str] = {}
+        for row in rows:
+            try:
+                lat, lng = float(row["lat"]), float(row["long"])
+            except (KeyError, TypeError, ValueError):
+                continue
+            if lat == 0 and lng == 0:
+                continue
+            city = row.get("city") or ""
+            state = row.get("state") or ""
+            self.zips[row["zip_code"]] = (lat, lng, city, state)
+            key = (normalize_city(city), state)
+            points[key].append((lat, lng))
+            display.setdefault(key, city.title())
+        self.cities: dict[tuple[str, str], _City] = {}
+        self.cities_by_name: dict[str, list[_City]] = defaultdict(list)
+        for key, pts in points.items():
+            city = _City(
+                name=display[key],
+                state=key[1],
+                latitude=sum(p[0] for p in pts) / len(pts),
+                longitude=sum(p[1] for p in pts) / len(pts),
+                zip_count=len(pts),
+            )
+            self.cities[key] = city
+            self.cities_by_name[key[0]].append(city)
+        for same_name in self.cities_by_name.values():
+            same_name.sort(key=lambda c: -c.zip_count)
+
+    def zip_point(self, zip_code: str) -> tuple[float, float] | None:
+        """Return the coordinates of a 5-digit ZIP code, or None when it is unknown."""
+        found = self.zips.get((zip_code or "").strip()[:5])
+        return (found[0], found[1]) if found else None
+
+    def resolve(self, text: str) -> Place:
+        """Turn what a person typed into a Place, or raise LocationError explaining why not."""
+        text = _SPACES.sub(" ", (text or "").strip())
+        if not text:
+            raise LocationError("Enter a ZIP code or a city to search near.")
+        if len(text) > MAX_LOCATION_LENGTH:
+            raise LocationError("That location is too long. Enter a 5-digit ZIP code or a city and state.")
+        if match := _ZIP.match(text):
+            return self._resolve_zip(match.group(1))
+        if match := _COORDS.match(text):
+            return self._resolve_coordinates(float(match.group(1)), float(match.group(2)))
+        if text.isdigit():
+            raise LocationError("A ZIP code has 5 digits, like 22901.")
+        return self._resolve_city(text)
+
+    def _resolve_zip(self, zip_code: str) -> Place:
+        found = self.zips.get(zip_code)
+        if found is None:
+            nearby = sorted(z for z in self.zips if z[:3] == zip_code[:3])
+            suggestions = [z for z in nearby if z > zip_code][:3] + [z for z in nearby if z < zip_code][-2:]
+            raise LocationError(
+                f"We could not find the ZIP code {zip_code}. Check the number, or try a nearby ZIP code or your city.",
+                sorted(suggestions),
+            )
+        lat, lng, city, state = found
+        return Place(f"{zip_code} ({city.title()}, {state})", lat, lng, "zip", state)
+
+    @staticmethod
+    def _resolve_coordinates(lat: float, lng: float) -> Place:
+        if not (-90 <= lat <= 90 and -180 <= lng <= 180):
+            raise LocationError("Those coordinates are not on the map. Enter a ZIP code or a city instead.")
+        # Rounded to about a kilometre: precise enough to sort by distance, no more.
+        lat, lng = round(lat, 2), round(lng, 2)
+        return Place("your location", lat, lng, "coordinates")
+
+    def _resolve_city(self, text: str) -> Place:
+        name, state = split_city_state(text)
+        key = normalize_city(name)
+        if state:
+            city = self.cities.get((key, state))
+            if city is None:
+                raise LocationError(
+                    f"We could not find {name.title()}, {state}. Check the spelling, or enter a ZIP code.",
+                    self._suggest(key, state),
+                )
+            return Place(f"{city.name}, {city.state}", city.latitude, city.longitude, "city", city.state)
+        if key in STATE_BY_NAME or key.upper() in US_STATES:
+            raise LocationError(
+                "A whole state is too large to measure distance from. Enter a city or a ZIP code in it.",
+                [f"{c.name}, {c.state}" for c in self._largest_in(STATE_BY_NAME.get(key, key.upper()))],
+            )
+        matches = self.cities_by_name.get(key, [])
+        if len(matches) == 1:
+            city = matches[0]
+            return Place(f"{city.name}, {city.state}", city.latitude, city.longitude, "city", city.state)
+        if len(matches) > 1:
+            raise LocationError(
+                f"There are {len(matches)} places called {matches[0].name}. Which one do you mean?",
+                [f"{c.name}, {c.state}" for c in matches[:8]],
+            )
+        raise LocationError(
+            f"We could not find a place called {name.strip().title()}. Check the spelling, add the state "
+            "(for example Charlottesville, VA), or enter a ZIP code.",
+            self._suggest(key, None),
+        )
+
+    def _suggest(self, key: str, state: str | None) -> list[str]:
+        if state:
+            names = [k[0] for k in self.cities if k[1] == state]
+            close = difflib.get_close_matches(key, names, n=5, cutoff=0.75)
+            return [f"{self.cities[(n, state)].name}, {state}" for n in close]
+        close = difflib.get_close_matches(key, list(self.cities_by_name), n=4, cutoff=0.8)
+        return [f"{c.name}, {c.state}" for n in close for c in self.cities_by_name[n][:2]][:6]
+
+    def _largest_in(self, state: str) -> list[_City]:
+        return sorted((c for c in self.cities.values() if c.state == state), key=lambda c: -c.zip_count)[:5]
+
+
+def normalize_city(name: str) -> str:
+    """Fold a city name to a lookup key: lower case, 'St.' as 'saint', no punctuation."""
+    name = name.lower().replace(".", " ").replace("'", "").replace("-", " ")
+    name = re.sub(r"\b(st|ste)\b", lambda m: "saint" if m.group(1) == "st" else "sainte", name)
+    name = re.sub(r"\bft\b", "fort", name)
+    name = re.sub(r"\bmt\b", "mount", name)
+    return _SPACES.sub(" ", name).strip()
+
+
+def split_city_state(text: str) -> tuple[str, str | None]:
+    """Split 'City, ST' or 'City ST' or 'City, State' into the city and a state code (or None)."""
+    if "," in text:
+        city, _, rest = text.rpartition(",")
+        rest = rest.strip()
+        code = rest.upper() if rest.upper() in US_STATES else STATE_BY_NAME.get(rest.lower())
+        if code:
+            return city.strip(), code
+        return text, None
+    words = text.split(" ")
+    if len(words) >= 2 and words[-1].upper() in US_STATES and len(words[-1]) == 2:
+        return " ".join(words[:-1]), words[-1].upper()
+    for size in (3, 2, 1):
+        if len(words) > size:
+            tail = " ".join(words[-size:]).lower()
+            if tail in STATE_BY_NAME:
+                return " ".join(words[:-size]), STATE_BY_NAME[tail]
+    return text, None
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> Gazetteer:
+    """Load the US gazetteer once per process."""
+    import zipcodes
+
+    return Gazetteer(zipcodes.list_all())
+
+
+def resolve(text: str) -> Place:
+    """Resolve a ZIP, city or 'lat,lng' to a Place (see Gazetteer.resolve)."""
+    return gazetteer().resolve(text)
+
+
+def great_circle_miles(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
+    """Haversine distance between two points in miles."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi = phi2 - phi1
+    dlambda = math.radians(lng2 - lng1)
+    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
+    return 2 * EARTH_RADIUS_MILES * math.asin(min(1.0, math.sqrt(a)))
+
+
+def bounding_box(lat: float, lng: float, miles: float) -> tuple[float, float, float, float]:
+    """Return (min_lat, max_lat, min_lng, max_lng) of a box that contains the circle of `miles`."""
+    dlat = math.degrees(miles / EARTH_RADIUS_MILES)
+    cos_lat = max(math.cos(math.radians(lat)), 0.01)
+    dlng = min(180.0, math.degrees(miles / (EARTH_RADIUS_MILES * cos_lat)))
+    return lat - dlat, lat + dlat, lng - dlng, lng + dlng

@@ -1,0 +1,305 @@
+"""Treatment programs, the organizations that run them, and the service taxonomy they are tagged with."""
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import connection, models
+from django.db.models import Exists, F, OuterRef, Q, Value
+from django.db.models.functions import ASin, Cos, Power, Radians, Sin, Sqrt
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from directory import geo
+
+zip_validator = RegexValidator(r"^\d{5}(-\d{4})?$", "Enter a 5-digit ZIP code (or ZIP+4).")
+
+
+class Category(models.Model):
+    """A facet of the service taxonomy, such as type of care or payment accepted."""
+
+    name = models.CharField(max_length=100, unique=True)
+    param = models.SlugField(
+        max_length=30,
+        unique=True,
+        help_text="Name of the search URL parameter for this category, for example 'medication'.",
+    )
+    description = models.TextField(blank=True, help_text="Shown to the public beside the filter.")
+    position = models.PositiveSmallIntegerField(default=0, help_text="Order on the search form.")
+    show_in_results = models.BooleanField(
+        default=False, help_text="List this category's services on each search result."
+    )
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TermQuerySet(models.QuerySet):
+    def by_code(self) -> dict[str, "Term"]:
+        """Return the terms keyed by their code."""
+        return {term.code: term for term in self.select_related("category")}
+
+
+class Term(models.Model):
+    """One service a program can offer, with the SAMHSA locator code where one exists."""
+
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="terms")
+    code = models.CharField(
+        max_length=20,
+        unique=True,
+        validators=[RegexValidator(r"^[A-Za-z0-9_]+$", "Use letters, digits and underscores only.")],
+        help_text="Short code used in search URLs and data exchange (SAMHSA service code where one exists).",
+    )
+    name = models.CharField(max_length=150)
+    description = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    samhsa_labels = ArrayField(
+        models.CharField(max_length=200),
+        blank=True,
+        default=list,
+        help_text="Service names as the SAMHSA locator writes them, used when importing its data.",
+    )
+
+    objects = TermQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["category__position", "position", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.category.name})"
+
+
+class Organization(models.Model):
+    """The agency, practice or nonprofit that runs one or more programs."""
+
+    name = models.CharField(max_length=200)
+    website = models.URLField(blank=True, max_length=300)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProgramQuerySet(models.QuerySet):
+    def public(self) -> "ProgramQuerySet":
+        """Programs a member of the public can look up (everything but closed ones)."""
+        return self.exclude(status=Program.Status.CLOSED)
+
+    def active(self) -> "ProgramQuerySet":
+        """Programs that are open now: the ones search results list."""
+        return self.filter(status=Program.Status.ACTIVE)
+
+    def near(self, place: geo.Place, miles: float) -> "ProgramQuerySet":
+        """Programs within `miles` of `place`, annotated with `distance` in miles.
+
+        A bounding box on the indexed coordinates narrows the rows first; the exact great-circle
+        distance is then computed in SQL for those rows only.
+        """
+        min_lat, max_lat, min_lng, max_lng = geo.bounding_box(place.latitude, place.longitude, miles)
+        return (
+            self.filter(
+                latitude__range=(min_lat, max_lat),
+                longitude__range=(min_lng, max_lng),
+            )
+            .annotate(distance=great_circle_distance(place.latitude, place.longitude))
+            .filter(distance__lte=miles)
+        )
+
+    def search(self, text: str) -> "ProgramQuerySet":
+        """Programs matching web-style search text, annotated with `rank`."""
+        query = SearchQuery(text, search_type="websearch", config="english")
+        return self.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
+
+    def offering(self, term_ids) -> "ProgramQuerySet":
+        """Programs offering at least one of the given terms."""
+        through = Program.terms.through
+        return self.filter(Exists(through.objects.filter(program_id=OuterRef("pk"), term_id__in=list(term_ids))))
+
+    def stale(self, days: int) -> "ProgramQuerySet":
+        """Programs not verified in the last `days` days (or never)."""
+        cutoff = timezone.localdate() - datetime.timedelta(days=days)
+        return self.filter(Q(last_verified__isnull=True) | Q(last_verified__lt=cutoff))
+
+    def refresh_search_text(self) -> int:
+        """Recompute the denormalised text (organization and services) that keyword search reads."""
+        ids = list(self.values_list("pk", flat=True))
+        if not ids:
+            return 0
+        program = Program._meta.db_table
+        org = Organization._meta.db_table
+        term = Term._meta.db_table
+        through = Program.terms.through._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""
+                UPDATE {program} AS p SET search_text = concat_ws(' ',
+                    (SELECT o.name FROM {org} o WHERE o.id = p.organization_id),
+                    (SELECT string_agg(t.name, ' ' ORDER BY t.id) FROM {through} pt
+                     JOIN {term} t ON t.id = pt.term_id WHERE pt.program_id = p.id))
+                WHERE p.id = ANY(%s)
+                """,
+                [ids],
+            )
+            return cursor.rowcount
+
+
+def great_circle_distance(latitude: float, longitude: float):
+    """A SQL expression for the haversine distance in miles from a point to each program."""
+    lat1 = Radians(Value(latitude))
+    lat2 = Radians(F("latitude"))
+    dlat = Radians(F("latitude") - Value(latitude))
+    dlng = Radians(F("longitude") - Value(longitude))
+    a = Power(Sin(dlat / 2), 2) + Cos(lat1) * Cos(lat2) * Power(Sin(dlng / 2), 2)
+    return Value(2 * geo.EARTH_RADIUS_MILES) * ASin(Sqrt(a))
+
+
+class Program(models.Model):
+    """A place (or telehealth service) a person can contact for treatment."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        TEMPORARILY_CLOSED = "temporarily_closed", "Temporarily closed"
+        CLOSED = "closed", "Closed"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=220, unique=True, blank=True)
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.SET_NULL, related_name="programs"
+    )
+    description = models.TextField(blank=True)
+
+    street1 = models.CharField("street address", max_length=200, blank=True)
+    street2 = models.CharField("address line 2", max_length=200, blank=True)
+    city = models.CharField(max_length=100)
+    state = models.CharField(max_length=2, choices=sorted(geo.US_STATES.items()))
+    zip_code = models.CharField("ZIP code", max_length=10, validators=[zip_validator])
+    latitude = models.FloatField(
+        null=True, blank=True, validators=[MinValueValidator(-90), MaxValueValidator(90)],
+        help_text="Leave empty to use the centre of the ZIP code.",
+    )
+    longitude = models.FloatField(
+        null=True, blank=True, validators=[MinValueValidator(-180), MaxValueValidator(180)],
+        help_text="Leave empty to use the centre of the ZIP code.",
+    )
+
+    phone = models.CharField("main phone", max_length=30, blank=True)
+    intake_phone = models.CharField(max_length=30, blank=True)
+    website = models.URLField(blank=True, max_length=300)
+    hours_note = models.CharField(
+        max_length=200, blank=True, help_text="For example 'Open 24 hours' or 'Dosing 5:30–11:00 am'."
+    )
+
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE, db_index=True)
+    accepting_new_patients = models.BooleanField(null=True, blank=True, help_text="Leave unknown if not sure.")
+    last_verified = models.DateField(null=True, blank=True, help_text="When staff last confirmed this listing.")
+
+    terms = models.ManyToManyField(Term, blank=True, related_name="programs", verbose_name="services")
+
+    search_text = models.TextField(blank=True, editable=False)
+    search_vector = models.GeneratedField(
+        expression=(
+            SearchVector("name", weight="A", config="english")
+            + SearchVector("search_text", weight="B", config="english")
+            + SearchVector("description", "city", weight="C", config="english")
+        ),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    objects = ProgramQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [
+            models.Index(fields=["latitude", "longitude"], name="program_lat_lng"),
+            models.Index(fields=["state", "city"], name="program_state_city"),
+            GinIndex(fields=["search_vector"], name="program_search"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("directory:program-detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        super().clean()
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValidationError("Give both latitude and longitude, or leave both empty.")
+        if self.latitude is None and self.zip_code and geo.gazetteer().zip_point(self.zip_code) is None:
+            raise ValidationError({"zip_code": "Unknown ZIP code: enter the coordinates by hand."})
+
+    def save(self, *args, **kwargs) -> None:
+        if self.latitude is None or self.longitude is None:
+            point = geo.gazetteer().zip_point(self.zip_code)
+            if point:
+                self.latitude, self.longitude = point
+        if not self.slug:
+            self.slug = self._unique_slug()
+        super().save(*args, **kwargs)
+
+    def _unique_slug(self) -> str:
+        base = slugify(f"{self.name} {self.city} {self.state}")[:200] or "program"
+        slug, n = base, 2
+        while Program.objects.filter(slug=slug).exclude(pk=self.pk).exists():
+            slug, n = f"{base}-{n}", n + 1
+        return slug
+
+    @property
+    def address_lines(self) -> list[str]:
+        lines = [line for line in (self.street1, self.street2) if line]
+        lines.append(f"{self.city}, {self.state} {self.zip_code}")
+        return lines
+
+    @property
+    def one_line_address(self) -> str:
+        return ", ".join(self.address_lines)
+
+    @property
+    def verified_days_ago(self) -> int | None:
+        if self.last_verified is None:
+            return None
+        return (timezone.localdate() - self.last_verified).days
+
+
+class OpeningHours(models.Model):
+    """One opening period of a program on one weekday."""
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, "Monday"
+        TUESDAY = 1, "Tuesday"
+        WEDNESDAY = 2, "Wednesday"
+        THURSDAY = 3, "Thursday"
+        FRIDAY = 4, "Friday"
+        SATURDAY = 5, "Saturday"
+        SUNDAY = 6, "Sunday"
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="hours")
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
+    opens = models.TimeField()
+    closes = models.TimeField()
+
+    class Meta:
+        ordering = ["weekday", "opens"]
+        verbose_name_plural = "opening hours"
+        constraints = [
+            models.CheckConstraint(condition=Q(closes__gt=F("opens")), name="hours_close_after_open"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"

@@ -1,0 +1,27 @@
+"""Keep each program's keyword-search text in step with its organization and services."""
+from django.db.models.signals import m2m_changed, post_save
+from django.dispatch import receiver
+
+from directory.models import Organization, Program
+
+
+@receiver(m2m_changed, sender=Program.terms.through)
+def services_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if action not in {"post_add", "post_remove", "post_clear"}:
+        return
+    if reverse:
+        Program.objects.filter(pk__in=pk_set or []).refresh_search_text()
+    else:
+        Program.objects.filter(pk=instance.pk).refresh_search_text()
+
+
+@receiver(post_save, sender=Program)
+def program_saved(sender, instance, raw, **kwargs):
+    if not raw:
+        Program.objects.filter(pk=instance.pk).refresh_search_text()
+
+
+@receiver(post_save, sender=Organization)
+def organization_saved(sender, instance, raw, **kwargs):
+    if not raw:
+        instance.programs.all().refresh_search_text()

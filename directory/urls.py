@@ -1,0 +1,10 @@
+from django.urls import path
+
+from directory import views
+
+app_name = "directory"
+
+urlpatterns = [
+    path("", views.program_search, name="program-search"),
+    path("<slug:slug>/", views.program_detail, name="program-detail"),
+]

@@ -1,0 +1,130 @@
+"""Public pages of the treatment directory: the search results and a program's page."""
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, render
+from django.utils.html import format_html
+
+from directory import jsonld
+from directory.filters import RADIUS_CHOICES, ProgramFilterSet
+from directory.models import Program, Term
+
+PAGE_PARAM = "page"
+MAX_NOTICES = 6
+
+
+def program_search(request):
+    """Search results: programs near a place and offering what the person ticked."""
+    filterset = ProgramFilterSet(request.GET, queryset=Program.objects.active().select_related("organization"))
+    notices = search_notices(request, filterset)
+    results = filterset.qs.prefetch_related(
+        Prefetch("terms", queryset=Term.objects.select_related("category").order_by("category__position", "position"))
+    )
+    paginator = Paginator(results, settings.PORTAL_PAGE_SIZE)
+    page_number, page_notice = read_page_number(request.GET.get(PAGE_PARAM), paginator)
+    if page_notice:
+        notices.append(page_notice)
+    page = paginator.page(page_number)
+    counts = filterset.facet_counts()
+    filter_count = sum(len(ids) for ids in filterset.selected_term_ids().values()) + bool(filterset.cleaned("accepting"))
+    context = {
+        "filterset": filterset,
+        "form": filterset.form,
+        "page": page,
+        "page_range": list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)),
+        "paginator": paginator,
+        "place": filterset.place,
+        "radius": filterset.radius_miles,
+        "notices": notices[:MAX_NOTICES],
+        "facets": build_facets(filterset, counts),
+        "suggestions": location_suggestions(filterset),
+        "wider_radius": next((r for r, _ in RADIUS_CHOICES if r > filterset.radius_miles), None),
+        "has_filters": bool(filter_count),
+        "filter_count": filter_count,
+        "searched": bool(request.GET),
+    }
+    return render(request, "directory/program_search.html", context)
+
+
+def search_notices(request, filterset: ProgramFilterSet) -> list[str]:
+    """Plain-language notes about every parameter the search ignored, and why."""
+    notices = []
+    known = set(filterset.filters) | {PAGE_PARAM}
+    unknown = sorted({key for key in request.GET if key not in known})
+    if unknown:
+        shown = ", ".join(name[:30] for name in unknown[:5])
+        notices.append(f"We ignored parameters this search does not use: {shown}.")
+    for name, errors in filterset.form.errors.items():
+        if name == "near":
+            continue  # explained with suggestions beside the location field
+        field = filterset.form.fields.get(name)
+        label = field.label if field is not None and field.label else name
+        if name in filterset.term_ids_by_param:
+            notices.append(f"{label}: we ignored an option we do not recognise.")
+        else:
+            notices.append(f"{label}: {' '.join(str(e) for e in errors)} We ignored it.")
+    return notices
+
+
+def read_page_number(raw: str | None, paginator: Paginator) -> tuple[int, str | None]:
+    """Turn the page parameter into a page that exists, with a note when it had to be changed."""
+    if raw in (None, ""):
+        return 1, None
+    try:
+        number = int(raw)
+    except (TypeError, ValueError):
+        return 1, "The page number was not a number, so we show the first page."
+    if number < 1:
+        return 1, "Page numbers start at 1, so we show the first page."
+    if number > paginator.num_pages:
+        return paginator.num_pages, f"There are only {paginator.num_pages} pages of results; this is the last one."
+    return number, None
+
+
+def build_facets(filterset: ProgramFilterSet, counts: dict[int, int]) -> list[dict]:
+    """Each category with its terms, whether ticked, and how many programs ticking it would leave."""
+    facets = []
+    for entry in filterset.categories:
+        param = entry.category.param
+        chosen = set(filterset.cleaned(param, []))
+        options = [
+            {"code": term.code, "name": term.name, "count": counts.get(term.pk, 0), "checked": term.code in chosen}
+            for term in entry.terms
+        ]
+        facets.append({
+            "param": param,
+            "name": entry.category.name,
+            "description": entry.category.description,
+            "options": options,
+            "open": bool(chosen) or entry.category.show_in_results,
+            "chosen": len(chosen),
+        })
+    return facets
+
+
+def location_suggestions(filterset: ProgramFilterSet) -> list[str]:
+    field = filterset.form.fields.get("near")
+    return list(getattr(field, "suggestions", [])) if "near" in filterset.form.errors else []
+
+
+def program_detail(request, slug: str):
+    """Everything about one program."""
+    program = get_object_or_404(
+        Program.objects.public().select_related("organization").prefetch_related("hours"),
+        slug=slug,
+    )
+    groups: dict[int, dict] = {}
+    for term in program.terms.select_related("category").order_by("category__position", "position"):
+        group = groups.setdefault(term.category_id, {"category": term.category, "terms": []})
+        group["terms"].append(term)
+    context = {
+        "program": program,
+        "service_groups": list(groups.values()),
+        "hours": program.hours.all(),
+        "structured_data": jsonld.program(program, request),
+        "stale": program.verified_days_ago is None
+        or program.verified_days_ago > settings.PORTAL_STALE_AFTER_DAYS,
+    }
+    return render(request, "directory/program_detail.html", context)

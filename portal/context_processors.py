@@ -1,0 +1,35 @@
+"""Values every public template needs: the portal's name and the crisis lines."""
+from django.conf import settings
+
+CRISIS_LINES = (
+    {
+        "name": "988 Suicide & Crisis Lifeline",
+        "display": "988",
+        "tel": "988",
+        "sms": "988",
+        "note": "Call or text, 24/7",
+    },
+    {
+        "name": "SAMHSA National Helpline",
+        "display": "1-800-662-4357",
+        "tel": "+18006624357",
+        "note": "Free, confidential treatment referral, 24/7, English and Spanish",
+    },
+    {
+        "name": "Emergency",
+        "display": "911",
+        "tel": "911",
+        "note": "If someone may be overdosing",
+    },
+)
+
+
+def portal(request):
+    """Add portal-wide settings and the public crisis lines to the template context."""
+    return {
+        "portal_name": settings.PORTAL_NAME,
+        "portal_region": settings.PORTAL_REGION,
+        "portal_demo": settings.PORTAL_DEMO,
+        "quick_exit_url": settings.PORTAL_QUICK_EXIT_URL,
+        "crisis_lines": CRISIS_LINES,
+    }

@@ -1,0 +1,32 @@
+"""Choose the database: DATABASE_URL when set, else an embedded PostgreSQL kept in .pgdata/."""
+import os
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+EMBEDDED_DATA_DIR = Path(os.environ.get("PORTAL_EMBEDDED_PGDATA", BASE_DIR / ".pgdata"))
+
+
+def embedded_database_url(data_dir: Path = EMBEDDED_DATA_DIR) -> str:
+    """Start (or reuse) the embedded PostgreSQL server and return its URL.
+
+    pgserver ships a real PostgreSQL 16 inside a pip package. It keeps running after this process
+    exits so that later commands (migrate, runserver, tests) share one server; it listens on a Unix
+    socket inside the data folder only, never on a network port.
+    """
+    import pgserver  # imported lazily: only the embedded path needs it
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    server = pgserver.get_server(str(data_dir), cleanup_mode=None)
+    return server.get_uri()
+
+
+def database_config() -> dict:
+    """Return Django's DATABASES['default'] for this environment."""
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if not url:
+        url = embedded_database_url()
+    config = dj_database_url.parse(url, conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "60")))
+    config.setdefault("OPTIONS", {})
+    return config
