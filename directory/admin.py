@@ -148,6 +148,7 @@ class TermAdmin(admin.ModelAdmin):
     list_filter = ["category"]
     list_select_related = ["category"]
     search_fields = ["name", "code", "category__name"]
+    ordering = ["category__position", "position", "name"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(program_count=Count("programs"))

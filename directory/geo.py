@@ -160,7 +160,8 @@ class Gazetteer:
                 [f"{c.name}, {c.state}" for c in self._largest_in(STATE_BY_NAME.get(key, key.upper()))],
             )
         matches = self.cities_by_name.get(key, [])
-        if len(matches) == 1:
+        # One match, or one city that dwarfs its namesakes (Baltimore, MD against a Baltimore, OH hamlet).
+        if len(matches) == 1 or (len(matches) > 1 and matches[0].zip_count >= max(4, 4 * matches[1].zip_count)):
             city = matches[0]
             return Place(f"{city.name}, {city.state}", city.latitude, city.longitude, "city", city.state)
         if len(matches) > 1:
@@ -239,7 +240,9 @@ def great_circle_miles(lat1: float, lng1: float, lat2: float, lng2: float) -> fl
 
 def bounding_box(lat: float, lng: float, miles: float) -> tuple[float, float, float, float]:
     """Return (min_lat, max_lat, min_lng, max_lng) of a box that contains the circle of `miles`."""
-    dlat = math.degrees(miles / EARTH_RADIUS_MILES)
-    cos_lat = max(math.cos(math.radians(lat)), 0.01)
-    dlng = min(180.0, math.degrees(miles / (EARTH_RADIUS_MILES * cos_lat)))
+    angle = miles / EARTH_RADIUS_MILES
+    dlat = math.degrees(angle)
+    # The circle's widest longitude is reached poleward of the centre: asin(sin(d)/cos(lat)).
+    ratio = math.sin(angle) / max(math.cos(math.radians(lat)), 1e-9)
+    dlng = 180.0 if ratio >= 1 else math.degrees(math.asin(ratio))
     return lat - dlat, lat + dlat, lng - dlng, lng + dlng

@@ -1,0 +1,47 @@
+# The two commands: `make run` (portal with demo data on http://127.0.0.1:8000) and `make test`.
+PYTHON ?= python3.11
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+export DJANGO_DEBUG ?= 1
+
+.PHONY: run test install install-dev browser migrate demo bench clean-db
+
+$(VENV)/.installed: requirements.txt
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(PIP) install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
+
+# Debian's Chromium for the browser tests (Playwright's own browser download is not used).
+browser:
+	@test -x /usr/bin/chromium || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi; }
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	PORTAL_DEMO=1 $(PY) manage.py load_demo --if-empty
+
+run: demo
+	PORTAL_DEMO=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install-dev browser
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: install-dev
+	$(PY) bench/search_bench.py $(BENCH_ARGS)

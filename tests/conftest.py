@@ -1,0 +1,94 @@
+"""Shared fixtures: the test settings, the taxonomy, and a real browser for page tests."""
+import os
+import shutil
+from urllib.parse import urlsplit
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls made by tests
+# (and by the live server thread) are still synchronous and safe here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("PORTAL_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+]
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings):
+    settings.PORTAL_DEMO = False
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
+        pytest.fail(f"Chromium not found at {CHROMIUM}: run `make test`, which installs it.")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+class PageRecorder:
+    """Everything a page asked for, so tests can assert it stayed on the portal's own host."""
+
+    def __init__(self, page, base_url):
+        self.page = page
+        self.base_url = base_url
+        self.requests: list[str] = []
+        page.on("request", lambda request: self.requests.append(request.url))
+
+    def foreign_requests(self) -> list[str]:
+        own = urlsplit(self.base_url).netloc
+        return [
+            url for url in self.requests
+            if urlsplit(url).scheme in {"http", "https", "ws", "wss"} and urlsplit(url).netloc != own
+        ]
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh browser context (no cookies) on a phone-sized screen, with requests recorded."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, base_url=live_server.url)
+    context.set_default_timeout(15000)
+    page = context.new_page()
+    page.recorder = PageRecorder(page, live_server.url)
+    yield page
+    context.close()
+
+
+def axe_violations(page) -> list[str]:
+    """Run axe-core (shipped inside the axe-playwright-python package) and list its violations."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        f"{violation['id']}: {violation['help']} ({len(violation['nodes'])} nodes: "
+        f"{[node['target'] for node in violation['nodes'][:3]]})"
+        for violation in results.response["violations"]
+    ]
+
+
+@pytest.fixture(autouse=True)
+def _taxonomy_after_flush(request):
+    """Transactional tests flush every table, data migrations included: put the default taxonomy back."""
+    if "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
+        request.getfixturevalue("transactional_db")
+        from directory.models import Category, Term
+        from directory.taxonomy import load_default_taxonomy
+
+        load_default_taxonomy(category_model=Category, term_model=Term)
