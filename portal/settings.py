@@ -4,9 +4,24 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from portal.database import database_config
-
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def read_env_file(path: Path) -> None:
+    """Read KEY=VALUE lines from a .env file into the environment; real variables take precedence."""
+    if not path.is_file():
+        return
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, _, value = line.partition("=")
+        os.environ.setdefault(key.strip(), value.strip().strip("'\""))
+
+
+read_env_file(Path(os.environ.get("PORTAL_ENV_FILE", BASE_DIR / ".env")))
+
+from portal.database import database_config  # noqa: E402  (reads DATABASE_URL, so after .env)
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -43,10 +58,12 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "django.contrib.sitemaps",
     "django_filters",
     "portal",
     "directory",
     "articles",
+    "meetings",
 ]
 
 MIDDLEWARE = [

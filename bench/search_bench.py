@@ -1,0 +1,149 @@
+"""Benchmark the program search at national scale and print p50/p95 timings.
+
+    make bench                       # 100,000 synthetic programs in a separate database
+    .venv/bin/python bench/search_bench.py --programs 20000 --runs 50
+
+It builds (once, then reuses) a database named `<your database>_bench` holding N fictional programs
+placed on ZIP codes across the whole country, then times a fixed set of realistic searches two ways:
+the full Django request (middleware, form, queries, template) through the test client, and the raw
+SQL that request ran, replayed on a cursor.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import statistics
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+SEARCHES = {
+    "ZIP + 25 miles + two filters": "/programs/?near=43215&radius=25&medication=BU&payment=MD",
+    "city + 50 miles, accepting, sorted by distance": "/programs/?near=Denver%2C+CO&radius=50&accepting=1",
+    "keyword + state": "/programs/?q=methadone&state=OH",
+    "keyword, no location": "/programs/?q=detox+spanish",
+    "filters, no location": "/programs/?care=OTP&payment=SS",
+    "no location, page 40": "/programs/?medication=NU&page=40",
+}
+
+
+def bench_database_url(base: str | None) -> str:
+    if base:
+        parts = urlsplit(base)
+        name = (parts.path.lstrip("/") or "portal") + "_bench"
+        return urlunsplit(parts._replace(path="/" + name))
+    from portal.database import embedded_database_url
+
+    url = embedded_database_url()
+    return url.replace("/postgres?", "/portal_bench?")
+
+
+def ensure_database(url: str) -> None:
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(pct / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--programs", type=int, default=100_000, help="How many programs the data set holds.")
+    parser.add_argument("--runs", type=int, default=100, help="Timed runs of each search.")
+    parser.add_argument("--database-url", default=None, help="Benchmark database (default: <DATABASE_URL>_bench).")
+    args = parser.parse_args()
+
+    url = args.database_url or bench_database_url(os.environ.get("DATABASE_URL"))
+    ensure_database(url)
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("PORTAL_ALLOW_INSECURE_KEY", "1")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    os.environ["DJANGO_DEBUG"] = ""
+
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from directory import geo
+    from directory.demo import DemoFactory
+    from directory.loading import load_program_records
+    from directory.models import Program
+
+    settings.ALLOWED_HOSTS = ["testserver"]
+    settings.STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    call_command("migrate", verbosity=0)
+    have = Program.objects.count()
+    if have < args.programs:
+        print(f"Generating {args.programs - have:,} programs (once; the database is kept for later runs)...", flush=True)
+        factory = DemoFactory(seed=have + 1)
+        all_zips = sorted(factory.gaz.zips)
+        metros = [("national", z, "555") for z in all_zips[:1]]
+        started = time.perf_counter()
+
+        def records():
+            for n in range(args.programs - have):
+                record = factory.program(metros[0], zip_pool=all_zips)
+                record["name"] = f"{record['name']} {have + n}"
+                yield record
+
+        created, _ = load_program_records(
+            records(), progress=lambda n: print(f"  {n:,} programs", end="\r", flush=True)
+        )
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+        print(f"  created {created:,} in {time.perf_counter() - started:.0f} s" + " " * 20)
+    total = Program.objects.count()
+    geo.gazetteer()  # loaded once per process in production too
+
+    client = Client()
+    print(f"\n{total:,} programs; {args.runs} runs per search; times in milliseconds\n")
+    print(f"{'search':48} {'results':>8} {'req p50':>8} {'req p95':>8} {'sql p50':>8} {'sql p95':>8} {'queries':>8}")
+    worst = 0.0
+    for label, path in SEARCHES.items():
+        for _ in range(3):  # warm caches
+            response = client.get(path)
+            assert response.status_code == 200, (path, response.status_code)
+        request_times, sql_times = [], []
+        with CaptureQueriesContext(connection) as captured:
+            client.get(path)
+        statements = [q["sql"] for q in captured.captured_queries]
+        for _ in range(args.runs):
+            started = time.perf_counter()
+            response = client.get(path)
+            request_times.append((time.perf_counter() - started) * 1000)
+            started = time.perf_counter()
+            with connection.cursor() as cursor:
+                for sql in statements:
+                    cursor.execute(sql)
+                    cursor.fetchall()
+            sql_times.append((time.perf_counter() - started) * 1000)
+        found = re.search(r"([\d,]+) programs? found", response.content.decode())
+        count = int(found.group(1).replace(",", "")) if found else 0
+        p95 = percentile(request_times, 95)
+        worst = max(worst, p95)
+        print(f"{label:48} {count:>8,} {statistics.median(request_times):>8.1f} {p95:>8.1f} "
+              f"{statistics.median(sql_times):>8.1f} {percentile(sql_times, 95):>8.1f} {len(statements):>8}")
+    print(f"\nworst request p95: {worst:.1f} ms (target: under 30 ms)")
+
+
+if __name__ == "__main__":
+    main()
