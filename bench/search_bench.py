@@ -111,6 +111,8 @@ def main() -> None:
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
         print(f"  created {created:,} in {time.perf_counter() - started:.0f} s" + " " * 20)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # fresh planner statistics, as autovacuum would keep them
     total = Program.objects.count()
     geo.gazetteer()  # loaded once per process in production too
 

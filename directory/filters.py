@@ -5,7 +5,8 @@ from dataclasses import dataclass
 
 import django_filters
 from django import forms
-from django.db.models import Count, F
+from django.db import connection
+from django.db.models import F
 
 from directory import geo
 from directory.models import Category, Program, Term
@@ -174,17 +175,17 @@ class ProgramFilterSet(django_filters.FilterSet):
         order = {
             "distance": [F("distance").asc(), "name"],
             "relevance": [F("rank").desc(), "name"],
-            "name": ["name", "city"],
+            "name": ["name"],
             "verified": [F("last_verified").desc(nulls_last=True), "name"],
         }[self.sort_order]
         return queryset.order_by(*order, "pk")
 
-    def facet_queryset(self, skip_param: str | None):
-        """The search with every filter applied except one category's (for that category's counts)."""
+    def base_queryset(self):
+        """The search with every filter applied except the service categories."""
         self.form.errors
         queryset = self.queryset
         for name, value in getattr(self.form, "cleaned_data", {}).items():
-            if name == skip_param or name not in self.filters or value in (None, "", [], ()):
+            if name in self.term_ids_by_param or name not in self.filters or value in (None, "", [], ()):
                 continue
             queryset = self.filters[name].filter(queryset, value)
         if self.place:
@@ -192,25 +193,39 @@ class ProgramFilterSet(django_filters.FilterSet):
         return queryset
 
     def facet_counts(self) -> dict[int, int]:
-        """How many programs each term would leave, keeping the other categories' choices.
+        """How many programs each term would leave, keeping the choices made in other categories.
 
-        Categories without a selection share one grouped count; each category with a selection
-        gets its own count that ignores that selection (so 'any of' choices stay visible).
+        One query: for the programs that pass every non-category filter, unnest their service ids and
+        count each term among the programs that match every *other* category's choices, so ticking
+        one more option in a category ("any of") never shows a misleading zero.
         """
-        through = Program.terms.through
         selected = self.selected_term_ids()
-        counts: dict[int, int] = {}
-
-        def grouped(queryset, term_ids=None):
-            rows = through.objects.filter(program__in=queryset.order_by().values("pk"))
-            if term_ids is not None:
-                rows = rows.filter(term_id__in=term_ids)
-            return dict(rows.values_list("term_id").annotate(n=Count("program_id")).order_by())
-
-        counts.update(grouped(self.facet_queryset(None)))
-        for param in selected:
-            ids = list(self.term_ids_by_param[param].values())
-            for term_id in ids:
-                counts.pop(term_id, None)
-            counts.update(grouped(self.facet_queryset(param), ids))
-        return counts
+        categories = {entry.category.param: entry.category.pk for entry in self.categories}
+        sql, params = self.base_queryset().order_by().values_list("term_ids").query.sql_with_params()
+        flags: dict[int, str] = {}
+        flag_params: list = []
+        for param, ids in selected.items():
+            flags[categories[param]] = "(sub.term_ids && %s::integer[])"
+            flag_params.append(ids)
+        if flags:
+            order = list(flags)
+            cases, case_params = [], []
+            for category_id in order:
+                others = [flags[c] for c in order if c != category_id]
+                cases.append(f"WHEN {int(category_id)} THEN {' AND '.join(others) or 'TRUE'}")
+                case_params.extend(ids for c, ids in zip(order, flag_params) if c != category_id)
+            condition = f"CASE t.category_id {' '.join(cases)} ELSE {' AND '.join(flags[c] for c in order)} END"
+            condition_params = case_params + flag_params
+        else:
+            condition, condition_params = "TRUE", []
+        query = f"""
+            SELECT u.term_id, count(*)
+            FROM ({sql}) AS sub(term_ids)
+            CROSS JOIN LATERAL unnest(sub.term_ids) AS u(term_id)
+            JOIN {Term._meta.db_table} t ON t.id = u.term_id
+            WHERE {condition}
+            GROUP BY u.term_id
+        """
+        with connection.cursor() as cursor:
+            cursor.execute(query, [*params, *condition_params])
+            return dict(cursor.fetchall())

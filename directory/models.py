@@ -9,7 +9,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import connection, models
-from django.db.models import Exists, F, OuterRef, Q, Value
+from django.db.models import F, Q, Value
 from django.db.models.functions import ASin, Cos, Power, Radians, Sin, Sqrt
 from django.urls import reverse
 from django.utils import timezone
@@ -123,9 +123,8 @@ class ProgramQuerySet(models.QuerySet):
         return self.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
 
     def offering(self, term_ids) -> "ProgramQuerySet":
-        """Programs offering at least one of the given terms."""
-        through = Program.terms.through
-        return self.filter(Exists(through.objects.filter(program_id=OuterRef("pk"), term_id__in=list(term_ids))))
+        """Programs offering at least one of the given terms (GIN-indexed array overlap)."""
+        return self.filter(term_ids__overlap=[int(pk) for pk in term_ids])
 
     def stale(self, days: int) -> "ProgramQuerySet":
         """Programs not verified in the last `days` days (or never)."""
@@ -133,7 +132,9 @@ class ProgramQuerySet(models.QuerySet):
         return self.filter(Q(last_verified__isnull=True) | Q(last_verified__lt=cutoff))
 
     def refresh_search_text(self) -> int:
-        """Recompute the denormalised text (organization and services) that keyword search reads."""
+        """Recompute the denormalised copies of each program's services: the text keyword search
+        reads (organization and service names) and the array of term ids that filters and facet
+        counts read."""
         ids = list(self.values_list("pk", flat=True))
         if not ids:
             return 0
@@ -147,7 +148,8 @@ class ProgramQuerySet(models.QuerySet):
                 UPDATE {program} AS p SET search_text = concat_ws(' ',
                     (SELECT o.name FROM {org} o WHERE o.id = p.organization_id),
                     (SELECT string_agg(t.name, ' ' ORDER BY t.id) FROM {through} pt
-                     JOIN {term} t ON t.id = pt.term_id WHERE pt.program_id = p.id))
+                     JOIN {term} t ON t.id = pt.term_id WHERE pt.program_id = p.id)),
+                term_ids = ARRAY(SELECT pt.term_id FROM {through} pt WHERE pt.program_id = p.id ORDER BY pt.term_id)
                 WHERE p.id = ANY(%s)
                 """,
                 [ids],
@@ -208,6 +210,7 @@ class Program(models.Model):
     terms = models.ManyToManyField(Term, blank=True, related_name="programs", verbose_name="services")
 
     search_text = models.TextField(blank=True, editable=False)
+    term_ids = ArrayField(models.IntegerField(), blank=True, default=list, editable=False)
     search_vector = models.GeneratedField(
         expression=(
             SearchVector("name", weight="A", config="english")
@@ -228,7 +231,9 @@ class Program(models.Model):
         indexes = [
             models.Index(fields=["latitude", "longitude"], name="program_lat_lng"),
             models.Index(fields=["state", "city"], name="program_state_city"),
+            models.Index(fields=["name", "id"], name="program_name_id"),
             GinIndex(fields=["search_vector"], name="program_search"),
+            GinIndex(fields=["term_ids"], name="program_term_ids"),
         ]
 
     def __str__(self) -> str:

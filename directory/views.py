@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
-from django.utils.html import format_html
+from django.utils.functional import cached_property
 
 from directory import jsonld
 from directory.filters import RADIUS_CHOICES, ProgramFilterSet
@@ -22,12 +22,14 @@ def program_search(request):
     results = filterset.qs.prefetch_related(
         Prefetch("terms", queryset=Term.objects.select_related("category").order_by("category__position", "position"))
     )
-    paginator = Paginator(results, settings.PORTAL_PAGE_SIZE)
+    paginator = CappedPaginator(results, settings.PORTAL_PAGE_SIZE)
     page_number, page_notice = read_page_number(request.GET.get(PAGE_PARAM), paginator)
     if page_notice:
         notices.append(page_notice)
     page = paginator.page(page_number)
-    counts = filterset.facet_counts()
+    # Counting every option across a whole country's listings tells a person little and costs a lot:
+    # counts are shown once the search is narrow enough to be counted exactly.
+    counts = None if paginator.capped else filterset.facet_counts()
     filter_count = sum(len(ids) for ids in filterset.selected_term_ids().values()) + bool(filterset.cleaned("accepting"))
     context = {
         "filterset": filterset,
@@ -46,6 +48,20 @@ def program_search(request):
         "searched": bool(request.GET),
     }
     return render(request, "directory/program_search.html", context)
+
+
+class CappedPaginator(Paginator):
+    """A paginator that stops counting after MAX_COUNTED results (broad searches say "more than")."""
+
+    MAX_COUNTED = 1000
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list.order_by()[: self.MAX_COUNTED + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count > self.MAX_COUNTED
 
 
 def search_notices(request, filterset: ProgramFilterSet) -> list[str]:
@@ -83,14 +99,19 @@ def read_page_number(raw: str | None, paginator: Paginator) -> tuple[int, str | 
     return number, None
 
 
-def build_facets(filterset: ProgramFilterSet, counts: dict[int, int]) -> list[dict]:
+def build_facets(filterset: ProgramFilterSet, counts: dict[int, int] | None) -> list[dict]:
     """Each category with its terms, whether ticked, and how many programs ticking it would leave."""
     facets = []
     for entry in filterset.categories:
         param = entry.category.param
         chosen = set(filterset.cleaned(param, []))
         options = [
-            {"code": term.code, "name": term.name, "count": counts.get(term.pk, 0), "checked": term.code in chosen}
+            {
+                "code": term.code,
+                "name": term.name,
+                "count": None if counts is None else counts.get(term.pk, 0),
+                "checked": term.code in chosen,
+            }
             for term in entry.terms
         ]
         facets.append({
