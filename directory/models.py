@@ -206,6 +206,21 @@ class Program(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE, db_index=True)
     accepting_new_patients = models.BooleanField(null=True, blank=True, help_text="Leave unknown if not sure.")
     last_verified = models.DateField(null=True, blank=True, help_text="When staff last confirmed this listing.")
+    typical_wait_days = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(365)],
+        help_text="Usual days from first call to first appointment, if known.",
+    )
+    beds_available = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Residential or detox beds open now, if the program reports it."
+    )
+    beds_updated = models.DateField(null=True, blank=True, help_text="When the bed count was last updated.")
+
+    source = models.CharField(
+        max_length=40, blank=True, help_text="Where an imported listing came from, e.g. 'samhsa' or 'hsds'."
+    )
+    source_id = models.CharField(
+        max_length=200, blank=True, help_text="The listing's identifier in its source, so re-imports update it."
+    )
 
     terms = models.ManyToManyField(Term, blank=True, related_name="programs", verbose_name="services")
 
@@ -228,6 +243,11 @@ class Program(models.Model):
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "source_id"], condition=~Q(source_id=""), name="program_unique_source_id"
+            ),
+        ]
         indexes = [
             models.Index(fields=["latitude", "longitude"], name="program_lat_lng"),
             models.Index(fields=["state", "city"], name="program_state_city"),
