@@ -3,22 +3,73 @@ import datetime
 
 from django.conf import settings
 from django.contrib import admin, messages
-from django.db.models import Count
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.db.models import Count, F, Q
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils import timezone
 
-from directory.models import Category, OpeningHours, Organization, Program, Term
+from directory.models import Category, ListingToVerify, OpeningHours, Organization, ProblemReport, Program, Term
+
+
+def log_changes(request, objects, message: str) -> None:
+    """Record a bulk change in each object's admin history (who, what, when)."""
+    for obj in objects:
+        LogEntry.objects.log_actions(
+            user_id=request.user.pk,
+            queryset=[obj],
+            action_flag=CHANGE,
+            change_message=message,
+            single_object=True,
+        )
 
 
 @admin.action(description="Mark selected programs as verified today")
 def mark_verified_today(modeladmin, request, queryset):
-    updated = queryset.update(last_verified=timezone.localdate())
+    today = timezone.localdate()
+    programs = list(queryset)
+    updated = queryset.update(last_verified=today)
+    log_changes(request, programs, f"Marked verified on {today:%Y-%m-%d}.")
     modeladmin.message_user(request, f"Marked {updated} program(s) as verified today.", messages.SUCCESS)
 
 
 @admin.action(description="Mark selected programs as closed (retire them)")
 def mark_closed(modeladmin, request, queryset):
+    programs = list(queryset)
     updated = queryset.update(status=Program.Status.CLOSED)
+    log_changes(request, programs, "Changed status to Closed.")
     modeladmin.message_user(request, f"Closed {updated} program(s); they no longer appear to the public.", messages.SUCCESS)
+
+
+def describe_value(value) -> str:
+    if value in (None, ""):
+        return "(empty)"
+    if hasattr(value, "all") or isinstance(value, (list, tuple, set)) or type(value).__name__ == "QuerySet":
+        return ", ".join(sorted(str(item) for item in value)) or "(none)"
+    return str(value)
+
+
+class HistoryWithValuesMixin:
+    """Admin history entries that say what each changed field was and became, not just its name."""
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        if add or not form.changed_data:
+            return super().construct_change_message(request, form, formsets, add)
+        parts = []
+        for name in form.changed_data:
+            field = form.fields[name]
+            before = form.initial.get(name)
+            if hasattr(field, "queryset") and isinstance(before, (list, tuple)):
+                before = field.queryset.filter(pk__in=[getattr(b, "pk", b) for b in before])
+            elif hasattr(field, "queryset") and before is not None:
+                before = field.queryset.filter(pk=getattr(before, "pk", before)).first()
+            after = form.cleaned_data.get(name)
+            parts.append(f"{field.label or name}: {describe_value(before)} → {describe_value(after)}")
+        for formset in formsets or []:
+            if formset.new_objects or formset.changed_objects or formset.deleted_objects:
+                parts.append(f"{formset.model._meta.verbose_name_plural.capitalize()} changed")
+        return "Changed " + "; ".join(parts) + "."
 
 
 class VerifiedAgeFilter(admin.SimpleListFilter):
@@ -79,8 +130,9 @@ class OpeningHoursInline(admin.TabularInline):
 
 
 @admin.register(Program)
-class ProgramAdmin(admin.ModelAdmin):
-    list_display = ["name", "city", "state", "status", "accepting_new_patients", "last_verified", "verified_age"]
+class ProgramAdmin(HistoryWithValuesMixin, admin.ModelAdmin):
+    list_display = ["name", "city", "state", "status", "accepting_new_patients", "last_verified", "verified_age",
+                    "open_reports"]
     list_filter = ["status", "accepting_new_patients", VerifiedAgeFilter, StateFilter, ServiceFilter]
     list_select_related = ["organization"]
     search_fields = ["name", "organization__name", "city", "zip_code", "phone"]
@@ -96,8 +148,19 @@ class ProgramAdmin(admin.ModelAdmin):
         ("Address", {"fields": ["street1", "street2", "city", "state", "zip_code", "latitude", "longitude"],
                      "description": "Leave latitude and longitude empty to use the centre of the ZIP code."}),
         ("Services", {"fields": ["terms"]}),
+        ("Availability", {"fields": ["typical_wait_days", "beds_available", "beds_updated"]}),
         ("Verification", {"fields": ["last_verified", "created", "updated"]}),
+        ("Source", {"fields": ["source", "source_id"], "classes": ["collapse"]}),
     ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(
+            open_report_count=Count("problem_reports", filter=Q(problem_reports__resolved=False))
+        )
+
+    @admin.display(description="Open reports", ordering="open_report_count")
+    def open_reports(self, program):
+        return program.open_report_count or ""
 
     @admin.display(description="Verified", ordering="last_verified")
     def verified_age(self, program):
@@ -156,3 +219,99 @@ class TermAdmin(admin.ModelAdmin):
     @admin.display(description="Programs", ordering="program_count")
     def program_count(self, term):
         return term.program_count
+
+
+@admin.register(ListingToVerify)
+class ListingToVerifyAdmin(admin.ModelAdmin):
+    """The verification queue: listings not verified within PORTAL_STALE_AFTER_DAYS, oldest first."""
+
+    list_display = ["name", "city", "state", "phone", "last_verified", "verified_age", "edit_link"]
+    list_filter = [StateFilter, "status"]
+    search_fields = ["name", "city", "zip_code", "phone"]
+    actions = [mark_verified_today]
+    list_per_page = 50
+    ordering = [F("last_verified").asc(nulls_first=True), "name"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).public().stale(settings.PORTAL_STALE_AFTER_DAYS)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and request.user.has_perm("directory.change_program")
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("directory.view_program") or request.user.has_perm("directory.change_program")
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Verified")
+    def verified_age(self, program):
+        return ProgramAdmin.verified_age(None, program)
+
+    @admin.display(description="Edit")
+    def edit_link(self, program):
+        return format_html('<a href="{}">Open listing</a>', reverse("admin:directory_program_change", args=[program.pk]))
+
+
+@admin.action(description="Mark selected reports as resolved")
+def resolve_reports(modeladmin, request, queryset):
+    updated = queryset.filter(resolved=False).update(resolved=True, resolved_at=timezone.now(), resolved_by=request.user)
+    modeladmin.message_user(request, f"Resolved {updated} report(s).", messages.SUCCESS)
+
+
+@admin.register(ProblemReport)
+class ProblemReportAdmin(admin.ModelAdmin):
+    """The inbox of problems the public reported; one click resolves a report."""
+
+    list_display = ["created", "program_link", "kind", "short_details", "resolved", "resolve_button"]
+    list_filter = ["resolved", "kind"]
+    list_select_related = ["program"]
+    search_fields = ["program__name", "details"]
+    readonly_fields = ["program", "kind", "details", "created", "resolved_at", "resolved_by"]
+    fields = ["program", "kind", "details", "created", "resolved", "resolved_at", "resolved_by"]
+    actions = [resolve_reports]
+    date_hierarchy = "created"
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_urls(self):
+        return [
+            path("<int:pk>/resolve/", self.admin_site.admin_view(self.resolve_view), name="directory_problemreport_resolve"),
+        ] + super().get_urls()
+
+    def resolve_view(self, request, pk):
+        if request.method != "POST" or not self.has_change_permission(request):
+            return redirect("admin:directory_problemreport_changelist")
+        report = get_object_or_404(ProblemReport, pk=pk)
+        if not report.resolved:
+            report.resolved, report.resolved_at, report.resolved_by = True, timezone.now(), request.user
+            report.save(update_fields=["resolved", "resolved_at", "resolved_by"])
+            self.message_user(request, f"Resolved the report about {report.program}.", messages.SUCCESS)
+        return redirect(request.POST.get("next") or reverse("admin:directory_problemreport_changelist"))
+
+    def save_model(self, request, obj, form, change):
+        if "resolved" in form.changed_data:
+            obj.resolved_at, obj.resolved_by = (timezone.now(), request.user) if obj.resolved else (None, None)
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description="Program", ordering="program__name")
+    def program_link(self, report):
+        return format_html('<a href="{}">{}</a>', reverse("admin:directory_program_change", args=[report.program_id]), report.program)
+
+    @admin.display(description="Details")
+    def short_details(self, report):
+        return (report.details[:80] + "…") if len(report.details) > 80 else report.details
+
+    @admin.display(description="")
+    def resolve_button(self, report):
+        if report.resolved:
+            return "Resolved"
+        # Submits the changelist form (which carries the CSRF token) to the resolve view.
+        return format_html(
+            '<button type="submit" class="button" formaction="{}" formmethod="post">Resolve</button>',
+            reverse("admin:directory_problemreport_resolve", args=[report.pk]),
+        )

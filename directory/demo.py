@@ -173,6 +173,9 @@ class DemoFactory:
         place_word = name.rsplit(" ", len(archetype.noun.split()))[0]
         phone = self.phone(area_code)
         intake = self.phone(area_code) if rng.random() < .5 else ""
+        residential = archetype.hours == "always"
+        wait = rng.choice([0, 0, 1, 2, 3, 5, 7, 10, 14, 21]) if rng.random() < .6 else None
+        beds = rng.randrange(0, 12) if residential and rng.random() < .7 else None
         return {
             "name": name,
             "organization": rng.choice(ORGANIZATIONS).format(place=place_word) if rng.random() < .6 else "",
@@ -193,6 +196,9 @@ class DemoFactory:
             "accepting_new_patients": rng.choices([True, False, None], weights=[70, 15, 15])[0],
             "last_verified": None if verified_days is None else (self.today - datetime.timedelta(days=verified_days)).isoformat(),
             "terms": sorted(codes),
+            "typical_wait_days": wait,
+            "beds_available": beds,
+            "beds_updated": None if beds is None else (self.today - datetime.timedelta(days=rng.randrange(0, 5))).isoformat(),
         }
 
     def programs(self, per_metro: int) -> list[dict]:

@@ -72,6 +72,9 @@ def load_program_records(
                 hours_note=record.get("hours_note", ""), status=record.get("status", "active"),
                 accepting_new_patients=record.get("accepting_new_patients"),
                 last_verified=datetime.date.fromisoformat(verified) if verified else None,
+                typical_wait_days=record.get("typical_wait_days"),
+                beds_available=record.get("beds_available"),
+                beds_updated=datetime.date.fromisoformat(record["beds_updated"]) if record.get("beds_updated") else None,
             ),
             record,
         ))

@@ -328,3 +328,42 @@ class OpeningHours(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
+
+
+class ListingToVerify(Program):
+    """Programs seen through the staff verification queue (a proxy: same rows, its own admin)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "listing to re-verify"
+        verbose_name_plural = "listings to re-verify"
+
+
+class ProblemReport(models.Model):
+    """A member of the public telling staff that a listing is wrong. Anonymous by design."""
+
+    class Kind(models.TextChoices):
+        WRONG_PHONE = "wrong_phone", "The phone number is wrong"
+        CLOSED = "closed", "The program has closed or moved"
+        WRONG_SERVICES = "wrong_services", "The services or payment options are wrong"
+        OTHER = "other", "Something else"
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="problem_reports")
+    kind = models.CharField("what is wrong", max_length=20, choices=Kind.choices)
+    details = models.TextField(blank=True, max_length=2000)
+    created = models.DateTimeField(auto_now_add=True, db_index=True)
+    visitor_key = models.CharField(
+        max_length=64, editable=False, db_index=True,
+        help_text="A keyed hash that changes daily, used only to limit repeated reports; not an address.",
+    )
+    resolved = models.BooleanField(default=False, db_index=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["resolved", "-created"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.program}"

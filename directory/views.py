@@ -1,15 +1,23 @@
 """Public pages of the treatment directory: the search results and a program's page."""
 from __future__ import annotations
 
+import datetime
+import hashlib
+import hmac
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
 from django.utils.functional import cached_property
 
 from directory import jsonld
 from directory.filters import RADIUS_CHOICES, ProgramFilterSet
-from directory.models import Program, Term
+from directory.forms import ProblemReportForm
+from directory.models import ProblemReport, Program, Term
 
 PAGE_PARAM = "page"
 MAX_NOTICES = 6
@@ -149,3 +157,61 @@ def program_detail(request, slug: str):
         or program.verified_days_ago > settings.PORTAL_STALE_AFTER_DAYS,
     }
     return render(request, "directory/program_detail.html", context)
+
+
+REPORTS_PER_HOUR = 5
+
+
+def visitor_key(request) -> str:
+    """A keyed, daily-changing hash of the visitor's address: enough to slow down floods, useless
+    for finding out who reported (the address itself is never stored)."""
+    address = request.META.get("REMOTE_ADDR", "")
+    day = timezone.localdate().isoformat()
+    return hmac.new(settings.SECRET_KEY.encode(), f"{day}|{address}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def same_origin_post(request) -> bool:
+    """Accept a form post only from this site's own pages (no CSRF cookie is set for visitors)."""
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    if fetch_site is not None:
+        return fetch_site in {"same-origin", "none"}
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return True  # not a browser: nothing to forge
+    return urlsplit(origin).netloc == request.get_host()
+
+
+@csrf_exempt
+def report_problem(request, slug: str):
+    """Let anyone tell staff that a listing is wrong, without an account, a name or a cookie."""
+    program = get_object_or_404(Program.objects.public(), slug=slug)
+    status = 200
+    if request.method == "POST":
+        form = ProblemReportForm(request.POST)
+        key = visitor_key(request)
+        recent = ProblemReport.objects.filter(
+            visitor_key=key, created__gte=timezone.now() - datetime.timedelta(hours=1)
+        ).count()
+        if not same_origin_post(request):
+            form.add_error(None, "This form can only be sent from this website. Please open the listing and try again.")
+            status = 403
+        elif recent >= REPORTS_PER_HOUR:
+            form.add_error(None, "Thank you for your reports. You have sent several in the last hour; please try again later.")
+            status = 429
+        elif form.is_valid():
+            if not form.cleaned_data.get("website"):  # the hidden field: left empty by people
+                report = form.save(commit=False)
+                report.program = program
+                report.visitor_key = key
+                report.save()
+            return redirect("directory:report-thanks", slug=program.slug)
+        else:
+            status = 400
+    else:
+        form = ProblemReportForm()
+    return render(request, "directory/report_problem.html", {"program": program, "form": form}, status=status)
+
+
+def report_thanks(request, slug: str):
+    program = get_object_or_404(Program.objects.public(), slug=slug)
+    return render(request, "directory/report_thanks.html", {"program": program})

@@ -131,7 +131,8 @@ WHITENOISE_USE_FINDERS = DEBUG
 # Privacy: anonymous visitors get no cookie. Sessions and CSRF cookies exist only for staff pages.
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SECURE_REFERRER_POLICY = "no-referrer"
+# Other sites never learn which page (and so which search) a visitor came from.
+SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

@@ -214,5 +214,5 @@ def test_search_pages_are_private(client):
     response = client.get(SEARCH, {"near": "22902"})
     assert response.cookies == {}
     assert "no-store" in response["Cache-Control"]
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert "script-src 'self'" in response["Content-Security-Policy"]

@@ -33,8 +33,9 @@ class Command(BaseCommand):
         # Keep the demo realistic over time: verification dates move with today's date.
         shift = timezone.localdate() - datetime.date.fromisoformat(data.get("generated_on", timezone.localdate().isoformat()))
         for record in records:
-            if record.get("last_verified"):
-                record["last_verified"] = (datetime.date.fromisoformat(record["last_verified"]) + shift).isoformat()
+            for key in ("last_verified", "beds_updated"):
+                if record.get(key):
+                    record[key] = (datetime.date.fromisoformat(record[key]) + shift).isoformat()
         try:
             with transaction.atomic():
                 created, skipped = load_program_records(records)
