@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.utils.functional import cached_property
 
+from articles.search import related_articles
 from directory import jsonld
 from directory.filters import RADIUS_CHOICES, ProgramFilterSet
 from directory.forms import ProblemReportForm
@@ -54,6 +55,7 @@ def program_search(request):
         "has_filters": bool(filter_count),
         "filter_count": filter_count,
         "searched": bool(request.GET),
+        "related_articles": related_articles(filterset.keywords),
     }
     return render(request, "directory/program_search.html", context)
 

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "directory",
     "articles",
     "meetings",
+    "opendata",
 ]
 
 MIDDLEWARE = [

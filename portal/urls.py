@@ -1,13 +1,22 @@
 """URLs of the portal: public pages, the directory, and the staff admin."""
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from articles.sitemaps import SITEMAPS
+from articles.views import robots_txt
 from portal import views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("about/", views.about, name="about"),
     path("programs/", include("directory.urls")),
+    path("meetings/", include("meetings.urls")),
+    path("learn/", include("articles.urls")),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="django.contrib.sitemaps.views.sitemap"),
+    path("robots.txt", robots_txt, name="robots-txt"),
+    path("api/", include("opendata.urls")),
+    path("admin/opendata/", include("opendata.admin_urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,4 +1,5 @@
 """The public program search, as a person would notice it: what is found, in what order, and why."""
+import datetime
 import re
 
 import pytest
@@ -216,3 +217,20 @@ def test_search_pages_are_private(client):
     assert "no-store" in response["Cache-Control"]
     assert response["Referrer-Policy"] == "same-origin"
     assert "script-src 'self'" in response["Content-Security-Policy"]
+
+
+def test_keyword_search_also_offers_matching_articles(client):
+    from django.utils import timezone as tz
+
+    from articles.models import Article
+
+    Article.objects.create(title="How methadone works", slug="how-methadone-works", summary="Daily medication.",
+                           body="Methadone is a daily medication.", status="published",
+                           publish_date=tz.now() - datetime.timedelta(days=1))
+    Article.objects.create(title="Draft on methadone", slug="draft-methadone", summary="x", body="Methadone draft.",
+                           status="draft")
+    make_program(name="Clinic", terms=["METH"])
+    html = client.get(SEARCH, {"q": "methadone"}).content.decode()
+    assert "Articles about “methadone”" in html
+    assert 'href="/learn/how-methadone-works/"' in html
+    assert "Draft on methadone" not in html

@@ -1,0 +1,136 @@
+from django.contrib import admin, messages
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.html import format_html
+
+from articles.models import STALE_REVIEW_DAYS, Article, FaqEntry, Source, Topic
+
+
+def describe_age(days: int) -> str:
+    """'12 days', '5 months', '2 years': roughly how long ago, in words."""
+    if days < 45:
+        return f"{days} day{'s' if days != 1 else ''}"
+    months = round(days / 30.44)
+    if months < 24:
+        return f"{months} months"
+    return f"{days // 365} years"
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "position", "article_count"]
+    list_editable = ["position"]
+    search_fields = ["name", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n_articles=Count("articles")).order_by("position", "name")
+
+    @admin.display(description="articles", ordering="n_articles")
+    def article_count(self, obj: Topic) -> int:
+        return obj.n_articles
+
+
+class SourceInline(admin.TabularInline):
+    model = Source
+    extra = 1
+    fields = ["title", "url", "position"]
+
+
+class FaqEntryInline(admin.StackedInline):
+    model = FaqEntry
+    extra = 0
+    fields = ["question", "answer", "position"]
+
+
+class ReviewFilter(admin.SimpleListFilter):
+    title = "review"
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [("overdue", f"Not reviewed in {STALE_REVIEW_DAYS} days"), ("current", "Reviewed recently")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "overdue":
+            return queryset.review_overdue()
+        if self.value() == "current":
+            return queryset.exclude(pk__in=queryset.review_overdue().values("pk"))
+        return queryset
+
+
+@admin.action(description="Publish the selected articles")
+def publish(modeladmin, request, queryset):
+    now = timezone.now()
+    queryset.filter(publish_date__isnull=True).update(publish_date=now)
+    count = queryset.update(status=Article.Status.PUBLISHED, updated=now)
+    future = queryset.filter(publish_date__gt=now).count()
+    note = f" {future} of them will appear on their publish date." if future else ""
+    modeladmin.message_user(request, f"Published {count} article{'s' if count != 1 else ''}.{note}", messages.SUCCESS)
+
+
+@admin.action(description="Send the selected articles back to draft")
+def send_back_to_draft(modeladmin, request, queryset):
+    count = queryset.update(status=Article.Status.DRAFT, updated=timezone.now())
+    modeladmin.message_user(
+        request, f"Sent {count} article{'s' if count != 1 else ''} back to draft; the public no longer sees them.",
+        messages.SUCCESS,
+    )
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ["title", "status", "topic_list", "publish_date", "reviewed", "site_link"]
+    list_filter = ["status", "topics", ReviewFilter]
+    search_fields = ["title", "summary", "body", "slug"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["topics"]
+    inlines = [SourceInline, FaqEntryInline]
+    actions = [publish, send_back_to_draft]
+    readonly_fields = ["reading_time", "created", "updated"]
+    date_hierarchy = "publish_date"
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "summary", "body", "topics"]}),
+        ("Publishing", {"fields": ["status", "publish_date", "last_reviewed", "reviewer"]}),
+        ("Link to the directory", {
+            "fields": ["directory_label", "directory_query"],
+            "description": "The button under the article that opens a directory search with filters already set.",
+        }),
+        ("About this article", {"fields": ["reading_time", "created", "updated"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("topics")
+
+    def view_on_site(self, obj: Article) -> str:
+        return obj.get_absolute_url() if obj.is_public else obj.preview_url
+
+    @admin.display(description="topics")
+    def topic_list(self, obj: Article) -> str:
+        return ", ".join(topic.name for topic in obj.topics.all()) or "—"
+
+    @admin.display(description="last reviewed", ordering="last_reviewed")
+    def reviewed(self, obj: Article) -> str:
+        age = obj.review_age_days
+        if age is None:
+            return format_html("<strong>{}</strong>", "⚠ never")
+        if age < 0:
+            return obj.last_reviewed.strftime("%b %-d, %Y")
+        if age > STALE_REVIEW_DAYS:
+            return format_html(
+                '<strong title="Reviewed on {}">⚠ {} ago</strong>', obj.last_reviewed.isoformat(), describe_age(age)
+            )
+        return format_html(
+            '<span title="Reviewed on {}">{} ago</span>', obj.last_reviewed.isoformat(), describe_age(age)
+        )
+
+    @admin.display(description="on the site")
+    def site_link(self, obj: Article) -> str:
+        if obj.is_public:
+            return format_html('<a href="{}">View on site</a>', obj.get_absolute_url())
+        return format_html('<a href="{}">Preview</a>', obj.preview_url)
+
+    @admin.display(description="reading time")
+    def reading_time(self, obj: Article) -> str:
+        if not obj.pk:
+            return "Shown after saving."
+        return f"About {obj.reading_minutes} min ({obj.word_count} words, {len(obj.sections)} sections)"

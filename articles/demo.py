@@ -1,0 +1,244 @@
+"""Read the demo articles in fixtures/articles/*.md and load them as published articles.
+
+Each file starts with a front-matter block between two '---' lines:
+
+    title: How buprenorphine works
+    slug: buprenorphine
+    summary: One or two sentences.
+    topics: Medications; Choosing a program
+    directory_label: Find programs offering buprenorphine near you
+    directory_query: medication=BU
+    sources:
+      - Title of the source | https://example.org/page
+    faq:
+      - A question? | Its answer.
+
+and the Markdown body follows.
+"""
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from articles.models import Article, FaqEntry, Source, Topic
+
+ARTICLES_DIR = Path(settings.BASE_DIR) / "fixtures" / "articles"
+DEMO_REVIEWER = "Portal editorial team (demo)"
+DEMO_REVIEWED_ON = datetime.date(2026, 10, 1)
+DEMO_PUBLISHED_AT = datetime.datetime(2026, 10, 1, 9, 0, tzinfo=datetime.timezone.utc)
+
+SCALAR_KEYS = {"title", "slug", "summary", "topics", "directory_label", "directory_query"}
+LIST_KEYS = {"sources", "faq"}
+REQUIRED_KEYS = {"title", "slug", "summary"}
+
+# The order and descriptions of the demo topics, in index order.
+TOPICS = [
+    ("Understanding addiction",
+     "What opioid use disorder is, why it happens, and the signs that someone may be using."),
+    ("Withdrawal and detox",
+     "What withdrawal feels like, how long it lasts, and what should come after detox."),
+    ("Medications",
+     "How methadone, buprenorphine and naltrexone work, and how to choose between them."),
+    ("Types of care",
+     "Hospital, residential, intensive outpatient and outpatient care, and what each one involves."),
+    ("Therapy and support",
+     "Counseling, group and family therapy, peer support, and care for mental health and trauma."),
+    ("Safety and overdose",
+     "How to recognise an overdose, use naloxone, and lower the risks while someone is still using."),
+    ("Recovery",
+     "Life after treatment: aftercare, staying well, and what to do if old habits come back."),
+    ("Paying for care",
+     "Insurance, Medicaid, sliding fees and free programs, and how to ask about cost."),
+    ("Choosing a program",
+     "Questions to ask a program, and the warning signs of one to avoid."),
+    ("Families and loved ones",
+     "How to help someone you care about, and how to look after yourself while you do."),
+]
+
+
+class ArticleFileError(ValueError):
+    """A demo article file that cannot be read; the message names the file and line."""
+
+
+@dataclass
+class ArticleRecord:
+    path: Path
+    title: str
+    slug: str
+    summary: str
+    body: str
+    topics: list[str] = field(default_factory=list)
+    directory_label: str = ""
+    directory_query: str = ""
+    sources: list[tuple[str, str]] = field(default_factory=list)
+    faq: list[tuple[str, str]] = field(default_factory=list)
+
+
+def parse_article_file(path: Path) -> ArticleRecord:
+    """Read one article file: its front matter and Markdown body."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ArticleFileError(f"{path.name}: cannot read the file ({error}).") from error
+    lines = text.splitlines()
+    if not lines or lines[0].strip() != "---":
+        raise ArticleFileError(f"{path.name}: the file must start with a '---' line.")
+    try:
+        end = next(n for n in range(1, len(lines)) if lines[n].strip() == "---")
+    except StopIteration:
+        raise ArticleFileError(f"{path.name}: the front matter has no closing '---' line.") from None
+
+    values: dict[str, str] = {}
+    lists: dict[str, list[tuple[str, str]]] = {key: [] for key in LIST_KEYS}
+    current_list: str | None = None
+    for number, line in enumerate(lines[1:end], start=2):
+        if not line.strip():
+            continue
+        if line.startswith((" ", "\t")):
+            item = line.strip()
+            if current_list is None or not item.startswith("- "):
+                raise ArticleFileError(f"{path.name}, line {number}: unexpected indented line.")
+            lists[current_list].append(_split_item(item[2:], current_list, f"{path.name}, line {number}"))
+            continue
+        key, sep, value = line.partition(":")
+        key = key.strip()
+        if not sep or key not in SCALAR_KEYS | LIST_KEYS:
+            raise ArticleFileError(f"{path.name}, line {number}: unknown front-matter line {line[:40]!r}.")
+        if key in LIST_KEYS:
+            current_list = key
+            if value.strip():
+                raise ArticleFileError(f"{path.name}, line {number}: list items go on their own '  - ' lines.")
+        else:
+            current_list = None
+            values[key] = value.strip()
+    missing = sorted(key for key in REQUIRED_KEYS if not values.get(key))
+    if missing:
+        raise ArticleFileError(f"{path.name}: missing {', '.join(missing)} in the front matter.")
+    body = "\n".join(lines[end + 1:]).strip() + "\n"
+    return ArticleRecord(
+        path=path,
+        title=values["title"],
+        slug=values["slug"],
+        summary=values["summary"],
+        body=body,
+        topics=[name.strip() for name in values.get("topics", "").split(";") if name.strip()],
+        directory_label=values.get("directory_label", ""),
+        directory_query=values.get("directory_query", ""),
+        sources=lists["sources"],
+        faq=lists["faq"],
+    )
+
+
+def _split_item(text: str, kind: str, where: str) -> tuple[str, str]:
+    # A source's URL has no spaces, so split at the last bar; an answer may contain one, so the first.
+    first, sep, second = text.rpartition(" | ") if kind == "sources" else text.partition(" | ")
+    if not sep or not first.strip() or not second.strip():
+        raise ArticleFileError(f"{where}: write the item as 'text | text'.")
+    return first.strip(), second.strip()
+
+
+def article_files(directory: Path = ARTICLES_DIR) -> list[Path]:
+    return sorted(directory.glob("*.md"))
+
+
+def ensure_topics(names: list[str]) -> dict[str, Topic]:
+    """The topics with these names, created when missing (known demo topics get their description)."""
+    known = {name: (position, description) for position, (name, description) in enumerate(TOPICS, start=1)}
+    topics = {}
+    for name in names:
+        position, description = known.get(name, (len(TOPICS) + 1, ""))
+        topic = Topic.objects.filter(name=name).first()
+        if topic is None:
+            topic = Topic.objects.create(
+                name=name, slug=_unique_topic_slug(name), description=description, position=position
+            )
+        topics[name] = topic
+    return topics
+
+
+def _unique_topic_slug(name: str) -> str:
+    base = slugify(name)[:100] or "topic"
+    slug, n = base, 2
+    while Topic.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+@transaction.atomic
+def load_article_records(
+    records: list[ArticleRecord],
+    *,
+    reviewer: str = DEMO_REVIEWER,
+    reviewed_on: datetime.date = DEMO_REVIEWED_ON,
+    progress: Callable[[ArticleRecord, bool], None] | None = None,
+) -> tuple[int, int]:
+    """Create or update published articles by slug, with their topics, sources and FAQ entries.
+
+    Running it twice gives the same result. Returns (created, updated). Raises ArticleFileError
+    when a record fails validation; nothing is kept then.
+    """
+    topics = ensure_topics(sorted({name for record in records for name in record.topics}))
+    created = updated = 0
+    publish_at = min(timezone.now(), DEMO_PUBLISHED_AT)
+    for record in records:
+        article = Article.objects.filter(slug=record.slug).first()
+        is_new = article is None
+        if is_new:
+            article = Article(slug=record.slug, publish_date=publish_at)
+        article.title = record.title
+        article.summary = record.summary
+        article.body = record.body
+        article.status = Article.Status.PUBLISHED
+        article.publish_date = article.publish_date or publish_at
+        article.last_reviewed = reviewed_on
+        article.reviewer = reviewer
+        article.directory_label = record.directory_label
+        article.directory_query = record.directory_query
+        try:
+            article.full_clean()
+        except ValidationError as error:
+            raise ArticleFileError(f"{record.path.name}: {_describe(error)}") from error
+        article.save()
+        article.topics.set([topics[name] for name in record.topics])
+        article.sources.all().delete()
+        article.faq_entries.all().delete()
+        for position, (title, url) in enumerate(record.sources, start=1):
+            source = Source(article=article, title=title, url=url, position=position)
+            try:
+                source.full_clean()
+            except ValidationError as error:
+                raise ArticleFileError(f"{record.path.name}: source {title!r}: {_describe(error)}") from error
+            source.save()
+        FaqEntry.objects.bulk_create(
+            FaqEntry(article=article, question=question, answer=answer, position=position)
+            for position, (question, answer) in enumerate(record.faq, start=1)
+        )
+        created += is_new
+        updated += not is_new
+        if progress:
+            progress(record, is_new)
+    return created, updated
+
+
+def load_demo_articles(directory: Path = ARTICLES_DIR, **options) -> tuple[int, int]:
+    """Parse every article file in the folder, then load them all in one transaction."""
+    records = [parse_article_file(path) for path in article_files(directory)]
+    slugs = [record.slug for record in records]
+    duplicates = sorted({slug for slug in slugs if slugs.count(slug) > 1})
+    if duplicates:
+        raise ArticleFileError(f"Two files use the same slug: {', '.join(duplicates)}.")
+    return load_article_records(records, **options)
+
+
+def _describe(error: ValidationError) -> str:
+    if hasattr(error, "error_dict"):
+        return "; ".join(f"{name}: {' '.join(messages)}" for name, messages in error.message_dict.items())
+    return " ".join(error.messages)

@@ -1,0 +1,46 @@
+"""Full-text search over published articles, for the article search page and the directory search."""
+from __future__ import annotations
+
+import re
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from articles.models import Article
+from articles.rendering import MARK_START, MARK_STOP
+
+MAX_SEARCH_LENGTH = 200
+_HIGHLIGHT = re.compile(re.escape(MARK_START) + "(.*?)" + re.escape(MARK_STOP), re.DOTALL)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_search_text(text: str | None) -> str:
+    """Search text safe to hand to PostgreSQL: no control characters (NUL breaks a query), not too long."""
+    return _CONTROL.sub(" ", text or "").strip()[:MAX_SEARCH_LENGTH]
+
+
+def highlight(headline: str | None) -> SafeString:
+    """Escape a search headline completely, then turn its plain-text markers into <mark> elements.
+
+    Nothing from the article can become markup: the only tags in the result are the <mark> pairs
+    added here, and stray markers are dropped.
+    """
+    escaped = escape(headline or "")
+    marked = _HIGHLIGHT.sub(lambda match: f"<mark>{match.group(1)}</mark>", escaped)
+    return mark_safe(marked.replace(MARK_START, "").replace(MARK_STOP, ""))
+
+
+def search_articles(text: str):
+    """Published articles matching the text, best first, each with a `headline` to pass to highlight()."""
+    text = clean_search_text(text)
+    if not text:
+        return Article.objects.none()
+    return Article.objects.published().search(text).with_snippets(text).prefetch_related("topics")
+
+
+def related_articles(text: str | None, limit: int = 3) -> list[Article]:
+    """Published articles that match a directory keyword search, best first (none for empty text)."""
+    text = clean_search_text(text)
+    if not text or limit < 1:
+        return []
+    return list(Article.objects.published().search(text).only("title", "slug", "summary")[:limit])

@@ -1,0 +1,146 @@
+"""Public article pages: the index, topics, articles, search and FAQ; and robots.txt for the site."""
+from __future__ import annotations
+
+import re
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views.decorators.http import require_safe
+
+from articles import jsonld
+from articles.forms import ArticleSearchForm
+from articles.models import Article, FaqEntry, Topic
+from articles.search import highlight, search_articles
+from directory.views import read_page_number
+
+PAGE_PARAM = "page"
+PREVIEW_PARAM = "preview"
+SEARCH_PAGE_SIZE = 10
+RELATED_LIMIT = 4
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ufffd]")
+
+
+def ignored_parameters(request, known: set[str] = frozenset()) -> list[str]:
+    """A plain-language note naming the query parameters this page does not use (none when all are known)."""
+    unknown = sorted({key for key in request.GET if key not in known})
+    if not unknown:
+        return []
+    names = [_UNPRINTABLE.sub("", name)[:30] or "(unreadable name)" for name in unknown[:5]]
+    more = f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
+    return [f"We ignored parts of the address this page does not use: {', '.join(names)}{more}."]
+
+
+@require_safe
+def article_index(request):
+    """Every published article, grouped by topic."""
+    published = Article.objects.published().order_by("title")
+    topics = Topic.objects.prefetch_related(Prefetch("articles", queryset=published, to_attr="public_articles"))
+    groups = [topic for topic in topics if topic.public_articles]
+    return render(request, "articles/article_index.html", {
+        "topics": groups,
+        "other_articles": list(published.filter(topics__isnull=True)),
+        "notices": ignored_parameters(request),
+    })
+
+
+@require_safe
+def topic_detail(request, slug: str):
+    """The published articles on one topic."""
+    topic = get_object_or_404(Topic, slug=slug)
+    return render(request, "articles/topic_detail.html", {
+        "topic": topic,
+        "articles": list(topic.articles.published().order_by("title")),
+        "other_topics": list(
+            Topic.objects.exclude(pk=topic.pk).filter(articles__in=Article.objects.published()).distinct()
+        ),
+        "notices": ignored_parameters(request),
+    })
+
+
+@require_safe
+def article_detail(request, slug: str):
+    """One article. Staff may preview an unpublished one with ?preview=1; everyone else gets a 404."""
+    wants_preview = request.GET.get(PREVIEW_PARAM) == "1"
+    # request.user is only looked at when a preview is asked for: other visits never touch the session.
+    can_preview = wants_preview and request.user.is_active and request.user.is_staff
+    articles = Article.objects.all() if can_preview else Article.objects.published()
+    article = get_object_or_404(
+        articles.prefetch_related("topics", "sources", "faq_entries"),
+        slug=slug,
+    )
+    topic_ids = [topic.pk for topic in article.topics.all()]
+    related = (
+        Article.objects.published()
+        .filter(topics__in=topic_ids)
+        .exclude(pk=article.pk)
+        .annotate(shared=Count("topics", filter=Q(topics__in=topic_ids)))
+        .order_by("-shared", "title")[:RELATED_LIMIT]
+    )
+    return render(request, "articles/article_detail.html", {
+        "article": article,
+        "is_preview": not article.is_public,
+        "related": list(related),
+        "structured_data": jsonld.article(article, request),
+        "notices": ignored_parameters(request, {PREVIEW_PARAM}),
+    })
+
+
+@require_safe
+def article_search(request):
+    """Published articles matching the visitor's words, best first, with the matching passages."""
+    form = ArticleSearchForm(request.GET if "q" in request.GET else None)
+    notices = ignored_parameters(request, {"q", PAGE_PARAM})
+    if form.is_bound and not form.is_valid():
+        notices.extend(str(error) for error in form.errors.get("q", []))
+    text = form.search_text()
+    paginator = Paginator(search_articles(text), SEARCH_PAGE_SIZE)
+    page_number, page_notice = read_page_number(request.GET.get(PAGE_PARAM), paginator)
+    if page_notice and text:
+        notices.append(page_notice)
+    page = paginator.page(page_number)
+    results = [(article, highlight(article.headline)) for article in page]
+    return render(request, "articles/search.html", {
+        "form": form,
+        "text": text,
+        "page": page,
+        "page_range": list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)),
+        "paginator": paginator,
+        "results": results,
+        "topics": Topic.objects.filter(articles__in=Article.objects.published()).distinct(),  # read if no search
+        "notices": notices,
+    })
+
+
+@require_safe
+def faq(request):
+    """The questions and answers of every published article, grouped by article."""
+    entries = list(
+        FaqEntry.objects.filter(article__in=Article.objects.published())
+        .select_related("article")
+        .order_by("article__title", "position", "pk")
+    )
+    groups: dict[int, dict] = {}
+    for entry in entries:
+        groups.setdefault(entry.article_id, {"article": entry.article, "entries": []})["entries"].append(entry)
+    return render(request, "articles/faq.html", {
+        "groups": list(groups.values()),
+        "structured_data": jsonld.faq_page(entries, request) if entries else None,
+        "notices": ignored_parameters(request),
+    })
+
+
+@require_safe
+def robots_txt(request):
+    """Rules for crawlers: no admin, no search-result pages, and where the sitemap is."""
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        f"Disallow: {reverse('directory:program-search')}?",
+        f"Disallow: {reverse('articles:search')}?",
+        "",
+        f"Sitemap: {request.build_absolute_uri(reverse('django.contrib.sitemaps.views.sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -1,0 +1,162 @@
+"""The demo articles: every file parses, loads as a published article, and loading twice changes nothing."""
+import datetime
+from io import StringIO
+
+import pytest
+from django.apps import apps
+from django.core.management import CommandError, call_command
+
+from articles.demo import (
+    DEMO_REVIEWER,
+    ArticleFileError,
+    article_files,
+    load_demo_articles,
+    parse_article_file,
+)
+from articles.models import Article, FaqEntry, Source, Topic
+from articles.validators import validate_directory_query
+
+pytestmark = pytest.mark.django_db
+
+GOOD_FILE = """\
+---
+title: A test article
+slug: a-test-article
+summary: What it is about.
+topics: First topic; Second topic
+directory_label: Find detox near you
+directory_query: care=DT
+sources:
+  - A source | with a bar | https://example.org/a
+faq:
+  - Is this a question? | Yes | and the answer has a bar.
+---
+
+## Heading
+
+Body text.
+"""
+
+
+def test_every_demo_file_parses_and_links_to_a_valid_directory_search():
+    files = article_files()
+    assert len(files) == 18
+    for path in files:
+        record = parse_article_file(path)
+        assert record.title and record.slug and record.summary and record.topics, path.name
+        assert record.directory_label and record.directory_query, path.name
+        validate_directory_query(record.directory_query)
+        assert record.sources and all(url.startswith("https://") for _, url in record.sources), path.name
+        assert 400 <= len(record.body.split()) <= 1300, path.name
+
+
+def test_loading_the_demo_articles_is_idempotent():
+    assert load_demo_articles() == (18, 0)
+    snapshot = {
+        "articles": list(Article.objects.order_by("slug").values_list("slug", "title", "status", "body_html")),
+        "sources": Source.objects.count(),
+        "faq": FaqEntry.objects.count(),
+        "topics": list(Topic.objects.values_list("name", "slug", "position")),
+    }
+    publish_dates = dict(Article.objects.values_list("slug", "publish_date"))
+
+    assert load_demo_articles() == (0, 18)
+    assert Article.objects.count() == 18
+    assert snapshot == {
+        "articles": list(Article.objects.order_by("slug").values_list("slug", "title", "status", "body_html")),
+        "sources": Source.objects.count(),
+        "faq": FaqEntry.objects.count(),
+        "topics": list(Topic.objects.values_list("name", "slug", "position")),
+    }
+    assert publish_dates == dict(Article.objects.values_list("slug", "publish_date"))
+
+
+def test_demo_articles_are_public_and_reviewed_in_2026():
+    load_demo_articles()
+    assert Article.objects.published().count() == 18
+    for article in Article.objects.all():
+        assert article.last_reviewed.year == 2026
+        assert article.reviewer == DEMO_REVIEWER == "Portal editorial team (demo)"
+        assert article.directory_url.startswith("/programs/?")
+        assert article.table_of_contents, article.slug
+    assert Topic.objects.count() == 10
+    assert Topic.objects.filter(description="").count() == 0
+
+
+def test_demo_pages_render(client):
+    load_demo_articles()
+    for article in Article.objects.all():
+        response = client.get(article.get_absolute_url())
+        assert response.status_code == 200, article.slug
+        assert len(response.content) < 60_000
+    assert client.get("/learn/").status_code == 200
+    assert client.get("/learn/faq/").content.decode().count("<h3>") == FaqEntry.objects.count()
+
+
+def test_articles_config_plugs_into_load_demo():
+    assert apps.get_app_config("articles").load_demo_content() == "18 articles"
+    assert apps.get_app_config("articles").load_demo_content() == "18 articles"
+    assert Article.objects.count() == 18
+
+
+def test_load_demo_command_mentions_the_articles():
+    out = StringIO()
+    call_command("load_demo", "--dry-run", stdout=out)
+    assert ", 18 articles" in out.getvalue()
+    assert Article.objects.count() == 0
+
+
+def test_load_articles_command_with_dry_run_and_another_folder(tmp_path):
+    (tmp_path / "01-a-test-article.md").write_text(GOOD_FILE, encoding="utf-8")
+    out = StringIO()
+    call_command("load_articles", "--dir", str(tmp_path), "--dry-run", stdout=out)
+    assert "Would load 1 articles (1 new, 0 updated)." in out.getvalue()
+    assert not Article.objects.exists()
+
+    call_command("load_articles", "--dir", str(tmp_path), stdout=out)
+    article = Article.objects.get(slug="a-test-article")
+    assert article.is_public
+    assert [t.name for t in article.topics.all()] == ["First topic", "Second topic"]
+    assert [(s.title, s.url) for s in article.sources.all()] == [("A source | with a bar", "https://example.org/a")]
+    assert [(f.question, f.answer) for f in article.faq_entries.all()] == [
+        ("Is this a question?", "Yes | and the answer has a bar.")
+    ]
+    assert article.body_html == '<h2 id="section-heading">Heading</h2>\n<p>Body text.</p>'
+    assert article.last_reviewed == datetime.date(2026, 10, 1)
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("no front matter\n", "must start with a '---' line"),
+        ("---\ntitle: x\n", "no closing '---' line"),
+        ("---\ntitle: x\nslug: x\n---\nbody\n", "missing summary"),
+        ("---\ntitle: x\nslug: x\nsummary: s\ncolour: blue\n---\nbody\n", "line 5: unknown front-matter line"),
+        ("---\ntitle: x\nslug: x\nsummary: s\nsources:\n  - no bar here\n---\nbody\n", "line 6: write the item as"),
+    ],
+)
+def test_broken_files_are_reported_with_their_line(tmp_path, text, message):
+    path = tmp_path / "01-broken.md"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ArticleFileError) as error:
+        parse_article_file(path)
+    assert message in str(error.value)
+    assert "01-broken.md" in str(error.value)
+
+
+def test_invalid_front_matter_values_stop_the_command_and_keep_nothing(tmp_path):
+    (tmp_path / "01-good.md").write_text(GOOD_FILE, encoding="utf-8")
+    (tmp_path / "02-bad.md").write_text(
+        GOOD_FILE.replace("a-test-article", "bad-one").replace("care=DT", "cure=DT"), encoding="utf-8"
+    )
+    with pytest.raises(CommandError) as error:
+        call_command("load_articles", "--dir", str(tmp_path), stdout=StringIO())
+    assert "02-bad.md" in str(error.value) and "cure" in str(error.value)
+    assert not Article.objects.exists()
+
+
+def test_load_articles_refuses_a_missing_folder(tmp_path):
+    with pytest.raises(CommandError):
+        call_command("load_articles", "--dir", str(tmp_path / "nowhere"), stdout=StringIO())
+    with pytest.raises(CommandError):
+        call_command("load_articles", "--dir", str(tmp_path), stdout=StringIO())
