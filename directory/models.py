@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import connection, models
 from django.db.models import F, Q, Value
-from django.db.models.functions import ASin, Cos, Power, Radians, Sin, Sqrt
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -157,14 +157,19 @@ class ProgramQuerySet(models.QuerySet):
             return cursor.rowcount
 
 
-def great_circle_distance(latitude: float, longitude: float):
-    """A SQL expression for the haversine distance in miles from a point to each program."""
-    lat1 = Radians(Value(latitude))
-    lat2 = Radians(F("latitude"))
-    dlat = Radians(F("latitude") - Value(latitude))
-    dlng = Radians(F("longitude") - Value(longitude))
-    a = Power(Sin(dlat / 2), 2) + Cos(lat1) * Cos(lat2) * Power(Sin(dlng / 2), 2)
-    return Value(2 * geo.EARTH_RADIUS_MILES) * ASin(Sqrt(a))
+def great_circle_distance(latitude: float, longitude: float) -> RawSQL:
+    """A SQL expression for the haversine distance in miles from a point to each program.
+
+    Written as one SQL fragment (rather than a tree of Django function expressions) because it is
+    compiled for every query of a search; the point's coordinates are passed as parameters.
+    """
+    return RawSQL(
+        "(%s * asin(least(1.0, sqrt("
+        "power(sin(radians(latitude - %s) / 2), 2)"
+        " + cos(radians(%s)) * cos(radians(latitude)) * power(sin(radians(longitude - %s) / 2), 2)))))",
+        (2 * geo.EARTH_RADIUS_MILES, latitude, latitude, longitude),
+        output_field=models.FloatField(),
+    )
 
 
 class Program(models.Model):

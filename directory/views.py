@@ -29,13 +29,21 @@ def program_search(request):
     filterset = ProgramFilterSet(request.GET, queryset=Program.objects.active().select_related("organization"))
     notices = search_notices(request, filterset)
     results = filterset.qs.prefetch_related(
-        Prefetch("terms", queryset=Term.objects.select_related("category").order_by("category__position", "position"))
+        Prefetch(
+            "terms",
+            queryset=Term.objects.filter(category__show_in_results=True)
+            .select_related("category")
+            .order_by("category__position", "position"),
+            to_attr="result_terms",
+        )
     )
     paginator = CappedPaginator(results, settings.PORTAL_PAGE_SIZE)
     page_number, page_notice = read_page_number(request.GET.get(PAGE_PARAM), paginator)
     if page_notice:
         notices.append(page_notice)
     page = paginator.page(page_number)
+    for program in page.object_list:
+        program.services_summary = summarise_services(program.result_terms)
     # Counting every option across a whole country's listings tells a person little and costs a lot:
     # counts are shown once the search is narrow enough to be counted exactly.
     counts = None if paginator.capped else filterset.facet_counts()
@@ -58,6 +66,14 @@ def program_search(request):
         "related_articles": related_articles(filterset.keywords),
     }
     return render(request, "directory/program_search.html", context)
+
+
+def summarise_services(terms: list[Term]) -> list[tuple[str, str]]:
+    """The services a result card lists: (category name, "term; term") in form order."""
+    groups: dict[str, list[str]] = {}
+    for term in terms:
+        groups.setdefault(term.category.name, []).append(term.name)
+    return [(category, "; ".join(names)) for category, names in groups.items()]
 
 
 class CappedPaginator(Paginator):
