@@ -1,0 +1,580 @@
+"""What every import shares: reading a file within the size cap, checking each listing, the report,
+and applying the checked listings in one transaction.
+
+An import runs in two steps. Parsing turns the whole file into `ProgramRecord`s and `Rejection`s
+without touching the database's programs. Applying compares each record with the program it
+matches (by source and source identifier), then writes the differences inside one
+`transaction.atomic()`, or, for a dry run, only reports them.
+"""
+from __future__ import annotations
+
+import datetime
+import math
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import connection, transaction
+from django.utils.text import slugify
+
+from directory import geo
+from directory.models import OpeningHours, Organization, Program, Term
+
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+BATCH = 1000
+PROGRESS_EVERY = 500
+# Key of the PostgreSQL advisory lock that keeps two imports from writing at once.
+IMPORT_LOCK_KEY = 0x6F70656E
+
+# progress(phase, done, total): phase is "read", "check" or "write".
+Progress = Callable[[str, int, int], None]
+
+ZIP_PLUS4 = re.compile(r"^(\d{5})-?(\d{4})$")
+ZIP5 = re.compile(r"^\d{5}$")
+PROGRAM_FIELDS = {f.name: f for f in Program._meta.get_fields() if hasattr(f, "max_length")}
+_url_validator = URLValidator(schemes=["http", "https"])
+
+
+def max_import_bytes() -> int:
+    """The largest file an import accepts (settings.OPENDATA_MAX_IMPORT_BYTES, 50 MB by default)."""
+    return int(getattr(settings, "OPENDATA_MAX_IMPORT_BYTES", DEFAULT_MAX_BYTES))
+
+
+def describe_size(size: int) -> str:
+    return f"{size / (1024 * 1024):.0f} MB" if size >= 1024 * 1024 else f"{size} bytes"
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be used: too big, not UTF-8, broken JSON, wrong columns."""
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """A record of the file that will not be imported, and why."""
+
+    row: int
+    reason: str
+    label: str = ""
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"Row {self.row}" + (f" (line {self.line})" if self.line else "")
+        if self.label:
+            where += f" «{self.label}»"
+        return f"{where}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class Change:
+    """What applying the file does to one program."""
+
+    action: str  # "create", "update" or "unchanged"
+    row: int
+    name: str
+    fields: tuple[str, ...] = ()
+
+
+@dataclass
+class ImportReport:
+    """The outcome of an import or of its dry run."""
+
+    format: str
+    filename: str = ""
+    dry_run: bool = False
+    skip_invalid: bool = False
+    total: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    organizations_created: int = 0
+    rejected: list[Rejection] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+    applied: bool = False
+
+    @property
+    def blocked(self) -> bool:
+        """Nothing may be written: the file is unusable, or rows were rejected and not explicitly skipped."""
+        return bool(self.errors) or (bool(self.rejected) and not self.skip_invalid)
+
+    def summary(self) -> str:
+        if self.errors:
+            return "The file was rejected; nothing was imported."
+        counts = (
+            f"{self.total} records: {self.created} to create, {self.updated} to update, "
+            f"{self.unchanged} unchanged, {len(self.rejected)} rejected"
+        )
+        if self.applied:
+            return counts.replace(" to create", " created").replace(" to update", " updated") + "."
+        if self.blocked:
+            return f"{counts}. Nothing was imported: fix the rejected rows, or choose to skip them."
+        return f"{counts}. Dry run: nothing was written."
+
+    def changes_by(self, action: str) -> list[Change]:
+        return [change for change in self.changes if change.action == action]
+
+
+@dataclass
+class OrganizationRecord:
+    name: str
+    website: str = ""
+    description: str = ""
+
+
+@dataclass
+class ProgramRecord:
+    """One listing read from a file, already checked: `values` are Program field values.
+
+    `term_ids` and `hours` are None when the file says nothing about them (the program's current
+    services or hours are then kept); an empty list clears them.
+    """
+
+    row: int
+    source: str
+    source_id: str
+    values: dict[str, Any]
+    organization: OrganizationRecord | None = None
+    term_ids: list[int] | None = None
+    hours: list[tuple[int, datetime.time, datetime.time]] | None = None
+    line: int | None = None
+
+    @property
+    def name(self) -> str:
+        return self.values.get("name", "")
+
+
+@dataclass
+class ParsedFile:
+    """Everything a parser read from a file, before any comparison with the database."""
+
+    records: list[ProgramRecord] = field(default_factory=list)
+    rejected: list[Rejection] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    total: int = 0
+
+
+# Reading files ---------------------------------------------------------------------------------
+
+
+def read_source(source: Any, *, max_bytes: int | None = None) -> bytes:
+    """Read a path, bytes or a file object (such as a Django upload), refusing files over the size cap."""
+    limit = max_import_bytes() if max_bytes is None else max_bytes
+    too_big = (
+        "The file is {size}; the largest file an import accepts is {limit}. "
+        "Split it into smaller files and import them one after the other."
+    )
+    if isinstance(source, (bytes, bytearray)):
+        data = bytes(source)
+    elif isinstance(source, (str, Path)):
+        path = Path(source)
+        try:
+            size = path.stat().st_size
+        except OSError as error:
+            raise ImportFileError(f"Cannot read {path}: {error.strerror or error}.") from None
+        if size > limit:
+            raise ImportFileError(too_big.format(size=describe_size(size), limit=describe_size(limit)))
+        data = path.read_bytes()
+    else:
+        size = getattr(source, "size", None)
+        if size is not None and size > limit:
+            raise ImportFileError(too_big.format(size=describe_size(size), limit=describe_size(limit)))
+        if hasattr(source, "seek"):
+            source.seek(0)
+        data = source.read(limit + 1)
+    if len(data) > limit:
+        raise ImportFileError(too_big.format(size=f"over {describe_size(limit)}", limit=describe_size(limit)))
+    return data
+
+
+def decode_text(data: bytes, *, name: str = "The file") -> str:
+    """Decode UTF-8 (with or without a byte-order mark), naming the lines that are not UTF-8."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    bad = []
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError as error:
+            bad.append(f"line {number} (byte 0x{line[error.start]:02x})")
+        if len(bad) >= 5:
+            break
+    raise ImportFileError(
+        f"{name} is not UTF-8 text: {', '.join(bad)}. Save it as UTF-8 (in a spreadsheet: "
+        "'CSV UTF-8') and upload it again."
+    )
+
+
+# Checking values -------------------------------------------------------------------------------
+
+
+class BadValue(ValueError):
+    """A value that cannot be used, with the reason in words."""
+
+
+def text(value: Any, what: str) -> str:
+    """A field's value as stripped text: numbers are written out, objects and lists are refused."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        raise BadValue(f"{what} must be text, not {str(value).lower()}")
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else str(value)
+    if isinstance(value, str):
+        return value.strip()
+    raise BadValue(f"{what} must be text, not a {'list' if isinstance(value, list) else 'nested object'}")
+
+
+def number(value: Any, what: str) -> float | None:
+    """A decimal number (given as a number or as text), None when empty."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise BadValue(f"{what} must be a number")
+    try:
+        result = float(value)
+    except (TypeError, ValueError):
+        raise BadValue(f"{what} {value!r} is not a number") from None
+    if not math.isfinite(result):
+        raise BadValue(f"{what} {value!r} is not a number")
+    return result
+
+
+def normalize_label(value: str) -> str:
+    """Compare names ignoring case and runs of white space."""
+    return " ".join(value.casefold().split())
+
+
+def clean_website(value: str) -> str:
+    """Add a missing scheme; return '' for something that is not a web address."""
+    value = value.strip()
+    if not value:
+        return ""
+    if not re.match(r"^[a-z][a-z0-9+.-]*://", value, re.IGNORECASE):
+        value = "http://" + value
+    try:
+        _url_validator(value)
+    except ValidationError:
+        return ""
+    return value if len(value) <= PROGRAM_FIELDS["website"].max_length else ""
+
+
+def check_listing(values: dict[str, Any], problems: list[str], notes: list[str]) -> None:
+    """Check and normalise a listing's Program values in place.
+
+    Appends a reason to `problems` for what makes the listing unusable (the row is then rejected)
+    and to `notes` for what was dropped or fixed on the way (reported as warnings).
+    """
+    for key in ("name", "city", "state", "zip_code"):
+        if not values.get(key):
+            label = {"zip_code": "ZIP code"}.get(key, key)
+            problems.append(f"{label} is missing")
+
+    state = (values.get("state") or "").strip()
+    if state:
+        code = state.upper() if state.upper() in geo.US_STATES else geo.STATE_BY_NAME.get(state.lower())
+        if code:
+            values["state"] = code
+        else:
+            problems.append(f"state {state!r} is not a US state or territory")
+
+    zip_code = (values.get("zip_code") or "").strip()
+    if zip_code:
+        if match := ZIP_PLUS4.match(zip_code):
+            zip_code = f"{match.group(1)}-{match.group(2)}"
+        values["zip_code"] = zip_code
+        if not (ZIP5.match(zip_code) or ZIP_PLUS4.match(zip_code)):
+            problems.append(f"ZIP code {zip_code!r} is not a 5-digit US ZIP code")
+            zip_code = ""
+
+    latitude, longitude = values.get("latitude"), values.get("longitude")
+    if latitude == 0 and longitude == 0:
+        latitude = longitude = None  # 0,0 is the locator's way of saying "not geocoded"
+    if (latitude is None) != (longitude is None):
+        problems.append("give both latitude and longitude, or neither")
+    elif latitude is not None:
+        if not -90 <= latitude <= 90:
+            problems.append(f"latitude {latitude:g} is out of range (-90 to 90)")
+        if not -180 <= longitude <= 180:
+            problems.append(f"longitude {longitude:g} is out of range (-180 to 180)")
+    elif zip_code:
+        point = geo.gazetteer().zip_point(zip_code)
+        if point is None:
+            problems.append(f"ZIP code {zip_code} is unknown and no coordinates were given, so it cannot be mapped")
+        else:
+            latitude, longitude = point
+    values["latitude"], values["longitude"] = latitude, longitude
+
+    if "website" in values:
+        original = values["website"]
+        values["website"] = clean_website(original)
+        if original and not values["website"]:
+            notes.append(f"website {original!r} is not a web address and was left empty")
+
+    for key, value in values.items():
+        if key in ("state", "zip_code"):
+            continue  # checked above, against stricter rules
+        limit = getattr(PROGRAM_FIELDS.get(key), "max_length", None)
+        if limit and isinstance(value, str) and len(value) > limit:
+            problems.append(f"{key.replace('_', ' ')} is longer than {limit} characters")
+    if (wait := values.get("typical_wait_days")) is not None and not 0 <= wait <= 365:
+        problems.append(f"typical wait of {wait} days is out of range (0 to 365)")
+    if (beds := values.get("beds_available")) is not None and not 0 <= beds <= 32767:
+        problems.append(f"beds available {beds} is out of range")
+
+
+def duplicate_reason(first_row: int) -> str:
+    return f"the same identifier is already used by row {first_row}"
+
+
+def summarize_counts(counter: dict[str, int], template: str, limit: int = 200) -> list[str]:
+    """Warnings such as "Not mapped: 'X' (3 rows)", most frequent first, at most `limit` of them."""
+    ordered = sorted(counter.items(), key=lambda item: (-item[1], item[0]))
+    lines = [template.format(value=value, count=count, rows="row" if count == 1 else "rows")
+             for value, count in ordered[:limit]]
+    if len(ordered) > limit:
+        lines.append(f"... and {len(ordered) - limit} more")
+    return lines
+
+
+# Running an import -----------------------------------------------------------------------------
+
+
+def run_import(
+    *,
+    format: str,
+    filename: str,
+    parse: Callable[[], ParsedFile],
+    dry_run: bool,
+    skip_invalid: bool,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Parse the whole file, then apply it (unless it is a dry run or rows were rejected)."""
+    report = ImportReport(format=format, filename=filename, dry_run=dry_run, skip_invalid=skip_invalid)
+    try:
+        parsed = parse()
+    except ImportFileError as error:
+        report.errors.append(str(error))
+        return report
+    report.total = parsed.total
+    report.rejected = parsed.rejected
+    report.warnings = parsed.warnings
+    if dry_run or report.blocked:
+        _plan(parsed.records, report, progress)
+        return report
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK_KEY])
+        plans = _plan(parsed.records, report, progress)
+        _write(plans, report, progress)
+        report.applied = True
+    return report
+
+
+@dataclass
+class _Plan:
+    record: ProgramRecord
+    program: Program | None
+    changed: list[str]
+    organization_name: str | None
+
+
+def _same(current: Any, new: Any) -> bool:
+    if isinstance(current, float) and isinstance(new, float):
+        return math.isclose(current, new, rel_tol=0, abs_tol=1e-7)
+    return current == new
+
+
+def _chunks(items: list, size: int = BATCH) -> Iterable[list]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _plan(records: list[ProgramRecord], report: ImportReport, progress: Progress | None) -> list[_Plan]:
+    """Compare each record with the program it matches and fill in the report's counts and changes."""
+    existing: dict[tuple[str, str], Program] = {}
+    keys_by_source: dict[str, list[str]] = defaultdict(list)
+    for record in records:
+        keys_by_source[record.source].append(record.source_id)
+    for source, ids in keys_by_source.items():
+        for chunk in _chunks(ids):
+            for program in Program.objects.filter(source=source, source_id__in=chunk).select_related("organization"):
+                existing[(program.source, program.source_id)] = program
+    program_ids = [program.pk for program in existing.values()]
+    terms: dict[int, list[int]] = defaultdict(list)
+    hours: dict[int, list[tuple]] = defaultdict(list)
+    for chunk in _chunks(program_ids):
+        for program_id, term_id in Program.terms.through.objects.filter(program_id__in=chunk).values_list(
+            "program_id", "term_id"
+        ):
+            terms[program_id].append(term_id)
+        for period in OpeningHours.objects.filter(program_id__in=chunk):
+            hours[period.program_id].append((period.weekday, period.opens, period.closes))
+
+    plans = []
+    for done, record in enumerate(records, start=1):
+        program = existing.get((record.source, record.source_id))
+        organization_name = record.organization.name if record.organization else None
+        if program is None:
+            plans.append(_Plan(record, None, [], organization_name))
+            report.created += 1
+            report.changes.append(Change("create", record.row, record.name))
+        else:
+            changed = [
+                key for key, value in record.values.items() if not _same(getattr(program, key), value)
+            ]
+            if organization_name is not None and (program.organization is None or program.organization.name != organization_name):
+                changed.append("organization")
+            if record.term_ids is not None and sorted(terms[program.pk]) != sorted(record.term_ids):
+                changed.append("services")
+            if record.hours is not None and sorted(hours[program.pk]) != sorted(record.hours):
+                changed.append("opening hours")
+            plans.append(_Plan(record, program, changed, organization_name))
+            if changed:
+                report.updated += 1
+                report.changes.append(Change("update", record.row, record.name, tuple(changed)))
+            else:
+                report.unchanged += 1
+                report.changes.append(Change("unchanged", record.row, record.name))
+        if progress and (done % PROGRESS_EVERY == 0 or done == len(records)):
+            progress("check", done, len(records))
+
+    names = {plan.organization_name for plan in plans if plan.organization_name}
+    known = set()
+    for chunk in _chunks(sorted(names)):
+        known.update(Organization.objects.filter(name__in=chunk).values_list("name", flat=True))
+    report.organizations_created = len(names - known)
+    return plans
+
+
+def _organizations(plans: list[_Plan]) -> dict[str, Organization]:
+    """The organizations the plans name, created or updated as the file describes them."""
+    wanted: dict[str, OrganizationRecord] = {}
+    for plan in plans:
+        org = plan.record.organization
+        if not org:
+            continue
+        first = wanted.setdefault(org.name, OrganizationRecord(org.name))
+        first.website = first.website or org.website
+        first.description = first.description or org.description
+    found: dict[str, Organization] = {}
+    for chunk in _chunks(sorted(wanted)):
+        for org in Organization.objects.filter(name__in=chunk).order_by("-pk"):
+            found[org.name] = org  # the oldest of same-named organizations wins
+    for name, data in wanted.items():
+        org = found.get(name)
+        if org is None:
+            found[name] = Organization.objects.create(
+                name=name, website=data.website, description=data.description
+            )
+            continue
+        fields = []
+        if data.website and org.website != data.website:
+            org.website, fields = data.website, fields + ["website"]
+        if data.description and org.description != data.description:
+            org.description, fields = data.description, fields + ["description"]
+        if fields:
+            org.save(update_fields=fields)
+    return found
+
+
+def _unique_slugs(plans: list[_Plan]) -> dict[int, str]:
+    taken = set(Program.objects.values_list("slug", flat=True))
+    slugs = {}
+    for index, plan in enumerate(plans):
+        values = plan.record.values
+        base = slugify(f"{values['name']} {values['city']} {values['state']}")[:200] or "program"
+        slug, n = base, 2
+        while slug in taken:
+            slug, n = f"{base}-{n}", n + 1
+        taken.add(slug)
+        slugs[index] = slug
+    return slugs
+
+
+def _write(plans: list[_Plan], report: ImportReport, progress: Progress | None) -> None:
+    """Write the planned creations and updates (the caller holds the transaction)."""
+    organizations = _organizations(plans)
+    to_create = [plan for plan in plans if plan.program is None]
+    to_update = [plan for plan in plans if plan.program is not None and plan.changed]
+    total, done = len(to_create) + len(to_update), 0
+
+    slugs = _unique_slugs(to_create)
+    for start in range(0, len(to_create), BATCH):
+        batch = to_create[start:start + BATCH]
+        programs = Program.objects.bulk_create([
+            Program(
+                **plan.record.values,
+                slug=slugs[start + index],
+                source=plan.record.source,
+                source_id=plan.record.source_id,
+                organization=organizations.get(plan.organization_name) if plan.organization_name else None,
+            )
+            for index, plan in enumerate(batch)
+        ])
+        links, periods = [], []
+        for program, plan in zip(programs, batch):
+            links.extend(Program.terms.through(program_id=program.pk, term_id=term_id)
+                         for term_id in plan.record.term_ids or [])
+            periods.extend(OpeningHours(program=program, weekday=day, opens=opens, closes=closes)
+                           for day, opens, closes in plan.record.hours or [])
+        Program.terms.through.objects.bulk_create(links)
+        OpeningHours.objects.bulk_create(periods)
+        Program.objects.filter(pk__in=[program.pk for program in programs]).refresh_search_text()
+        done += len(batch)
+        if progress:
+            progress("write", done, total)
+
+    for plan in to_update:
+        program, record = plan.program, plan.record
+        fields = [key for key in plan.changed if key in record.values]
+        for key in fields:
+            setattr(program, key, record.values[key])
+        if "organization" in plan.changed:
+            program.organization = organizations[plan.organization_name]
+            fields.append("organization")
+        if fields:
+            program.save(update_fields=[*fields, "updated"])
+        if "services" in plan.changed:
+            program.terms.set(record.term_ids)
+        if "opening hours" in plan.changed:
+            program.hours.all().delete()
+            OpeningHours.objects.bulk_create(
+                OpeningHours(program=program, weekday=day, opens=opens, closes=closes)
+                for day, opens, closes in record.hours
+            )
+        done += 1
+        if progress and (done % PROGRESS_EVERY == 0 or done == total):
+            progress("write", done, total)
+
+
+# Helpers the parsers share ---------------------------------------------------------------------
+
+
+def terms_by_code() -> dict[str, int]:
+    """Term ids keyed by their code in upper case."""
+    return {code.upper(): pk for pk, code in Term.objects.values_list("pk", "code")}
+
+
+def terms_by_samhsa_label() -> dict[str, set[int]]:
+    """Term ids keyed by each of their SAMHSA locator labels, normalised."""
+    labels: dict[str, set[int]] = defaultdict(set)
+    for pk, names in Term.objects.values_list("pk", "samhsa_labels"):
+        for name in names:
+            labels[normalize_label(name)].add(pk)
+    return labels
+
+
+def report_progress(progress: Progress | None, done: int, total: int) -> None:
+    if progress and (done % PROGRESS_EVERY == 0 or done == total):
+        progress("read", done, total)

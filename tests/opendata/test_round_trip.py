@@ -1,0 +1,91 @@
+"""Export, then import into an empty database: the same listings come back."""
+import io
+import json
+import zipfile
+
+import pytest
+
+from directory.models import Organization, Program
+from opendata.importers.hsds import import_hsds
+
+pytestmark = pytest.mark.django_db
+
+
+def listing(program: Program, *, own_organization: bool = False) -> tuple:
+    organization = program.organization.name if program.organization else (program.name if own_organization else None)
+    return (
+        program.name, organization, program.description, program.street1, program.street2, program.city,
+        program.state, program.zip_code, round(program.latitude, 6), round(program.longitude, 6), program.phone,
+        program.intake_phone, program.website, program.status, program.hours_note,
+        tuple(sorted(program.terms.values_list("code", flat=True))),
+        tuple(program.hours.order_by("weekday", "opens").values_list("weekday", "opens", "closes")),
+        program.accepting_new_patients, program.typical_wait_days, program.beds_available, program.beds_updated,
+        program.last_verified,
+    )
+
+
+def public_listings(**kwargs) -> list[tuple]:
+    return sorted(listing(p, **kwargs) for p in Program.objects.public())
+
+
+def empty_database():
+    Program.objects.all().delete()
+    Organization.objects.all().delete()
+
+
+def export_json(client, url: str) -> bytes:
+    response = client.get(url)
+    assert response.status_code == 200
+    return json.dumps(response.json()["contents"]).encode()
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/api/services?full=true&per_page=500", "/api/organizations?full_service=true&per_page=500",
+     "/api/service_at_locations?full=true&per_page=500"],
+)
+def test_json_round_trip(client, listings, url):
+    expected = public_listings(own_organization=True)
+    exported = export_json(client, url)
+    empty_database()
+
+    report = import_hsds(source=exported)
+
+    assert report.applied and report.created == 3 and not report.rejected, report.rejected
+    assert public_listings() == expected
+    assert Program.objects.filter(source="hsds").count() == 3
+    again = import_hsds(source=exported)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 3)
+
+
+def test_single_service_round_trip(client, listings):
+    clinic = listings[0]
+    expected = listing(clinic)
+    from opendata import hsds
+
+    exported = client.get(f"/api/services/{hsds.record_id('service', clinic.pk)}").content
+    empty_database()
+    import_hsds(source=exported)
+    assert [listing(p) for p in Program.objects.all()] == [expected]
+
+
+def test_csv_package_round_trip(client, listings):
+    expected = public_listings(own_organization=True)
+    response = client.get("/api/datapackage.zip")
+    archive = b"".join(response.streaming_content)
+    empty_database()
+
+    report = import_hsds(source=archive, filename="hsds-datapackage.zip")
+
+    assert report.format == "hsds-package" and report.created == 3 and not report.rejected, report.rejected
+    assert public_listings() == expected
+    assert not report.warnings, report.warnings
+
+
+def test_csv_package_round_trip_through_a_folder(client, listings, tmp_path):
+    expected = public_listings(own_organization=True)
+    with zipfile.ZipFile(io.BytesIO(b"".join(client.get("/api/datapackage.zip").streaming_content))) as bundle:
+        bundle.extractall(tmp_path)
+    empty_database()
+    import_hsds(source=tmp_path)
+    assert public_listings() == expected
