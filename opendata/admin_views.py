@@ -80,11 +80,13 @@ def _stored(request) -> tuple[dict, Path] | None:
     return (pending, path) if path.is_file() else None
 
 
-def run(*, path: Path, format: str, filename: str, dry_run: bool, skip_invalid: bool) -> ImportReport:
+def run(*, path: Path, format: str, filename: str, dry_run: bool, skip_invalid: bool, user=None) -> ImportReport:
     """Run the importer for `format`; an unexpected failure becomes a report, not a server error."""
     importer = samhsa_importer.import_samhsa if format.startswith("samhsa") else hsds_importer.import_hsds
     try:
-        return importer(source=path, filename=filename, format=format, dry_run=dry_run, skip_invalid=skip_invalid)
+        return importer(
+            source=path, filename=filename, format=format, dry_run=dry_run, skip_invalid=skip_invalid, user=user
+        )
     except Exception:  # staff must get a page, whatever the file holds
         logger.exception("Import of %s (%s) failed", filename, format)
         report = ImportReport(format=format, filename=filename, dry_run=dry_run, skip_invalid=skip_invalid)
@@ -162,7 +164,8 @@ def apply_import(request):
         return redirect("opendata-admin:import")
     skip_invalid = request.POST.get("skip_invalid") == "1"
     try:
-        report = run(path=path, format=pending["format"], filename=pending["filename"], dry_run=False, skip_invalid=skip_invalid)
+        report = run(path=path, format=pending["format"], filename=pending["filename"], dry_run=False, skip_invalid=skip_invalid,
+                     user=request.user)
     finally:
         path.unlink(missing_ok=True)
     if report.applied:

@@ -167,3 +167,11 @@ PORTAL_DEMO = env_bool("PORTAL_DEMO", False)
 PORTAL_QUICK_EXIT_URL = os.environ.get("PORTAL_QUICK_EXIT_URL", "https://www.weather.gov/")
 PORTAL_PAGE_SIZE = int(os.environ.get("PORTAL_PAGE_SIZE", "20"))
 PORTAL_STALE_AFTER_DAYS = int(os.environ.get("PORTAL_STALE_AFTER_DAYS", "180"))
+
+# Open data (imports and the HSDS API).
+# UUID namespace of the HSDS identifiers this portal publishes; keep it fixed once data is shared.
+OPENDATA_ID_NAMESPACE = os.environ.get("OPENDATA_ID_NAMESPACE", "")
+# Largest file an import accepts (bytes; a zip's uncompressed contents count).
+OPENDATA_MAX_IMPORT_BYTES = int(os.environ.get("OPENDATA_MAX_IMPORT_BYTES", str(50 * 1024 * 1024)))
+# Where uploaded files wait between the admin preview and the import (default: the system temp folder).
+OPENDATA_UPLOAD_DIR = os.environ.get("OPENDATA_UPLOAD_DIR", "")

@@ -358,8 +358,13 @@ def run_import(
     dry_run: bool,
     skip_invalid: bool,
     progress: Progress | None = None,
+    user=None,
 ) -> ImportReport:
-    """Parse the whole file, then apply it (unless it is a dry run or rows were rejected)."""
+    """Parse the whole file, then apply it (unless it is a dry run or rows were rejected).
+
+    Every program created or changed gets an entry in its admin history, in the name of `user`
+    (the staff member who uploaded the file) or of the inactive "data-import" account.
+    """
     report = ImportReport(format=format, filename=filename, dry_run=dry_run, skip_invalid=skip_invalid)
     try:
         parsed = parse()
@@ -377,6 +382,7 @@ def run_import(
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK_KEY])
         plans = _plan(parsed.records, report, progress)
         _write(plans, report, progress)
+        _record_history(plans, filename=filename, user=user)
         report.applied = True
     return report
 
@@ -528,6 +534,8 @@ def _write(plans: list[_Plan], report: ImportReport, progress: Progress | None) 
                          for term_id in plan.record.term_ids or [])
             periods.extend(OpeningHours(program=program, weekday=day, opens=opens, closes=closes)
                            for day, opens, closes in plan.record.hours or [])
+        for program, plan in zip(programs, batch):
+            plan.program, plan.changed = program, ["created"]
         Program.terms.through.objects.bulk_create(links)
         OpeningHours.objects.bulk_create(periods)
         Program.objects.filter(pk__in=[program.pk for program in programs]).refresh_search_text()
@@ -578,3 +586,36 @@ def terms_by_samhsa_label() -> dict[str, set[int]]:
 def report_progress(progress: Progress | None, done: int, total: int) -> None:
     if progress and (done % PROGRESS_EVERY == 0 or done == total):
         progress("read", done, total)
+
+
+def history_user(user=None):
+    """The account import history is recorded under: the uploader, or an inactive system account."""
+    if user is not None and getattr(user, "pk", None):
+        return user
+    from django.contrib.auth import get_user_model
+
+    account, created = get_user_model().objects.get_or_create(
+        username="data-import", defaults={"is_active": False, "first_name": "Data", "last_name": "import"}
+    )
+    if created:
+        account.set_unusable_password()
+        account.save(update_fields=["password"])
+    return account
+
+
+def _record_history(plans: list[_Plan], *, filename: str, user=None) -> None:
+    """Write one admin history entry per program the import created or changed."""
+    from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
+
+    account = history_user(user)
+    source = filename or "a file"
+    for plan in plans:
+        if plan.program is None or not plan.changed:
+            continue
+        if plan.changed == ["created"]:
+            flag, message = ADDITION, f"Imported from {source}."
+        else:
+            flag, message = CHANGE, f"Import of {source} changed: {', '.join(plan.changed)}."
+        LogEntry.objects.log_actions(
+            user_id=account.pk, queryset=[plan.program], action_flag=flag, change_message=message, single_object=True
+        )

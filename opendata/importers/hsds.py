@@ -94,6 +94,7 @@ def import_hsds(
     dry_run: bool = False,
     skip_invalid: bool = False,
     progress: Progress | None = None,
+    user=None,
 ) -> ImportReport:
     """Import HSDS JSON or a tabular package (a folder, a .zip path, or zip bytes/upload).
 
@@ -114,7 +115,7 @@ def import_hsds(
         return parse_json(data, progress=progress)
 
     report = run_import(format=format or FORMAT_JSON, filename=filename, parse=parse, dry_run=dry_run,
-                        skip_invalid=skip_invalid, progress=progress)
+                        skip_invalid=skip_invalid, progress=progress, user=user)
     report.format = chosen or report.format
     return report
 

@@ -58,6 +58,7 @@ def import_samhsa(
     dry_run: bool = False,
     skip_invalid: bool = False,
     progress: Progress | None = None,
+    user=None,
 ) -> ImportReport:
     """Import a SAMHSA file (locator JSON rows or National Directory CSV; `format` None detects which).
 
@@ -76,7 +77,7 @@ def import_samhsa(
         return parse_locator_json(data, progress=progress)
 
     report = run_import(format=format or FORMAT_JSON, filename=filename, parse=parse, dry_run=dry_run,
-                        skip_invalid=skip_invalid, progress=progress)
+                        skip_invalid=skip_invalid, progress=progress, user=user)
     report.format = chosen or report.format
     return report
 
