@@ -1,0 +1,157 @@
+"""Staff tools for meetings, fellowships and the Meeting Guide meeting types."""
+import datetime
+
+from django.conf import settings
+from django.contrib import admin, messages
+from django.db.models import Count
+from django.utils import timezone
+
+from meetings import zones
+from meetings.models import Fellowship, Meeting, MeetingType, Weekday
+
+
+@admin.action(description="Mark selected meetings as verified today")
+def mark_verified_today(modeladmin, request, queryset):
+    updated = queryset.update(last_verified=timezone.localdate())
+    modeladmin.message_user(request, f"Marked {updated} meeting(s) as verified today.", messages.SUCCESS)
+
+
+@admin.action(description="Mark selected meetings as temporarily closed")
+def mark_temporarily_closed(modeladmin, request, queryset):
+    updated = queryset.update(status=Meeting.Status.TEMPORARILY_CLOSED, updated=timezone.now())
+    modeladmin.message_user(request, f"{updated} meeting(s) marked temporarily closed; they no longer appear "
+                                     "on the finder.", messages.SUCCESS)
+
+
+@admin.action(description="Mark selected meetings as active")
+def mark_active(modeladmin, request, queryset):
+    updated = queryset.update(status=Meeting.Status.ACTIVE, updated=timezone.now())
+    modeladmin.message_user(request, f"{updated} meeting(s) marked active.", messages.SUCCESS)
+
+
+class DayFilter(admin.SimpleListFilter):
+    """Meetings held on one weekday."""
+
+    title = "day"
+    parameter_name = "day"
+
+    def lookups(self, request, model_admin):
+        return [(str(day.value), day.label) for day in Weekday]
+
+    def queryset(self, request, queryset):
+        if self.value() in {str(day.value) for day in Weekday}:
+            return queryset.on_weekday(int(self.value()))
+        return queryset
+
+
+class TypeFilter(admin.SimpleListFilter):
+    """Meetings of one meeting type."""
+
+    title = "type"
+    parameter_name = "type"
+
+    def lookups(self, request, model_admin):
+        return [(t.code, f"{t.name} ({t.code})") for t in MeetingType.objects.order_by("name")]
+
+    def queryset(self, request, queryset):
+        return queryset.of_types([self.value()]) if self.value() else queryset
+
+
+class VerifiedAgeFilter(admin.SimpleListFilter):
+    """Meetings by how long ago staff last verified them."""
+
+    title = "last verified"
+    parameter_name = "verified"
+
+    def lookups(self, request, model_admin):
+        return [("90", "Within 90 days"), ("stale", f"More than {settings.PORTAL_STALE_AFTER_DAYS} days ago"),
+                ("never", "Never")]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "90":
+            return queryset.filter(last_verified__gte=today - datetime.timedelta(days=90))
+        if self.value() == "stale":
+            return queryset.filter(last_verified__lt=today - datetime.timedelta(days=settings.PORTAL_STALE_AFTER_DAYS))
+        if self.value() == "never":
+            return queryset.filter(last_verified__isnull=True)
+        return queryset
+
+
+class TimeZoneFilter(admin.SimpleListFilter):
+    title = "time zone"
+    parameter_name = "tz"
+
+    def lookups(self, request, model_admin):
+        return [(zone, zone) for zone in sorted(Meeting.objects.values_list("timezone", flat=True).distinct())]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(timezone=self.value()) if self.value() else queryset
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ["name", "fellowship", "schedule", "attendance", "status", "city", "last_verified"]
+    list_filter = ["fellowship", DayFilter, "attendance", "status", TypeFilter, VerifiedAgeFilter, TimeZoneFilter,
+                   "source"]
+    list_select_related = ["fellowship"]
+    search_fields = ["name", "slug", "group_name", "location", "address", "city", "postal_code", "source_slug"]
+    autocomplete_fields = ["fellowship", "types"]
+    prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["attendance", "other_type_codes", "source", "source_slug", "updated", "created"]
+    actions = [mark_verified_today, mark_temporarily_closed, mark_active]
+    list_per_page = 50
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "fellowship", "group_name", "status", "last_verified"]}),
+        ("When", {"fields": ["days", "start_time", "end_time", "timezone"],
+                  "description": "Times are local to the meeting's time zone."}),
+        ("Kind of meeting", {"fields": ["types", "other_type_codes", "notes"]}),
+        ("Where (in person)", {"fields": ["location", "address", "city", "state", "postal_code", "country",
+                                          "latitude", "longitude", "location_notes"],
+                               "description": "Leave the street address empty for online-only meetings."}),
+        ("Join online", {"fields": ["conference_url", "conference_url_notes", "conference_phone",
+                                    "conference_phone_notes"]}),
+        ("Record", {"fields": ["attendance", "source", "source_slug", "source_url", "updated", "created"],
+                    "classes": ["collapse"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("search_vector")
+
+    @admin.display(description="when", ordering="start_time")
+    def schedule(self, meeting: Meeting) -> str:
+        return f"{meeting.days_display()}, {meeting.start_time:%H:%M} {zones.zone_label(meeting.timezone)}"
+
+    def save_model(self, request, obj, form, change):
+        obj.updated = timezone.now()
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Fellowship)
+class FellowshipAdmin(admin.ModelAdmin):
+    list_display = ["name", "abbreviation", "slug", "meeting_count", "website"]
+    search_fields = ["name", "abbreviation", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n_meetings=Count("meetings"))
+
+    @admin.display(description="meetings", ordering="n_meetings")
+    def meeting_count(self, fellowship) -> int:
+        return fellowship.n_meetings
+
+
+@admin.register(MeetingType)
+class MeetingTypeAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "featured", "meeting_count"]
+    list_editable = ["featured"]
+    list_filter = ["featured"]
+    search_fields = ["code", "name"]
+    ordering = ["name"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n_meetings=Count("meetings"))
+
+    @admin.display(description="meetings", ordering="n_meetings")
+    def meeting_count(self, meeting_type) -> int:
+        return meeting_type.n_meetings

@@ -1,0 +1,78 @@
+"""Template helpers for meetings: clock times, days, time zones, and join-by-phone links."""
+import datetime
+
+from django import template
+
+from meetings import zones
+
+register = template.Library()
+
+
+@register.filter
+def clock(value) -> str:
+    """A time as people read it: '7:00 PM', '12:15 PM'."""
+    if not isinstance(value, datetime.time | datetime.datetime):
+        return ""
+    return value.strftime("%I:%M %p").lstrip("0")
+
+
+@register.filter
+def day_name(value) -> str:
+    try:
+        return zones.DAY_NAMES[int(value)]
+    except (TypeError, ValueError, IndexError):
+        return ""
+
+
+@register.filter
+def zone_name(value: str) -> str:
+    """'Eastern time' for America/New_York."""
+    return zones.zone_label(str(value or ""))
+
+
+@register.filter
+def starts_in(seconds) -> str:
+    """'starts now', 'starts in 1 minute', 'starts in 25 minutes', 'starts in 1 hour'."""
+    try:
+        minutes = int(seconds) // 60
+    except (TypeError, ValueError):
+        return ""
+    if minutes < 1:
+        return "starts now"
+    if minutes < 60:
+        return f"starts in {minutes} minute{'s' if minutes != 1 else ''}"
+    hours, rest = divmod(minutes, 60)
+    text = f"starts in {hours} hour{'s' if hours != 1 else ''}"
+    return f"{text} {rest} minute{'s' if rest != 1 else ''}" if rest else text
+
+
+@register.filter
+def started_ago(seconds) -> str:
+    """'In progress: started 5 minutes ago'."""
+    try:
+        minutes = int(seconds) // 60
+    except (TypeError, ValueError):
+        return "In progress now"
+    if minutes < 1:
+        return "In progress: just started"
+    if minutes < 60:
+        return f"In progress: started {minutes} minute{'s' if minutes != 1 else ''} ago"
+    hours, rest = divmod(minutes, 60)
+    return f"In progress: started {hours} hour{'s' if hours != 1 else ''}{f' {rest} min' if rest else ''} ago"
+
+
+@register.filter
+def conference_tel(number: str) -> str:
+    """A tel: link that keeps one-tap dialling: digits, a leading +, pauses (,) and * and # (encoded)."""
+    kept = "".join(ch for ch in str(number or "") if ch.isdigit() or ch in "+,*#")
+    plus = "+" if kept.startswith("+") else ""
+    body = kept.lstrip("+").replace("+", "")
+    if not plus and len(body.split(",", 1)[0]) == 10:
+        plus, body = "+1", body
+    return f"tel:{plus}{body}".replace("#", "%23")
+
+
+@register.filter
+def phone_display(number: str) -> str:
+    """The dialled part of a conference phone number, without one-tap codes after the first comma."""
+    return str(number or "").split(",", 1)[0].strip()

@@ -1,0 +1,171 @@
+"""The Meeting Guide JSON feed against the spec's field list, and .ics files parsed back."""
+import datetime
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from meetings import ics
+from meetings.models import Meeting
+
+from .conftest import at
+from .factories import make_meeting, make_online_meeting
+
+pytestmark = pytest.mark.django_db
+
+SPEC = Path("/work/shared/realdata/meeting-guide-spec")
+T = datetime.time
+
+
+def spec_fields() -> set[str]:
+    """Every field the spec's README defines: `#### \\`name\\`` headings and the keys of its JSON examples."""
+    text = (SPEC / "README.md").read_text()
+    fields = set()
+    for heading in re.findall(r"^####\s+(.+)$", text, flags=re.M):
+        fields.update(re.findall(r"`([a-z_0-9]+)`", heading))
+    for block in re.findall(r"```(?:JSON|json)\n(.*?)```", text, flags=re.S):
+        fields.update(re.findall(r'^\s*"([a-z_]+)":', block, flags=re.M))
+    return fields
+
+
+def type_codes() -> set[str]:
+    return set(json.loads((SPEC / "data" / "types.json").read_text()))
+
+
+def get_feed(client, query="") -> list[dict]:
+    response = client.get(f"/meetings/feed.json{query}")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    return json.loads(b"".join(response.streaming_content))
+
+
+class TestFeed:
+    def test_spec_field_list_is_read(self):
+        fields = spec_fields()
+        assert {"name", "slug", "day", "time", "formatted_address", "conference_phone_notes", "latitude"} <= fields
+
+    def test_rows_use_only_spec_fields_and_values(self, client):
+        make_meeting(name="Hybrid", days=[1, 3], end_time=T(20, 30), conference_url="https://meet.example.org/h",
+                     conference_phone="+14105550123", types=["O", "W"], notes="Bring a friend.", group_name="Lantern")
+        make_online_meeting(name="Online only", timezone="America/Phoenix", start_time=T(6, 30))
+        rows = get_feed(client)
+        assert len(rows) == 2
+        allowed = spec_fields()
+        for row in rows:
+            assert set(row) <= allowed, set(row) - allowed
+            assert {"name", "slug", "day", "time", "timezone", "updated", "url"} <= set(row)
+            days = row["day"] if isinstance(row["day"], list) else [row["day"]]
+            assert all(isinstance(d, int) and 0 <= d <= 6 for d in days)
+            assert re.fullmatch(r"\d\d:\d\d", row["time"])
+            assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", row["updated"])
+            assert set(row.get("types", [])) <= type_codes()
+        hybrid = next(row for row in rows if row["name"] == "Hybrid")
+        assert hybrid["day"] == [1, 3] and hybrid["time"] == "19:00" and hybrid["end_time"] == "20:30"
+        assert hybrid["types"] == ["O", "W"]
+        assert hybrid["formatted_address"].endswith("Baltimore, MD 21201, US")
+        assert hybrid["approximate"] == "no"
+        assert hybrid["conference_phone"] == "+14105550123"
+        assert hybrid["group"] == "Lantern"
+        assert hybrid["url"].startswith("http://testserver/meetings/")
+        online = next(row for row in rows if row["name"] == "Online only")
+        assert online["day"] == 1 and online["timezone"] == "America/Phoenix"
+        assert "formatted_address" not in online and "latitude" not in online
+        assert online["conference_url"] == "https://meet.example.org/test"
+
+    def test_only_active_meetings(self, client):
+        make_meeting(status=Meeting.Status.TEMPORARILY_CLOSED)
+        make_meeting(types=["TC"])  # location closed and no way to join
+        shown = make_meeting()
+        assert [row["slug"] for row in get_feed(client)] == [shown.slug]
+
+    def test_one_fellowship(self, client):
+        na = make_meeting(fellowship="na")
+        make_meeting(fellowship="smart-recovery")
+        assert [row["slug"] for row in get_feed(client, "?fellowship=na")] == [na.slug]
+        assert get_feed(client, "?fellowship=%00nope") == []
+
+    def test_feed_can_be_read_by_other_sites_and_imported_back(self, client, tmp_path):
+        from django.core.management import call_command
+
+        make_meeting(name="Round trip", days=[2, 4], types=["C", "X"], conference_url="https://meet.example.org/r")
+        response = client.get("/meetings/feed.json")
+        assert response["Access-Control-Allow-Origin"] == "*"
+        path = tmp_path / "ours.json"
+        path.write_bytes(b"".join(response.streaming_content))
+        call_command("import_meeting_guide", str(path), "--fellowship", "na", stdout=open("/dev/null", "w"))
+        copy = Meeting.objects.get(source="ours")
+        assert copy.days == [2, 4] and set(copy.types.values_list("code", flat=True)) == {"C", "X"}
+        assert copy.attendance == "hybrid" and copy.postal_code == "21201"
+
+
+def unfold(text: str) -> list[str]:
+    return text.replace("\r\n ", "").split("\r\n")
+
+
+def unescape(value: str) -> str:
+    return re.sub(r"\\([\\;,nN])", lambda m: "\n" if m.group(1) in "nN" else m.group(1), value)
+
+
+def properties(lines: list[str], component: str) -> dict[str, str]:
+    start, end = lines.index(f"BEGIN:{component}"), lines.index(f"END:{component}")
+    found = {}
+    for line in lines[start + 1:end]:
+        name, _, value = line.partition(":")
+        found.setdefault(name, value)
+    return found
+
+
+class TestCalendar:
+    def test_ics_parses_back(self, client, fixed_now):
+        fixed_now(at("2026-03-02 12:00", "America/New_York"))  # a Monday
+        meeting = make_meeting(
+            name="Lantern Group; Tuesdays, Thursdays", days=[2, 4], start_time=T(23), end_time=T(0, 30),
+            notes="Ring the bell.\nSecond floor, Room 2 — step-free access. " + "Long note. " * 20,
+            conference_url="https://meet.example.org/lantern",
+        )
+        response = client.get(f"/meetings/{meeting.slug}/calendar.ics")
+        assert response.status_code == 200
+        assert response["Content-Type"] == "text/calendar; charset=utf-8"
+        assert f'filename="{meeting.slug}.ics"' in response["Content-Disposition"]
+        raw = response.content.decode("utf-8")
+        assert raw.endswith("\r\n") and "\n" not in raw.replace("\r\n", "")
+        assert all(len(line.encode("utf-8")) <= 75 for line in raw.split("\r\n"))
+        lines = unfold(raw)
+        assert lines[0] == "BEGIN:VCALENDAR" and lines[-2] == "END:VCALENDAR"
+        assert "VERSION:2.0" in lines
+        event = properties(lines, "VEVENT")
+        assert event["RRULE"] == "FREQ=WEEKLY;BYDAY=TU,TH"
+        assert event["DTSTART;TZID=America/New_York"] == "20260303T230000"
+        assert event["DTEND;TZID=America/New_York"] == "20260304T003000"  # after midnight
+        assert unescape(event["SUMMARY"]) == "Lantern Group; Tuesdays, Thursdays (NA)"
+        assert "\\;" in event["SUMMARY"] and "\\," in event["SUMMARY"]
+        description = unescape(event["DESCRIPTION"])
+        assert "Join online: https://meet.example.org/lantern" in description
+        assert "Ring the bell.\nSecond floor, Room 2 — step-free access." in description
+        assert event["UID"] == f"meeting-{meeting.slug}@testserver"
+        assert event["URL"] == f"http://testserver/meetings/{meeting.slug}/"
+        zone = properties(lines, "VTIMEZONE")
+        assert zone["TZID"] == "America/New_York"
+        daylight = properties(lines, "DAYLIGHT")
+        assert daylight["RRULE"] == "FREQ=YEARLY;BYMONTH=3;BYDAY=2SU" and daylight["TZOFFSETTO"] == "-0400"
+        assert properties(lines, "STANDARD")["RRULE"] == "FREQ=YEARLY;BYMONTH=11;BYDAY=1SU"
+
+    def test_zone_without_daylight_saving(self, client, fixed_now):
+        fixed_now(at("2026-07-01 12:00"))
+        meeting = make_meeting(days=[0, 6], timezone="America/Phoenix")
+        lines = unfold(client.get(f"/meetings/{meeting.slug}/calendar.ics").content.decode())
+        assert properties(lines, "STANDARD")["TZOFFSETFROM"] == "-0700"
+        assert "BEGIN:DAYLIGHT" not in lines
+        assert properties(lines, "VEVENT")["RRULE"] == "FREQ=WEEKLY;BYDAY=SU,SA"
+
+    def test_european_last_sunday_rule(self):
+        lines = ics.vtimezone("Europe/London", 2026)
+        assert "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU" in lines
+        assert "RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU" in lines
+
+    def test_folding_never_splits_a_character(self):
+        line = "DESCRIPTION:" + "é" * 100
+        folded = ics.fold(line)
+        assert all(len(part.encode()) <= 75 for part in folded.split("\r\n"))
+        assert folded.replace("\r\n ", "") == line
