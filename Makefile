@@ -45,3 +45,4 @@ test: install-dev browser
 
 bench: install-dev
 	$(PY) bench/search_bench.py $(BENCH_ARGS)
+	$(PY) bench/meetings_bench.py $(MEETINGS_BENCH_ARGS)

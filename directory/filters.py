@@ -89,6 +89,11 @@ class ProgramFilterSet(django_filters.FilterSet):
         method="filter_accepting",
         widget=forms.CheckboxInput,
     )
+    meetings = django_filters.BooleanFilter(
+        label="Support group meetings nearby",
+        method="filter_nothing",
+        widget=forms.CheckboxInput,
+    )
     sort = django_filters.ChoiceFilter(label="Sort by", choices=SORT_CHOICES, method="filter_nothing", empty_label=None)
 
     class Meta:

@@ -15,6 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.utils.functional import cached_property
 
 from articles.search import related_articles
+from meetings.search import nearby_meetings
 from directory import jsonld
 from directory.filters import RADIUS_CHOICES, ProgramFilterSet
 from directory.forms import ProblemReportForm
@@ -64,6 +65,11 @@ def program_search(request):
         "filter_count": filter_count,
         "searched": bool(request.GET),
         "related_articles": related_articles(filterset.keywords),
+        "show_meetings": bool(filterset.cleaned("meetings")),
+        "nearby_meetings": (
+            nearby_meetings(filterset.place, filterset.radius_miles)
+            if filterset.place and filterset.cleaned("meetings") else None
+        ),
     }
     return render(request, "directory/program_search.html", context)
 

@@ -39,7 +39,7 @@ from meetings.models import (
 
 MAX_FEED_BYTES = 25 * 1024 * 1024
 FETCH_TIMEOUT = 30  # seconds
-USER_AGENT = "opioid-treatment-portal meeting importer (+https://github.com/)"
+USER_AGENT = "Meeting Guide feed importer (treatment portal)"
 LEGACY_ONLINE_TYPE = "ONL"  # older feeds mark online meetings with a type; the spec uses the conference fields
 BATCH = 1000
 
@@ -120,11 +120,7 @@ class ImportResult:
     missing_from_feed: int = 0
     written: bool = False
     dry_run: bool = False
-
-    @property
-    def rejected(self) -> bool:
-        """True when invalid rows stopped the import (nothing was written)."""
-        return bool(self.parsed.errors) and not self.written and not self.dry_run
+    rejected: bool = False  # invalid rows stopped the import before anything was written
 
 
 # Reading.
@@ -607,6 +603,7 @@ def import_feed(
     parsed = parse_feed(rows, default_timezone=default_timezone, progress=progress)
     result = ImportResult(parsed=parsed, source=source, dry_run=dry_run)
     if parsed.errors and not skip_invalid:
+        result.rejected = True
         return result
     with transaction.atomic():
         counts = save_records(parsed.records, source=source, fellowship=fellowship, progress=progress)

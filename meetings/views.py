@@ -29,7 +29,7 @@ def current_time():
 
 
 class CountedPaginator(Paginator):
-    """A paginator told its count, for lists whose rows are meeting-days rather than meetings."""
+    """A paginator told its count (which came with the page, or from a count of its own)."""
 
     def __init__(self, object_list, per_page, *, count: int):
         super().__init__(object_list, per_page)
@@ -78,30 +78,26 @@ def meeting_finder(request):
     heading = results_heading(filterset, paginator.count)
     if paginator.num_pages > 1:
         heading += f", page {page.number} of {paginator.num_pages}"
-    place = filterset.place
-    zone = filterset.zone
     context = {
         "filterset": filterset,
         "form": filterset.form,
         "page": page,
         "paginator": paginator,
         "page_range": list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)),
-        "place": place,
+        "place": filterset.place,
         "radius": filterset.radius_miles,
         "mode": filterset.mode,
         "results_heading": heading,
         "day": filterset.day_number,
         "today": filterset.today,
-        "searcher_zone": zone,
+        "searcher_zone": filterset.zone,
         "options": form_options(filterset),
         "chosen_fellowships": len(filterset.cleaned("fellowship", [])),
         "chosen_types": len(filterset.cleaned("type", [])),
         "notices": notices[:MAX_NOTICES],
         "suggestions": location_suggestions(filterset),
         "searched": bool(request.GET),
-        "online_url": "?attendance=online&day=today",
         "more_filters_open": bool(filterset.cleaned("fellowship") or filterset.cleaned("type") or filterset.keywords),
-        "now": now,
     }
     return render(request, "meetings/finder.html", context)
 
@@ -266,6 +262,7 @@ def meeting_detail(request, slug: str):
     )
     now = current_time()
     next_start = meeting.next_start(now)
+    relative = relative_day(next_start, now)
     types = sorted(meeting.types.all(), key=lambda t: t.name)
     verified_days = (timezone.localdate() - meeting.last_verified).days if meeting.last_verified else None
     context = {
@@ -274,7 +271,7 @@ def meeting_detail(request, slug: str):
         "location_closed": any(t.code == "TC" for t in types),
         "next_start": next_start,
         "next_date": f"{next_start:%A, %B} {next_start.day}",
-        "next_relative": relative_day(next_start, now) if relative_day(next_start, now) in ("Today", "Tomorrow") else "",
+        "next_relative": relative if relative in ("Today", "Tomorrow") else "",
         "stale": verified_days is None or verified_days > settings.PORTAL_STALE_AFTER_DAYS,
         "nearby_query": nearby_query(meeting) if meeting.is_in_person else "",
     }

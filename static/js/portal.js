@@ -13,7 +13,7 @@
       navigator.geolocation.getCurrentPosition(
         function (position) {
           field.value = position.coords.latitude.toFixed(2) + "," + position.coords.longitude.toFixed(2);
-          status.textContent = "Location found. Press Search to see programs near you.";
+          status.textContent = "Location found. Press Search to see what is near you.";
           field.focus();
         },
         function () {

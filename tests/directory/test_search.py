@@ -234,3 +234,18 @@ def test_keyword_search_also_offers_matching_articles(client):
     assert "Articles about “methadone”" in html
     assert 'href="/learn/how-methadone-works/"' in html
     assert "Draft on methadone" not in html
+
+
+def test_support_groups_can_be_ticked_beside_programs(client):
+    from tests.meetings.factories import make_meeting
+
+    make_program(name="Clinic")
+    make_meeting(name="Tuesday Night Hope", days=[0, 1, 2, 3, 4, 5, 6], start_time=datetime.time(19, 0),
+                 latitude=38.03, longitude=-78.48)
+    html = client.get(SEARCH, {"near": "22902", "meetings": "1"}).content.decode()
+    assert "Support group meetings near 22902 (Charlottesville, VA)" in html
+    assert "Tuesday Night Hope" in html
+    without = client.get(SEARCH, {"near": "22902"}).content.decode()
+    assert "Tuesday Night Hope" not in without
+    no_place = client.get(SEARCH, {"meetings": "1"}).content.decode()
+    assert "To see support group meetings near you, enter a ZIP code or city" in no_place

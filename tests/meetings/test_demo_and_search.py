@@ -78,6 +78,11 @@ class TestNearbyMeetings:
         assert "Lantern Group" in html
         assert 'href="/meetings/?near=Baltimore%2C+MD&amp;radius=10"' in html
 
+    def test_partial_heading_level(self):
+        nearby = nearby_meetings(geo.resolve("21201"), 10)
+        html = render_to_string("meetings/includes/nearby_meetings.html", {"nearby": nearby, "heading_level": 3})
+        assert '<h3 id="nearby-meetings-heading">Support group meetings near 21201 (Baltimore, MD)</h3>' in html
+
     def test_partial_without_meetings_offers_online_ones(self):
         nearby = nearby_meetings(geo.resolve("85004"), 5)
         html = render_to_string("meetings/includes/nearby_meetings.html", {"nearby": nearby})

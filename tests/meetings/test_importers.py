@@ -202,6 +202,10 @@ class TestInvalidFeeds:
         assert 'Row 7 (sunday-8pm): day "7" is not a Meeting Guide day' in report
         assert 'Row 8 (sunday-8am): day "7" is not a Meeting Guide day' in report
 
+    def test_dry_run_of_an_invalid_feed_is_still_rejected(self, invalid_rows):
+        with pytest.raises(CommandError, match="2 of 8 rows are invalid"):
+            run(invalid_rows, "--dry-run")
+
     def test_skip_invalid_imports_the_rest(self, invalid_rows):
         out, err = run(invalid_rows, "--skip-invalid")
         assert "Row 5 (appointment): no day and time" in out

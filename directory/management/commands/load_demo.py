@@ -17,21 +17,24 @@ class Command(BaseCommand):
     help = "Load the fictional demo programs (fixtures/demo_programs.json) and any other demo content."
 
     def add_arguments(self, parser):
-        parser.add_argument("--if-empty", action="store_true", help="Do nothing when any program exists.")
+        parser.add_argument("--if-empty", action="store_true", help="Skip the demo programs when any program exists (other demo content is still loaded once).")
         parser.add_argument("--dry-run", action="store_true", help="Report what would be loaded, then roll back.")
         parser.add_argument("--file", type=Path, default=DEMO_FILE, help="Demo programs file to load.")
 
     def handle(self, *args, if_empty=False, dry_run=False, file=DEMO_FILE, **options):
         if if_empty and Program.objects.exists():
-            self.stdout.write("Programs already exist; demo data not loaded.")
-            return
-        try:
-            data = json.loads(file.read_text(encoding="utf-8"))
-            records = data["programs"]
-        except (OSError, ValueError, KeyError) as error:
-            raise CommandError(f"Cannot read demo data from {file}: {error}") from error
-        # Keep the demo realistic over time: verification dates move with today's date.
-        shift = timezone.localdate() - datetime.date.fromisoformat(data.get("generated_on", timezone.localdate().isoformat()))
+            self.stdout.write("Programs already exist; demo programs not loaded.")
+            records = []
+        else:
+            try:
+                data = json.loads(file.read_text(encoding="utf-8"))
+                records = data["programs"]
+            except (OSError, ValueError, KeyError) as error:
+                raise CommandError(f"Cannot read demo data from {file}: {error}") from error
+            # Keep the demo realistic over time: verification dates move with today's date.
+            shift = timezone.localdate() - datetime.date.fromisoformat(
+                data.get("generated_on", timezone.localdate().isoformat())
+            )
         for record in records:
             for key in ("last_verified", "beds_updated"):
                 if record.get(key):
