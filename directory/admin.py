@@ -221,39 +221,54 @@ class TermAdmin(admin.ModelAdmin):
         return term.program_count
 
 
-@admin.register(ListingToVerify)
-class ListingToVerifyAdmin(admin.ModelAdmin):
-    """The verification queue: listings not verified within PORTAL_STALE_AFTER_DAYS, oldest first."""
+class VerificationQueueAdmin(admin.ModelAdmin):
+    """A read-only queue of listings not verified within PORTAL_STALE_AFTER_DAYS, oldest first."""
 
-    list_display = ["name", "city", "state", "phone", "last_verified", "verified_age", "edit_link"]
-    list_filter = [StateFilter, "status"]
-    search_fields = ["name", "city", "zip_code", "phone"]
-    actions = [mark_verified_today]
     list_per_page = 50
     ordering = [F("last_verified").asc(nulls_first=True), "name"]
+    change_url_name = "admin:directory_program_change"
+    permission = "directory.change_program"
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).public().stale(settings.PORTAL_STALE_AFTER_DAYS)
+    @staticmethod
+    def stale(queryset):
+        cutoff = timezone.localdate() - datetime.timedelta(days=settings.PORTAL_STALE_AFTER_DAYS)
+        return queryset.filter(Q(last_verified__isnull=True) | Q(last_verified__lt=cutoff))
 
     def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):
-        return obj is None and request.user.has_perm("directory.change_program")
+        return obj is None and request.user.has_perm(self.permission)
 
     def has_view_permission(self, request, obj=None):
-        return request.user.has_perm("directory.view_program") or request.user.has_perm("directory.change_program")
+        return request.user.has_perm(self.permission)
 
     def has_delete_permission(self, request, obj=None):
         return False
 
     @admin.display(description="Verified")
-    def verified_age(self, program):
-        return ProgramAdmin.verified_age(None, program)
+    def verified_age(self, listing):
+        if listing.last_verified is None:
+            return "never"
+        days = (timezone.localdate() - listing.last_verified).days
+        return "today" if days == 0 else f"{days} days ago"
 
     @admin.display(description="Edit")
-    def edit_link(self, program):
-        return format_html('<a href="{}">Open listing</a>', reverse("admin:directory_program_change", args=[program.pk]))
+    def edit_link(self, listing):
+        return format_html('<a href="{}">Open listing</a>', reverse(self.change_url_name, args=[listing.pk]))
+
+
+@admin.register(ListingToVerify)
+class ListingToVerifyAdmin(VerificationQueueAdmin):
+    """The verification queue for programs."""
+
+    list_display = ["name", "city", "state", "phone", "last_verified", "verified_age", "edit_link"]
+    list_filter = [StateFilter, "status"]
+    search_fields = ["name", "city", "zip_code", "phone"]
+    actions = [mark_verified_today]
+
+    def get_queryset(self, request):
+        return self.stale(Program.objects.public())
 
 
 @admin.action(description="Mark selected reports as resolved")

@@ -6,13 +6,16 @@ from django.contrib import admin, messages
 from django.db.models import Count
 from django.utils import timezone
 
+from directory.admin import VerificationQueueAdmin, VerifiedAgeFilter, log_changes
 from meetings import zones
-from meetings.models import Fellowship, Meeting, MeetingType, Weekday
+from meetings.models import Fellowship, Meeting, MeetingToVerify, MeetingType, Weekday
 
 
 @admin.action(description="Mark selected meetings as verified today")
 def mark_verified_today(modeladmin, request, queryset):
-    updated = queryset.update(last_verified=timezone.localdate())
+    today = timezone.localdate()
+    log_changes(request, list(queryset), f"Marked verified on {today:%Y-%m-%d}.")
+    updated = queryset.update(last_verified=today)
     modeladmin.message_user(request, f"Marked {updated} meeting(s) as verified today.", messages.SUCCESS)
 
 
@@ -55,27 +58,6 @@ class TypeFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         return queryset.of_types([self.value()]) if self.value() else queryset
-
-
-class VerifiedAgeFilter(admin.SimpleListFilter):
-    """Meetings by how long ago staff last verified them."""
-
-    title = "last verified"
-    parameter_name = "verified"
-
-    def lookups(self, request, model_admin):
-        return [("90", "Within 90 days"), ("stale", f"More than {settings.PORTAL_STALE_AFTER_DAYS} days ago"),
-                ("never", "Never")]
-
-    def queryset(self, request, queryset):
-        today = timezone.localdate()
-        if self.value() == "90":
-            return queryset.filter(last_verified__gte=today - datetime.timedelta(days=90))
-        if self.value() == "stale":
-            return queryset.filter(last_verified__lt=today - datetime.timedelta(days=settings.PORTAL_STALE_AFTER_DAYS))
-        if self.value() == "never":
-            return queryset.filter(last_verified__isnull=True)
-        return queryset
 
 
 class TimeZoneFilter(admin.SimpleListFilter):
@@ -155,3 +137,18 @@ class MeetingTypeAdmin(admin.ModelAdmin):
     @admin.display(description="meetings", ordering="n_meetings")
     def meeting_count(self, meeting_type) -> int:
         return meeting_type.n_meetings
+
+
+@admin.register(MeetingToVerify)
+class MeetingToVerifyAdmin(VerificationQueueAdmin):
+    """Meetings not verified within PORTAL_STALE_AFTER_DAYS, never-verified and oldest first."""
+
+    list_display = ["name", "fellowship", "city", "state", "last_verified", "verified_age", "edit_link"]
+    list_filter = ["fellowship", "attendance"]
+    search_fields = ["name", "city", "postal_code"]
+    actions = [mark_verified_today]
+    change_url_name = "admin:meetings_meeting_change"
+    permission = "meetings.change_meeting"
+
+    def get_queryset(self, request):
+        return self.stale(Meeting.objects.all())

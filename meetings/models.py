@@ -619,3 +619,12 @@ class Meeting(models.Model):
         """The address in one line, as Meeting Guide's formatted_address."""
         parts = [self.address, self.city, " ".join(p for p in (self.state, self.postal_code) if p), self.country]
         return ", ".join(part for part in parts if part)
+
+
+class MeetingToVerify(Meeting):
+    """Meetings seen through the staff verification queue (a proxy: same rows, its own admin)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "meeting to re-verify"
+        verbose_name_plural = "meetings to re-verify"

@@ -84,3 +84,25 @@ def test_staff_form_rejects_a_meeting_nobody_can_attend(admin_client):
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors
     assert "timezone" in errors and "address" in errors
+
+
+def test_meetings_have_a_verification_queue_oldest_first(admin_client, settings):
+    import datetime
+
+    from django.contrib.admin.models import LogEntry
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from tests.meetings.factories import make_meeting
+
+    settings.PORTAL_STALE_AFTER_DAYS = 180
+    today = timezone.localdate()
+    make_meeting(name="Fresh", last_verified=today - datetime.timedelta(days=3))
+    make_meeting(name="Old", last_verified=today - datetime.timedelta(days=300))
+    make_meeting(name="Never", last_verified=None)
+    url = reverse("admin:meetings_meetingtoverify_changelist")
+    listed = admin_client.get(url).context["cl"].result_list
+    assert [m.name for m in listed] == ["Never", "Old"]
+    admin_client.post(url, {"action": "mark_verified_today", "_selected_action": [m.pk for m in listed]})
+    assert list(admin_client.get(url).context["cl"].result_list) == []
+    assert LogEntry.objects.filter(change_message__startswith="Marked verified on").count() == 2
