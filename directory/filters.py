@@ -65,7 +65,30 @@ def load_categories() -> list[CategoryChoices]:
     ]
 
 
-class ProgramFilterSet(django_filters.FilterSet):
+class PlaceSearchMixin:
+    """What every place-based search form shares: validated values, the place, the distance, and
+    the suggestions offered when the place could not be found. Expects `near` and `radius` fields."""
+
+    def cleaned(self, name: str, default=None):
+        """The validated value of one parameter; invalid or missing values give the default."""
+        self.form.errors  # validate once
+        return getattr(self.form, "cleaned_data", {}).get(name) or default
+
+    @property
+    def place(self) -> geo.Place | None:
+        return self.cleaned("near")
+
+    @property
+    def radius_miles(self) -> int:
+        return int(self.cleaned("radius", DEFAULT_RADIUS))
+
+    def location_suggestions(self) -> list[str]:
+        """Places the person may have meant, when the one they typed was unknown or ambiguous."""
+        field = self.form.fields.get("near")
+        return list(getattr(field, "suggestions", [])) if "near" in self.form.errors else []
+
+
+class ProgramFilterSet(PlaceSearchMixin, django_filters.FilterSet):
     """Search programs by place, distance, keywords, state, services and availability.
 
     Services are one multi-select per taxonomy category (its `param`): any of the ticked terms within
@@ -137,19 +160,6 @@ class ProgramFilterSet(django_filters.FilterSet):
         return queryset.offering(ids) if ids else queryset
 
     # Whole-search logic.
-
-    def cleaned(self, name: str, default=None):
-        """The validated value of one parameter; invalid or missing values give the default."""
-        self.form.errors  # validate once
-        return getattr(self.form, "cleaned_data", {}).get(name) or default
-
-    @property
-    def place(self) -> geo.Place | None:
-        return self.cleaned("near")
-
-    @property
-    def radius_miles(self) -> int:
-        return int(self.cleaned("radius", DEFAULT_RADIUS))
 
     @property
     def keywords(self) -> str:

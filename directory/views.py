@@ -59,7 +59,7 @@ def program_search(request):
         "radius": filterset.radius_miles,
         "notices": notices[:MAX_NOTICES],
         "facets": build_facets(filterset, counts),
-        "suggestions": location_suggestions(filterset),
+        "suggestions": filterset.location_suggestions(),
         "wider_radius": next((r for r, _ in RADIUS_CHOICES if r > filterset.radius_miles), None),
         "has_filters": bool(filter_count),
         "filter_count": filter_count,
@@ -155,11 +155,6 @@ def build_facets(filterset: ProgramFilterSet, counts: dict[int, int] | None) -> 
             "chosen": len(chosen),
         })
     return facets
-
-
-def location_suggestions(filterset: ProgramFilterSet) -> list[str]:
-    field = filterset.form.fields.get("near")
-    return list(getattr(field, "suggestions", [])) if "near" in filterset.form.errors else []
 
 
 def program_detail(request, slug: str):

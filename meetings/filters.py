@@ -13,8 +13,7 @@ from django import forms
 from django.db.models import F, Value
 from django.db.models import IntegerField as IntegerOutput
 
-from directory import geo
-from directory.filters import DEFAULT_RADIUS, RADIUS_CHOICES, LocationFilter
+from directory.filters import RADIUS_CHOICES, LocationFilter, PlaceSearchMixin
 from meetings import reference, zones
 from meetings.importers import LEGACY_ONLINE_TYPE
 from meetings.models import TIMES_OF_DAY, Attendance, MeetingQuerySet
@@ -50,7 +49,7 @@ class LenientMultipleChoiceFilter(django_filters.Filter):
     field_class = LenientMultipleChoiceField
 
 
-class MeetingFilterSet(django_filters.FilterSet):
+class MeetingFilterSet(PlaceSearchMixin, django_filters.FilterSet):
     """Find meetings by place and distance, day, time of day, right now, attendance, fellowship, type and words."""
 
     near = LocationFilter(label="ZIP code or city", method="filter_nothing")
@@ -98,19 +97,6 @@ class MeetingFilterSet(django_filters.FilterSet):
         return queryset.search(value) if value and value.strip() else queryset
 
     # Whole-search values.
-
-    def cleaned(self, name: str, default=None):
-        """The validated value of one parameter; invalid or missing values give the default."""
-        self.form.errors  # validate once
-        return getattr(self.form, "cleaned_data", {}).get(name) or default
-
-    @property
-    def place(self) -> geo.Place | None:
-        return self.cleaned("near")
-
-    @property
-    def radius_miles(self) -> int:
-        return int(self.cleaned("radius", DEFAULT_RADIUS))
 
     @property
     def zone(self) -> str:

@@ -95,7 +95,7 @@ def meeting_finder(request):
         "chosen_fellowships": len(filterset.cleaned("fellowship", [])),
         "chosen_types": len(filterset.cleaned("type", [])),
         "notices": notices[:MAX_NOTICES],
-        "suggestions": location_suggestions(filterset),
+        "suggestions": filterset.location_suggestions(),
         "searched": bool(request.GET),
         "more_filters_open": bool(filterset.cleaned("fellowship") or filterset.cleaned("type") or filterset.keywords),
     }
@@ -248,11 +248,6 @@ def finder_notices(request, filterset: MeetingFilterSet) -> list[str]:
             f"Your place sets which day is today ({zones.zone_label(filterset.zone)})."
         )
     return notices
-
-
-def location_suggestions(filterset: MeetingFilterSet) -> list[str]:
-    field = filterset.form.fields.get("near")
-    return list(getattr(field, "suggestions", [])) if "near" in filterset.form.errors else []
 
 
 def meeting_detail(request, slug: str):
