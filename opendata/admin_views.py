@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from opendata.importers import hsds as hsds_importer
+from opendata.importers import meeting_guide as meeting_guide_importer
 from opendata.importers import samhsa as samhsa_importer
 from opendata.importers.base import ImportReport, describe_size, max_import_bytes
 
@@ -37,7 +38,9 @@ FORMATS = [
     (samhsa_importer.FORMAT_CSV, "SAMHSA National Directory spreadsheet (CSV, UTF-8)"),
     (hsds_importer.FORMAT_JSON, "Open Referral HSDS 3.x (JSON)"),
     (hsds_importer.FORMAT_PACKAGE, "Open Referral HSDS 3.x tabular data package (.zip)"),
+    (meeting_guide_importer.FORMAT_MEETING_GUIDE, "Meeting Guide meeting feed (JSON)"),
 ]
+MEETING_PERMISSIONS = ["meetings.add_meeting", "meetings.change_meeting"]
 
 
 class UploadForm(forms.Form):
@@ -82,7 +85,12 @@ def _stored(request) -> tuple[dict, Path] | None:
 
 def run(*, path: Path, format: str, filename: str, dry_run: bool, skip_invalid: bool, user=None) -> ImportReport:
     """Run the importer for `format`; an unexpected failure becomes a report, not a server error."""
-    importer = samhsa_importer.import_samhsa if format.startswith("samhsa") else hsds_importer.import_hsds
+    if format == meeting_guide_importer.FORMAT_MEETING_GUIDE:
+        importer = meeting_guide_importer.import_meeting_guide
+    elif format.startswith("samhsa"):
+        importer = samhsa_importer.import_samhsa
+    else:
+        importer = hsds_importer.import_hsds
     try:
         return importer(
             source=path, filename=filename, format=format, dry_run=dry_run, skip_invalid=skip_invalid, user=user
@@ -124,6 +132,10 @@ def import_listings(request):
     if request.method == "POST":
         form = UploadForm(request.POST, request.FILES)
         if form.is_valid():
+            if form.cleaned_data["format"] == meeting_guide_importer.FORMAT_MEETING_GUIDE and not request.user.has_perms(
+                MEETING_PERMISSIONS
+            ):
+                raise PermissionDenied
             folder = upload_dir()
             _forget_old_uploads(folder)
             previous = _stored(request)
@@ -157,6 +169,9 @@ def apply_import(request):
         messages.error(request, "That upload is no longer available (it was already applied, cancelled or expired). Upload the file again.")
         return redirect("opendata-admin:import")
     pending, path = stored
+    meetings = pending["format"] == meeting_guide_importer.FORMAT_MEETING_GUIDE
+    if meetings and not request.user.has_perms(MEETING_PERMISSIONS):
+        raise PermissionDenied
     request.session.pop(SESSION_KEY, None)
     if "cancel" in request.POST:
         path.unlink(missing_ok=True)
@@ -171,5 +186,7 @@ def apply_import(request):
     if report.applied:
         messages.success(request, f"Imported {pending['filename']}: {report.summary()}")
     return render(request, "opendata/import_result.html", _context(
-        request, report=report, changelist=reverse("admin:directory_program_changelist"),
+        request, report=report,
+        changelist=reverse("admin:meetings_meeting_changelist" if meetings else "admin:directory_program_changelist"),
+        changelist_label="meetings" if meetings else "programs",
     ))

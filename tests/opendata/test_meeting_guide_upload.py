@@ -1,0 +1,144 @@
+"""Uploading a Meeting Guide JSON feed on the staff import page: preview, apply, re-import, bad rows, bad JSON."""
+import json
+
+import pytest
+from django.contrib.admin.models import LogEntry
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from meetings.models import Attendance, Meeting
+from opendata.admin_views import SESSION_KEY, upload_dir
+from opendata.importers.meeting_guide import FORMAT_MEETING_GUIDE, import_meeting_guide
+from tests.meetings.conftest import reference_data  # noqa: F401 (the fellowships and meeting types)
+
+pytestmark = pytest.mark.django_db
+
+IMPORT_URL = "/admin/opendata/import/"
+APPLY_URL = "/admin/opendata/import/apply/"
+
+FEED = [
+    {
+        "slug": "sunrise-group", "name": "Sunrise Group", "day": 1, "time": "07:00", "end_time": "08:00",
+        "timezone": "America/New_York", "location": "First Church", "address": "100 Main St",
+        "city": "Charlottesville", "state": "VA", "postal_code": "22902", "country": "US",
+        "latitude": 38.03, "longitude": -78.48, "types": ["O", "D"], "updated": "2024-05-01 12:00:00",
+    },
+    {
+        "slug": "online-nooners", "name": "Online Nooners", "day": [1, 3, 5], "time": "12:00",
+        "timezone": "America/Chicago", "conference_url": "https://zoom.us/j/123456789", "types": ["C"],
+        "updated": "2024-05-02 09:30:00",
+    },
+    {
+        "slug": "friday-night-speakers", "name": "Friday Night Speakers", "day": 5, "time": "19:30",
+        "timezone": "America/New_York", "location": "Community Hall", "address": "5 Park Ave",
+        "city": "Richmond", "state": "VA", "postal_code": "23219", "country": "US",
+        "latitude": 37.54, "longitude": -77.43, "types": ["SP"], "updated": "2024-05-03 18:00:00",
+    },
+]
+
+
+@pytest.fixture(autouse=True)
+def private_upload_dir(settings, tmp_path):
+    settings.OPENDATA_UPLOAD_DIR = str(tmp_path / "uploads")
+
+
+def upload(client, content: bytes, name="meetings.json"):
+    return client.post(IMPORT_URL, {"file": SimpleUploadedFile(name, content), "format": FORMAT_MEETING_GUIDE})
+
+
+def apply(client, **extra):
+    return client.post(APPLY_URL, {"token": client.session[SESSION_KEY]["token"], "apply": "1", **extra})
+
+
+def test_the_format_is_offered(admin_client):
+    assert "Meeting Guide meeting feed (JSON)" in admin_client.get(IMPORT_URL).content.decode()
+
+
+def test_preview_apply_and_reimport(admin_client):
+    response = upload(admin_client, json.dumps(FEED).encode())
+    page = response.content.decode()
+
+    assert response.status_code == 200
+    assert "3 records: 3 to create, 0 to update, 0 unchanged, 0 rejected" in page
+    assert "Sunrise Group" in page and "Import: create 3, update 0" in page
+    assert not Meeting.objects.exists()
+
+    response = apply(admin_client)
+    page = response.content.decode()
+
+    assert response.status_code == 200
+    assert "3 created, 0 updated, 0 unchanged, 0 rejected" in page
+    assert 'href="/admin/meetings/meeting/"' in page
+    assert Meeting.objects.filter(source="meetings").count() == 3
+    sunrise = Meeting.objects.get(source_slug="sunrise-group")
+    assert sunrise.fellowship.slug == "aa"
+    assert (sunrise.days, sunrise.timezone, sunrise.city) == ([1], "America/New_York", "Charlottesville")
+    assert (sunrise.latitude, sunrise.longitude) == pytest.approx((38.03, -78.48))
+    assert set(sunrise.types.values_list("code", flat=True)) == {"O", "D"}
+    online = Meeting.objects.get(source_slug="online-nooners")
+    assert online.attendance == Attendance.ONLINE and online.days == [1, 3, 5]
+    assert SESSION_KEY not in admin_client.session
+    assert not list(upload_dir().iterdir())
+
+    page = upload(admin_client, json.dumps(FEED).encode()).content.decode()
+
+    assert "3 records: 0 to create, 0 to update, 3 unchanged, 0 rejected" in page
+    assert "Importing this file would change nothing." in page
+    assert Meeting.objects.count() == 3
+
+
+def test_reimport_counts_an_update(admin_client):
+    upload(admin_client, json.dumps(FEED).encode())
+    apply(admin_client)
+    changed = [{**FEED[0], "time": "07:30"}, *FEED[1:]]
+
+    page = upload(admin_client, json.dumps(changed).encode()).content.decode()
+
+    assert "0 to create, 1 to update, 2 unchanged" in page
+    assert str(Meeting.objects.get(source_slug="sunrise-group").start_time) == "07:00:00"  # preview wrote nothing
+    apply(admin_client)
+    assert str(Meeting.objects.get(source_slug="sunrise-group").start_time) == "07:30:00"
+
+
+def test_a_bad_row_is_reported_by_number_and_nothing_is_written(admin_client):
+    bad = [FEED[0], {**FEED[1], "day": 9}, FEED[2]]
+
+    response = upload(admin_client, json.dumps(bad).encode())
+    page = response.content.decode()
+
+    assert response.status_code == 200
+    assert "3 records: 2 to create, 0 to update, 0 unchanged, 1 rejected" in page
+    assert "<td>2</td><td>online-nooners</td>" in page and "day" in page
+    assert not Meeting.objects.exists()
+
+    # Importing with the bad row skipped writes the other two.
+    apply(admin_client, skip_invalid="1")
+    assert set(Meeting.objects.values_list("source_slug", flat=True)) == {"sunrise-group", "friday-night-speakers"}
+
+
+@pytest.mark.parametrize("content, message", [
+    (b'[{"slug": "a", ', "not valid JSON"),
+    (b'{"slug": "a"}', "JSON list of meetings"),
+    (b"\xff\xfe not text", "not UTF-8"),
+])
+def test_a_broken_file_shows_an_error_page(admin_client, content, message):
+    response = upload(admin_client, content)
+    page = response.content.decode()
+
+    assert response.status_code == 200
+    assert message in page and "nothing was imported" in page
+    assert SESSION_KEY not in admin_client.session
+    assert not Meeting.objects.exists()
+
+
+def test_the_importer_function_with_bytes(admin_user):
+    report = import_meeting_guide(source=json.dumps(FEED).encode(), source_name="test-feed", dry_run=True)
+    assert (report.total, report.created, report.applied) == (3, 3, False)
+    assert not Meeting.objects.exists()
+
+    report = import_meeting_guide(source=json.dumps(FEED).encode(), source_name="test-feed", user=admin_user)
+    assert (report.created, report.applied) == (3, True)
+    assert Meeting.objects.filter(source="test-feed").count() == 3
+    assert not LogEntry.objects.exists()  # save_records returns only counts, so no admin history is written
+
+    report = import_meeting_guide(source=b"[]", fellowship_slug="no-such-fellowship")
+    assert report.errors and "no-such-fellowship" in report.errors[0]
