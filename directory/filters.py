@@ -1,6 +1,7 @@
 """The public program search: a FilterSet whose form decides what every query parameter means."""
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import django_filters
@@ -53,16 +54,37 @@ class CategoryChoices:
     terms: list[Term]
 
 
+TAXONOMY_CACHE_SECONDS = 60
+_taxonomy_cache: dict = {}
+
+
 def load_categories() -> list[CategoryChoices]:
-    """Read the taxonomy (two queries) in form order."""
+    """The taxonomy in form order, read at most once a minute per process (and again after staff
+    edit it in this process): every search needs it, and it changes rarely."""
+    now = time.monotonic()
+    cached = _taxonomy_cache.get("categories")
+    if cached is not None and now - cached[0] < TAXONOMY_CACHE_SECONDS:
+        return cached[1]
     terms_by_category: dict[int, list[Term]] = {}
-    for term in Term.objects.order_by("position", "name"):
+    for term in Term.objects.select_related("category").order_by("position", "name"):
         terms_by_category.setdefault(term.category_id, []).append(term)
-    return [
+    categories = [
         CategoryChoices(category, terms_by_category.get(category.pk, []))
         for category in Category.objects.all()
         if terms_by_category.get(category.pk)
     ]
+    _taxonomy_cache["categories"] = (now, categories)
+    return categories
+
+
+def terms_by_id() -> dict[int, Term]:
+    """Every term of the cached taxonomy, by primary key."""
+    return {term.pk: term for entry in load_categories() for term in entry.terms}
+
+
+def forget_taxonomy(**kwargs) -> None:
+    """Drop the cached taxonomy (connected to saves and deletes of categories and terms)."""
+    _taxonomy_cache.clear()
 
 
 class PlaceSearchMixin:

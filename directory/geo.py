@@ -6,6 +6,7 @@ ever leaves the server to resolve a place.
 from __future__ import annotations
 
 import difflib
+import gc
 import math
 import re
 from collections import defaultdict
@@ -221,7 +222,12 @@ def gazetteer() -> Gazetteer:
     """Load the US gazetteer once per process."""
     import zipcodes
 
-    return Gazetteer(zipcodes.list_all())
+    loaded = Gazetteer(zipcodes.list_all())
+    # The gazetteer is a few hundred thousand long-lived objects; without this, every full garbage
+    # collection walks them all again and stalls whichever request triggered it.
+    gc.collect()
+    gc.freeze()
+    return loaded
 
 
 def resolve(text: str) -> Place:

@@ -1,8 +1,13 @@
 """Keep each program's keyword-search text in step with its organization and services."""
-from django.db.models.signals import m2m_changed, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from directory.models import Organization, Program
+from directory.filters import forget_taxonomy
+from directory.models import Category, Organization, Program, Term
+
+for model in (Category, Term):
+    post_save.connect(forget_taxonomy, sender=model, dispatch_uid=f"forget_taxonomy_save_{model.__name__}")
+    post_delete.connect(forget_taxonomy, sender=model, dispatch_uid=f"forget_taxonomy_delete_{model.__name__}")
 
 
 @receiver(m2m_changed, sender=Program.terms.through)

@@ -8,18 +8,17 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.csrf import csrf_exempt
 from django.utils.functional import cached_property
+from django.views.decorators.csrf import csrf_exempt
 
 from articles.search import related_articles
-from meetings.search import nearby_meetings
 from directory import jsonld
-from directory.filters import RADIUS_CHOICES, ProgramFilterSet
+from directory.filters import RADIUS_CHOICES, ProgramFilterSet, terms_by_id
 from directory.forms import ProblemReportForm
 from directory.models import ProblemReport, Program, Term
+from meetings.search import nearby_meetings
 
 PAGE_PARAM = "page"
 MAX_NOTICES = 6
@@ -29,22 +28,17 @@ def program_search(request):
     """Search results: programs near a place and offering what the person ticked."""
     filterset = ProgramFilterSet(request.GET, queryset=Program.objects.active().select_related("organization"))
     notices = search_notices(request, filterset)
-    results = filterset.qs.prefetch_related(
-        Prefetch(
-            "terms",
-            queryset=Term.objects.filter(category__show_in_results=True)
-            .select_related("category")
-            .order_by("category__position", "position"),
-            to_attr="result_terms",
-        )
-    )
+    results = filterset.qs.defer("description", "search_text", "search_vector")
     paginator = CappedPaginator(results, settings.PORTAL_PAGE_SIZE)
     page_number, page_notice = read_page_number(request.GET.get(PAGE_PARAM), paginator)
     if page_notice:
         notices.append(page_notice)
     page = paginator.page(page_number)
+    taxonomy = terms_by_id()
     for program in page.object_list:
-        program.services_summary = summarise_services(program.result_terms)
+        program.services_summary = summarise_services(
+            [taxonomy[pk] for pk in program.term_ids if pk in taxonomy and taxonomy[pk].category.show_in_results]
+        )
     # Counting every option across a whole country's listings tells a person little and costs a lot:
     # counts are shown once the search is narrow enough to be counted exactly.
     counts = None if paginator.capped else filterset.facet_counts()
@@ -77,7 +71,7 @@ def program_search(request):
 def summarise_services(terms: list[Term]) -> list[tuple[str, str]]:
     """The services a result card lists: (category name, "term; term") in form order."""
     groups: dict[str, list[str]] = {}
-    for term in terms:
+    for term in sorted(terms, key=lambda t: (t.category.position, t.position, t.name)):
         groups.setdefault(term.category.name, []).append(term.name)
     return [(category, "; ".join(names)) for category, names in groups.items()]
 

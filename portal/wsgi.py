@@ -5,3 +5,8 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 application = get_wsgi_application()
+
+# Load the offline gazetteer before the first request rather than during it.
+from directory.geo import gazetteer  # noqa: E402
+
+gazetteer()

@@ -92,3 +92,13 @@ def _taxonomy_after_flush(request):
         from directory.taxonomy import load_default_taxonomy
 
         load_default_taxonomy(category_model=Category, term_model=Term)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_taxonomy_cache():
+    """Each test starts without the per-process taxonomy cache (rolled-back rows send no signal)."""
+    from directory.filters import forget_taxonomy
+
+    forget_taxonomy()
+    yield
+    forget_taxonomy()
