@@ -7,17 +7,17 @@ import hmac
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.db import connection
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.views.decorators.csrf import csrf_exempt
 
 from articles.search import related_articles
 from directory import jsonld
 from directory.filters import RADIUS_CHOICES, ProgramFilterSet, terms_by_id
 from directory.forms import ProblemReportForm
-from directory.models import ProblemReport, Program, Term
+from directory.models import ProblemReport, Program, Term, great_circle_distance
 from meetings.search import nearby_meetings
 
 PAGE_PARAM = "page"
@@ -28,20 +28,24 @@ def program_search(request):
     """Search results: programs near a place and offering what the person ticked."""
     filterset = ProgramFilterSet(request.GET, queryset=Program.objects.active().select_related("organization"))
     notices = search_notices(request, filterset)
-    results = filterset.qs.defer("description", "search_text", "search_vector")
-    paginator = CappedPaginator(results, settings.PORTAL_PAGE_SIZE)
+    # One query finds the matching programs, in order (at most MAX_COUNTED + 1 of them); the count,
+    # the page and, when no service is ticked, the facet counts all work from those ids, so the
+    # location and keyword conditions are evaluated once per search.
+    ordered_ids = list(filterset.qs.values_list("pk", flat=True)[: CappedPaginator.MAX_COUNTED + 1])
+    paginator = CappedPaginator(ordered_ids, settings.PORTAL_PAGE_SIZE)
     page_number, page_notice = read_page_number(request.GET.get(PAGE_PARAM), paginator)
     if page_notice:
         notices.append(page_notice)
     page = paginator.page(page_number)
-    taxonomy = terms_by_id()
-    for program in page.object_list:
-        program.services_summary = summarise_services(
-            [taxonomy[pk] for pk in program.term_ids if pk in taxonomy and taxonomy[pk].category.show_in_results]
-        )
+    page.object_list = programs_in_order(page.object_list, filterset.place)
     # Counting every option across a whole country's listings tells a person little and costs a lot:
     # counts are shown once the search is narrow enough to be counted exactly.
-    counts = None if paginator.capped else filterset.facet_counts()
+    if paginator.capped:
+        counts = None
+    elif filterset.selected_term_ids():
+        counts = filterset.facet_counts()
+    else:
+        counts = facet_counts_of(ordered_ids)
     filter_count = sum(len(ids) for ids in filterset.selected_term_ids().values()) + bool(filterset.cleaned("accepting"))
     context = {
         "filterset": filterset,
@@ -77,17 +81,45 @@ def summarise_services(terms: list[Term]) -> list[tuple[str, str]]:
 
 
 class CappedPaginator(Paginator):
-    """A paginator that stops counting after MAX_COUNTED results (broad searches say "more than")."""
+    """Pages over a list of at most MAX_COUNTED + 1 ids; a longer search says "more than"."""
 
     MAX_COUNTED = 1000
 
-    @cached_property
-    def count(self) -> int:
-        return self.object_list.order_by()[: self.MAX_COUNTED + 1].count()
+    def __init__(self, ids: list[int], per_page: int):
+        self.capped = len(ids) > self.MAX_COUNTED
+        super().__init__(ids[: self.MAX_COUNTED], per_page)
 
-    @property
-    def capped(self) -> bool:
-        return self.count > self.MAX_COUNTED
+
+def programs_in_order(ids: list[int], place) -> list[Program]:
+    """The programs with these ids, in that order, ready for result cards."""
+    programs = Program.objects.filter(pk__in=ids).select_related("organization").defer(
+        "description", "search_text", "search_vector"
+    )
+    if place is not None:
+        programs = programs.annotate(distance=great_circle_distance(place.latitude, place.longitude))
+    by_id = {program.pk: program for program in programs}
+    taxonomy = terms_by_id()
+    ordered = []
+    for pk in ids:
+        program = by_id[pk]
+        program.services_summary = summarise_services(
+            [taxonomy[t] for t in program.term_ids if t in taxonomy and taxonomy[t].category.show_in_results]
+        )
+        ordered.append(program)
+    return ordered
+
+
+def facet_counts_of(ids: list[int]) -> dict[int, int]:
+    """How many of these programs offer each term (the facet counts when no service is ticked)."""
+    if not ids:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT u.term_id, count(*) FROM {Program._meta.db_table} p "
+            "CROSS JOIN LATERAL unnest(p.term_ids) AS u(term_id) WHERE p.id = ANY(%s) GROUP BY u.term_id",
+            [ids],
+        )
+        return dict(cursor.fetchall())
 
 
 def search_notices(request, filterset: ProgramFilterSet) -> list[str]:

@@ -94,6 +94,10 @@ def test_facet_counts_show_what_each_option_would_leave(client):
     assert facets["medication"]["METH"] == 1
     html = response.content.decode()
     assert re.search(r'value="METH"[^>]*> Methadone <span class="count">\(1', html)
+    # With nothing ticked, each option counts the programs found that offer it.
+    unfiltered = client.get(SEARCH + "?near=22902")
+    counts = {o["code"]: o["count"] for f in unfiltered.context["facets"] for o in f["options"]}
+    assert (counts["BU"], counts["METH"], counts["MD"], counts["PI"], counts["SF"]) == (2, 1, 2, 1, 0)
 
 
 def test_keyword_search_finds_services_and_names(client):
