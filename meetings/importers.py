@@ -20,6 +20,8 @@ from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -508,12 +510,15 @@ def save_records(
     fellowship: Fellowship | None,
     update_existing: bool = True,
     progress: Progress | None = None,
+    user=None,
 ) -> dict[str, int]:
     """Create or update the meetings of one source, matched by their feed slug; runs in one transaction.
 
     Returns counts of created, updated and unchanged meetings, and of this source's meetings that the
-    records no longer mention (left as they are: a feed may be partial).
+    records no longer mention (left as they are: a feed may be partial). Every meeting created or
+    changed gets an admin history entry in the name of `user` (or the inactive "data-import" account).
     """
+    history: list[tuple[Meeting, int, str]] = []
     types = dict(MeetingType.objects.values_list("code", "pk"))
     counts = {"created": 0, "updated": 0, "unchanged": 0, "missing_from_feed": 0}
     with transaction.atomic():
@@ -556,21 +561,44 @@ def save_records(
                             [through(meeting_id=meeting.pk, meetingtype_id=types[code]) for code in sorted(new_types)]
                         )
                     counts["updated"] += 1
+                    changed = sorted(name.removesuffix("_id") for name in changes if name != "updated")
+                    history.append((meeting, CHANGE, f"Import from {source} changed: "
+                                    f"{', '.join(changed + (['types'] if types_changed else [])) or 'updated date'}."))
                 else:
                     counts["unchanged"] += 1
             else:
                 counts["unchanged"] += 1
             if len(to_create) >= BATCH:
                 counts["created"] += _create(to_create, types)
+                history.extend((meeting, ADDITION, f"Imported from {source}.") for meeting, _ in to_create)
                 to_create = []
             if progress and (done % 500 == 0 or done == len(records)):
                 progress("saved", done, len(records))
         counts["created"] += _create(to_create, types)
+        history.extend((meeting, ADDITION, f"Imported from {source}.") for meeting, _ in to_create)
+        _record_history(history, user)
         transaction.on_commit(forget_zones_in_use)  # bulk writes send no signals
         forget_zones_in_use()
         seen = {record.source_slug for record in records}
         counts["missing_from_feed"] = sum(1 for slug in existing if slug not in seen)
     return counts
+
+
+def _record_history(history: list[tuple[Meeting, int, str]], user) -> None:
+    """Write the admin history entries of an import in one statement."""
+    if not history:
+        return
+    from opendata.importers.base import history_user  # the account every import is recorded under
+
+    account = history_user(user)
+    content_type = ContentType.objects.get_for_model(Meeting)
+    LogEntry.objects.bulk_create(
+        LogEntry(
+            user_id=account.pk, content_type_id=content_type.pk, object_id=str(meeting.pk),
+            object_repr=str(meeting)[:200], action_flag=flag, change_message=message,
+        )
+        for meeting, flag, message in history
+    )
 
 
 def _create(batch: list[tuple[Meeting, MeetingRecord]], types: dict[str, int]) -> int:

@@ -58,7 +58,7 @@ def import_meeting_guide(
     slug, so importing the same feed again changes nothing. Nothing is written for a dry run, for a
     file that is not a JSON list, or when rows are rejected and `skip_invalid` is not set (the
     counts then say what importing would do).
-    Admin history entries are not recorded: `save_records` only returns counts, not the meetings.
+    Each meeting created or changed gets an admin history entry in the name of `user`.
     """
     from meetings import importers, zones
     from meetings.models import Fellowship
@@ -104,7 +104,7 @@ def import_meeting_guide(
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK_KEY])
         known = _known_slugs(name, [record.source_slug for record in parsed.records])
-        counts = importers.save_records(parsed.records, source=name, fellowship=fellowship, progress=step)
+        counts = importers.save_records(parsed.records, source=name, fellowship=fellowship, progress=step, user=user)
         if write:
             report.applied = True
         else:

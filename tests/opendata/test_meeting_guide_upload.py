@@ -138,7 +138,14 @@ def test_the_importer_function_with_bytes(admin_user):
     report = import_meeting_guide(source=json.dumps(FEED).encode(), source_name="test-feed", user=admin_user)
     assert (report.created, report.applied) == (3, True)
     assert Meeting.objects.filter(source="test-feed").count() == 3
-    assert not LogEntry.objects.exists()  # save_records returns only counts, so no admin history is written
+    entries = LogEntry.objects.filter(change_message="Imported from test-feed.")
+    assert entries.count() == 3 and {entry.user for entry in entries} == {admin_user}
+
+    changed = json.loads(json.dumps(FEED))
+    changed[0]["time"] = "06:15"
+    import_meeting_guide(source=json.dumps(changed).encode(), source_name="test-feed", user=admin_user)
+    update = LogEntry.objects.get(change_message__startswith="Import from test-feed changed:")
+    assert "start_time" in update.change_message
 
     report = import_meeting_guide(source=b"[]", fellowship_slug="no-such-fellowship")
     assert report.errors and "no-such-fellowship" in report.errors[0]
