@@ -110,3 +110,23 @@ def test_pages_are_light(page, programs):
     page.wait_for_load_state("networkidle")
     total = sum(sizes.values())
     assert total < 80_000, sizes
+
+
+def test_report_a_problem_from_a_listing(page, programs):
+    from directory.models import ProblemReport
+
+    page.goto("/programs/?near=22902&medication=BU")
+    page.get_by_role("link", name="Near Bupe Clinic").click()
+    page.get_by_role("link", name="Report a problem with this listing").click()
+    assert axe_violations(page) == []
+    page.get_by_label("The phone number is wrong").check()
+    page.get_by_label("Tell us more (optional)").fill("They answer on 555-0199 now.")
+    page.get_by_role("button", name="Send report").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thank you for telling us")
+    assert axe_violations(page) == []
+    report = ProblemReport.objects.get()
+    assert (report.kind, report.details, report.program.name) == (
+        "wrong_phone", "They answer on 555-0199 now.", "Near Bupe Clinic"
+    )
+    assert page.context.cookies() == []
+    assert page.recorder.foreign_requests() == []
