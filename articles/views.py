@@ -1,7 +1,6 @@
 """Public article pages: the index, topics, articles, search and FAQ; and robots.txt for the site."""
 from __future__ import annotations
 
-import re
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
@@ -14,23 +13,12 @@ from articles import jsonld
 from articles.forms import ArticleSearchForm
 from articles.models import Article, FaqEntry, Topic
 from articles.search import highlight, search_articles
-from directory.views import read_page_number
+from portal.notices import ignored_parameters, read_page_number
 
 PAGE_PARAM = "page"
 PREVIEW_PARAM = "preview"
 SEARCH_PAGE_SIZE = 10
 RELATED_LIMIT = 4
-_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ufffd]")
-
-
-def ignored_parameters(request, known: set[str] = frozenset()) -> list[str]:
-    """A plain-language note naming the query parameters this page does not use (none when all are known)."""
-    unknown = sorted({key for key in request.GET if key not in known})
-    if not unknown:
-        return []
-    names = [_UNPRINTABLE.sub("", name)[:30] or "(unreadable name)" for name in unknown[:5]]
-    more = f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
-    return [f"We ignored parts of the address this page does not use: {', '.join(names)}{more}."]
 
 
 @require_safe

@@ -19,6 +19,7 @@ from directory.filters import RADIUS_CHOICES, ProgramFilterSet, terms_by_id
 from directory.forms import ProblemReportForm
 from directory.models import ProblemReport, Program, Term, great_circle_distance
 from meetings.search import nearby_meetings
+from portal.notices import SEARCH_PHRASE, ignored_parameters, read_page_number
 
 PAGE_PARAM = "page"
 MAX_NOTICES = 6
@@ -124,12 +125,7 @@ def facet_counts_of(ids: list[int]) -> dict[int, int]:
 
 def search_notices(request, filterset: ProgramFilterSet) -> list[str]:
     """Plain-language notes about every parameter the search ignored, and why."""
-    notices = []
-    known = set(filterset.filters) | {PAGE_PARAM}
-    unknown = sorted({key for key in request.GET if key not in known})
-    if unknown:
-        shown = ", ".join(name[:30] for name in unknown[:5])
-        notices.append(f"We ignored parameters this search does not use: {shown}.")
+    notices = ignored_parameters(request, set(filterset.filters) | {PAGE_PARAM}, phrase=SEARCH_PHRASE)
     for name, errors in filterset.form.errors.items():
         if name == "near":
             continue  # explained with suggestions beside the location field
@@ -140,21 +136,6 @@ def search_notices(request, filterset: ProgramFilterSet) -> list[str]:
         else:
             notices.append(f"{label}: {' '.join(str(e) for e in errors)} We ignored it.")
     return notices
-
-
-def read_page_number(raw: str | None, paginator: Paginator) -> tuple[int, str | None]:
-    """Turn the page parameter into a page that exists, with a note when it had to be changed."""
-    if raw in (None, ""):
-        return 1, None
-    try:
-        number = int(raw)
-    except (TypeError, ValueError):
-        return 1, "The page number was not a number, so we show the first page."
-    if number < 1:
-        return 1, "Page numbers start at 1, so we show the first page."
-    if number > paginator.num_pages:
-        return paginator.num_pages, f"There are only {paginator.num_pages} pages of results; this is the last one."
-    return number, None
 
 
 def build_facets(filterset: ProgramFilterSet, counts: dict[int, int] | None) -> list[dict]:

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from directory.views import read_page_number
+from portal.notices import SEARCH_PHRASE, ignored_parameters, read_page_number
 from meetings import ics, zones
 from meetings.feed import feed_chunks
 from meetings.filters import DayListing, MeetingFilterSet
@@ -222,12 +222,7 @@ def form_options(filterset: MeetingFilterSet) -> dict:
 
 def finder_notices(request, filterset: MeetingFilterSet) -> list[str]:
     """Plain-language notes about every parameter the search ignored, and why."""
-    notices = []
-    known = set(filterset.filters) | {PAGE_PARAM}
-    unknown = sorted({key for key in request.GET if key not in known})
-    if unknown:
-        shown = ", ".join(name[:30] for name in unknown[:5])
-        notices.append(f"We ignored parameters this search does not use: {shown}.")
+    notices = ignored_parameters(request, set(filterset.filters) | {PAGE_PARAM}, phrase=SEARCH_PHRASE)
     for name, errors in filterset.form.errors.items():
         if name == "near":
             continue  # explained beside the location field, with suggestions
