@@ -107,7 +107,7 @@ def generate(count: int, seed: int = 7) -> None:
     fellowships = list(Fellowship.objects.values_list("pk", flat=True))
     types = dict(MeetingType.objects.values_list("code", "pk"))
     through = Meeting.types.through
-    batch, links = [], []
+    batch = []
     started = time.perf_counter()
 
     def flush():

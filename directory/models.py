@@ -9,7 +9,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import connection, models
-from django.db.models import F, Q, Value
+from django.db.models import F, Q
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone

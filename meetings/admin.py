@@ -1,7 +1,5 @@
 """Staff tools for meetings, fellowships and the Meeting Guide meeting types."""
-import datetime
 
-from django.conf import settings
 from django.contrib import admin, messages
 from django.db.models import Count
 from django.utils import timezone

@@ -1,5 +1,4 @@
 """Staff tools: every admin page opens, and the verification and retirement actions work."""
-import datetime
 
 import pytest
 from django.contrib import admin
