@@ -8,7 +8,7 @@ PORT ?= 8000
 
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test install install-dev browser migrate demo bench clean-db
+.PHONY: run test install install-dev browser translations migrate demo bench clean-db
 
 $(VENV)/.installed: requirements.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -31,7 +31,11 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi; }
 
-migrate: install
+# The Spanish interface: locale/*/LC_MESSAGES/django.po compiled to .mo in pure Python (Babel), no gettext needed.
+translations: install
+	$(PY) manage.py compile_translations
+
+migrate: install translations
 	$(PY) manage.py migrate --noinput
 
 demo: migrate
@@ -40,7 +44,7 @@ demo: migrate
 run: demo
 	PORTAL_DEMO=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
-test: install-dev browser
+test: install-dev browser translations
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: install-dev

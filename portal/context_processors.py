@@ -1,25 +1,29 @@
 """Values every public template needs: the portal's name and the crisis lines."""
 from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from portal.i18n import language_versions, prefers_spanish
 
 CRISIS_LINES = (
     {
-        "name": "988 Suicide & Crisis Lifeline",
+        "name": _("988 Suicide & Crisis Lifeline"),
         "display": "988",
         "tel": "988",
         "sms": "988",
-        "note": "Call or text, 24/7",
+        "note": _("Call or text, 24/7"),
     },
     {
-        "name": "SAMHSA National Helpline",
+        "name": _("SAMHSA National Helpline"),
         "display": "1-800-662-4357",
         "tel": "+18006624357",
-        "note": "Free, confidential treatment referral, 24/7, English and Spanish",
+        "note": _("Free, confidential treatment referral, 24/7, English and Spanish"),
     },
     {
-        "name": "Emergency",
+        "name": _("Emergency"),
         "display": "911",
         "tel": "911",
-        "note": "If someone may be overdosing",
+        "note": _("If someone may be overdosing"),
     },
 )
 
@@ -32,4 +36,17 @@ def portal(request):
         "portal_demo": settings.PORTAL_DEMO,
         "quick_exit_url": settings.PORTAL_QUICK_EXIT_URL,
         "crisis_lines": CRISIS_LINES,
+    }
+
+
+def languages(request):
+    """This page in English and Spanish (switch link, hreflang), and whether to offer Spanish."""
+    versions = language_versions(request)
+    other = [version for version in versions if not version.current]
+    default = next(version for version in versions if version.code == settings.LANGUAGE_CODE)
+    return {
+        "language_versions": versions,
+        "other_language": other[0] if other else None,
+        "x_default_url": default.absolute_url,
+        "offer_spanish": translation.get_language() == "en" and prefers_spanish(request),
     }

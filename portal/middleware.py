@@ -1,4 +1,8 @@
-"""Security and privacy headers for every response."""
+"""Security and privacy headers for every response, and the language of each address."""
+from django.conf import settings
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
+
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
@@ -31,3 +35,20 @@ class PrivacyHeadersMiddleware:
             response.headers.setdefault("Cache-Control", "private, no-store")
             response.headers.setdefault("X-Robots-Tag", "noindex")
         return response
+
+
+class LanguageFromAddressMiddleware(LocaleMiddleware):
+    """Pick the language from the address alone: /es/... is Spanish, every other address English.
+
+    Django's LocaleMiddleware already ignores cookies and Accept-Language for unprefixed addresses
+    with i18n_patterns(prefix_default_language=False), but it reads "/es-xx/" as Spanish; here only
+    an exact prefix of a language in LANGUAGES counts, so an unknown prefix gets the English 404.
+    The response side (Content-Language, Vary) is Django's.
+    """
+
+    def process_request(self, request):
+        prefix = request.path_info.lstrip("/").split("/", 1)[0]
+        codes = {code for code, _name in settings.LANGUAGES}
+        language = prefix if prefix in codes else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language

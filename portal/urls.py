@@ -1,4 +1,5 @@
-"""URLs of the portal: public pages, the directory, and the staff admin."""
+"""URLs of the portal: public pages in English (today's addresses) and Spanish (/es/...), the API and the admin."""
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
@@ -7,18 +8,24 @@ from articles.sitemaps import SITEMAPS
 from articles.views import robots_txt
 from portal import views
 
+# Machine endpoints and the staff admin: one address each, always English.
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("about/", views.about, name="about"),
-    path("programs/", include("directory.urls")),
-    path("meetings/", include("meetings.urls")),
-    path("learn/", include("articles.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="django.contrib.sitemaps.views.sitemap"),
     path("robots.txt", robots_txt, name="robots-txt"),
     path("api/", include("opendata.urls")),
     path("admin/opendata/", include("opendata.admin_urls")),
     path("admin/", admin.site.urls),
 ]
+
+# Public pages: English without a prefix, Spanish under /es/. Only the address picks the language.
+urlpatterns += i18n_patterns(
+    path("", views.home, name="home"),
+    path("about/", views.about, name="about"),
+    path("programs/", include("directory.urls")),
+    path("meetings/", include("meetings.urls")),
+    path("learn/", include("articles.urls")),
+    prefix_default_language=False,
+)
 
 handler400 = "portal.views.bad_request"
 handler404 = "portal.views.page_not_found"

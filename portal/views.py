@@ -2,6 +2,7 @@
 from django.shortcuts import render
 
 from directory.filters import DEFAULT_RADIUS, ProgramFilterSet
+from portal.i18n import language_homes
 
 
 def home(request):
@@ -24,7 +25,8 @@ def bad_request(request, exception=None):
 
 
 def page_not_found(request, exception=None):
-    return render(request, "404.html", status=404)
+    # An unknown language prefix (/fr/...) lands here in English; each language's home is linked.
+    return render(request, "404.html", {"language_homes": language_homes()}, status=404)
 
 
 def server_error(request):

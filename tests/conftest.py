@@ -84,6 +84,16 @@ def axe_violations(page) -> list[str]:
 
 
 @pytest.fixture(autouse=True)
+def _english_between_tests():
+    """A request to a Spanish page leaves Spanish active in the thread: each test starts in English."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")
+
+
+@pytest.fixture(autouse=True)
 def _taxonomy_after_flush(request):
     """Transactional tests flush every table, data migrations included: put the default taxonomy back."""
     if "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
@@ -102,3 +112,14 @@ def _fresh_taxonomy_cache():
     forget_taxonomy()
     yield
     forget_taxonomy()
+
+
+def pytest_sessionstart(session):
+    """Compile the .po files first, so the suite always tests the Spanish catalogue in the repository."""
+    from django.utils.translation import trans_real
+
+    from portal.translations import compile_all
+
+    compile_all()
+    trans_real._translations = {}
+    trans_real._default = None

@@ -3,21 +3,22 @@
   "use strict";
 
   // "Use my location": asks the browser only when pressed, and rounds the position (about a mile).
+  // Its messages come from the page (data-finding, data-found, data-failed), in the page's language.
   var button = document.querySelector("[data-use-location]");
   var field = document.getElementById("id_near");
   var status = document.querySelector("[data-location-status]");
   if (button && field && "geolocation" in navigator) {
     button.hidden = false;
     button.addEventListener("click", function () {
-      status.textContent = "Finding your location…";
+      status.textContent = status.getAttribute("data-finding");
       navigator.geolocation.getCurrentPosition(
         function (position) {
           field.value = position.coords.latitude.toFixed(2) + "," + position.coords.longitude.toFixed(2);
-          status.textContent = "Location found. Press Search to see what is near you.";
+          status.textContent = status.getAttribute("data-found");
           field.focus();
         },
         function () {
-          status.textContent = "We could not get your location. Type a ZIP code or city instead.";
+          status.textContent = status.getAttribute("data-failed");
         },
         { enableHighAccuracy: false, timeout: 10000, maximumAge: 600000 }
       );

@@ -1,0 +1,6 @@
+"""English date and time formats used by the portal's templates ({{ value|date }} and friends)."""
+DATE_FORMAT = "F j, Y"
+SHORT_DATE_FORMAT = "M j, Y"
+MONTH_DAY_FORMAT = "M j"
+TIME_FORMAT = "g:i A"
+DATETIME_FORMAT = "F j, Y, g:i A"

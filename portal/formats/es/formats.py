@@ -1,0 +1,6 @@
+"""Spanish date and time formats: day before month, spelled out (never 2/12 or 12/2), 12-hour clock."""
+DATE_FORMAT = r"j \d\e F \d\e Y"
+SHORT_DATE_FORMAT = "j M Y"
+MONTH_DAY_FORMAT = "j M"
+TIME_FORMAT = "g:i a"
+DATETIME_FORMAT = r"j \d\e F \d\e Y, g:i a"

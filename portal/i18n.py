@@ -1,0 +1,89 @@
+"""The page in the other language: switch links, hreflang alternates and the offer of Spanish.
+
+The address alone decides the language (English at today's addresses, Spanish under /es/). The
+browser's Accept-Language header is only used to *offer* the Spanish page on a first visit.
+"""
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.exceptions import DisallowedHost
+from django.urls import reverse, translate_url
+from django.utils import translation
+from django.utils.translation.trans_real import parse_accept_lang_header
+
+
+@dataclass(frozen=True)
+class LanguageVersion:
+    code: str  # "en", "es"
+    name: str  # the language's own name: "English", "Español"
+    url: str  # this page in that language, path and query string
+    absolute_url: str
+    current: bool
+
+
+def _home_in(code: str) -> str:
+    with translation.override(code):
+        return reverse("home")
+
+
+def language_homes() -> list[dict]:
+    """Each language's home page, for pages (such as a 404) that have no twin in the other language."""
+    return [{"code": code, "name": name, "url": _home_in(code)} for code, name in settings.LANGUAGES]
+
+
+def own_host(request) -> str | None:
+    """The host this request was made to, or None when it is not one of ours (a 400 page)."""
+    try:
+        return request.get_host()
+    except DisallowedHost:
+        return None
+
+
+def set_language_urls(request, urls: dict[str, str]) -> None:
+    """Name this page's address in each language, when its twin is not the same path under /es/.
+
+    For example an article and its Spanish translation have different slugs: the article view calls
+    set_language_urls(request, {"en": english.get_absolute_url(), "es": spanish.get_absolute_url()})
+    before rendering, and the language link and hreflang alternates use those addresses.
+    """
+    request.language_urls = urls
+
+
+def language_versions(request) -> list[LanguageVersion]:
+    """This page in every language, keeping its query string; home pages when the page has no twin."""
+    current = translation.get_language()
+    host = own_host(request)
+    full_path = request.get_full_path()
+    chosen = getattr(request, "language_urls", None)
+    if chosen:
+        urls = {code: chosen.get(code) or _home_in(code) for code, _name in settings.LANGUAGES}
+    else:
+        urls = {code: translate_url(full_path, code) for code, _name in settings.LANGUAGES}
+    if len(set(urls.values())) < len(urls):
+        # An address that matches no page (a 404) or an unprefixed one: offer each language's home.
+        urls = {code: _home_in(code) for code in urls}
+    return [
+        LanguageVersion(
+            code=code,
+            name=name,
+            url=urls[code],
+            absolute_url=request.build_absolute_uri(urls[code]) if host else urls[code],
+            current=code == current,
+        )
+        for code, name in settings.LANGUAGES
+    ]
+
+
+def prefers_spanish(request) -> bool:
+    """A first visit (not coming from one of our own pages) whose browser ranks Spanish above English."""
+    referer = request.headers.get("Referer", "")
+    if referer and urlsplit(referer).netloc == own_host(request):
+        return False
+    for code, _quality in parse_accept_lang_header(request.headers.get("Accept-Language", "")[:255]):
+        primary = code.split("-")[0].lower()
+        if primary == "es":
+            return True
+        if primary == "en":
+            return False
+    return False

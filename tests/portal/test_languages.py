@@ -1,0 +1,162 @@
+"""English at today's addresses, Spanish under /es/: the address alone decides, every page links both."""
+import datetime
+import re
+
+import pytest
+from django.test import Client
+
+from tests.articles.factories import make_article, make_topic
+from tests.factories import make_program
+from tests.meetings.factories import make_meeting
+
+pytestmark = pytest.mark.django_db
+
+HOST = "http://testserver"
+
+
+@pytest.fixture
+def public_paths(db):
+    """One English address of every kind of public page, with real content behind it."""
+    program = make_program(name="Alpha Recovery", terms=["BU", "MD"], hours=[(1, datetime.time(8), datetime.time(17))])
+    meeting = make_meeting(types=["O"])
+    topic = make_topic("Medication")
+    article = make_article(topics=[topic], faq=[("What is it?", "A medicine.")])
+    return [
+        "/", "/about/",
+        "/programs/", "/programs/?near=22902&medication=BU", f"/programs/{program.slug}/",
+        f"/programs/{program.slug}/report/", f"/programs/{program.slug}/report/thanks/",
+        "/meetings/", "/meetings/?day=today&near=21201", f"/meetings/{meeting.slug}/",
+        "/learn/", f"/learn/{article.slug}/", f"/learn/topic/{topic.slug}/", "/learn/faq/", "/learn/search/?q=test",
+    ]
+
+
+def html_lang(page: str) -> str:
+    return re.search(r'<html lang="([^"]*)"', page).group(1)
+
+
+def alternates(page: str) -> dict[str, str]:
+    return {
+        lang: href.replace("&amp;", "&")
+        for lang, href in re.findall(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">', page)
+    }
+
+
+def language_link(page: str) -> tuple[str, str, str]:
+    href, lang, text = re.search(
+        r'<a class="language-link" href="([^"]+)" hreflang="[^"]+" lang="([^"]+)">([^<]+)</a>', page
+    ).groups()
+    return href.replace("&amp;", "&"), lang, text
+
+
+def test_every_public_page_answers_in_both_languages_with_alternates(client, public_paths):
+    for english in public_paths:
+        spanish = "/es" + english
+        for path, lang, other, other_name in [(english, "en", spanish, "Español"), (spanish, "es", english, "English")]:
+            response = client.get(path)
+            page = response.content.decode()
+            assert response.status_code == 200, path
+            assert html_lang(page) == lang, path
+            assert response.headers["Content-Language"] == lang, path
+            assert alternates(page) == {"en": HOST + english, "es": HOST + spanish, "x-default": HOST + english}, path
+            assert language_link(page) == (other, "es" if lang == "en" else "en", other_name), path
+            assert not response.cookies, path
+
+
+def test_spanish_pages_are_in_spanish(client):
+    page = client.get("/es/").content.decode()
+    assert "Encuentre tratamiento para el uso de opioides cerca de usted" in page
+    assert "Ir al contenido principal" in page
+    assert "oprima 2 para español" in page
+    assert "Find treatment for opioid use near you" not in page
+
+
+def test_the_language_link_keeps_the_page_and_its_query(client):
+    page = client.get("/programs/?near=22902&medication=BU&medication=METH&page=2").content.decode()
+    assert language_link(page)[0] == "/es/programs/?near=22902&medication=BU&medication=METH&page=2"
+    page = client.get("/es/meetings/?day=3&time=evening").content.decode()
+    assert language_link(page)[0] == "/meetings/?day=3&time=evening"
+
+
+def test_neither_cookie_nor_browser_language_decides(client):
+    client.cookies["django_language"] = "es"
+    client.cookies["sessionid"] = "whatever"
+    english = client.get("/", HTTP_ACCEPT_LANGUAGE="es-MX,es;q=0.9")
+    assert english.status_code == 200 and html_lang(english.content.decode()) == "en"
+    spanish = client.get("/es/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert html_lang(spanish.content.decode()) == "es"
+
+
+def test_a_browser_asking_for_spanish_is_offered_it_never_redirected(client):
+    response = client.get("/programs/?near=22902", HTTP_ACCEPT_LANGUAGE="es-US,es;q=0.9,en;q=0.5")
+    page = response.content.decode()
+    assert response.status_code == 200 and html_lang(page) == "en"
+    offer = re.search(r'<p class="language-offer" lang="es">(.*?)</p>', page, re.S).group(1)
+    assert "Esta página también está en español." in offer
+    assert 'href="/es/programs/?near=22902"' in offer.replace("&amp;", "&")
+    assert not response.cookies
+
+
+@pytest.mark.parametrize("headers", [
+    {"HTTP_ACCEPT_LANGUAGE": "en-US,en;q=0.9,es;q=0.8"},
+    {},
+    # Coming from one of our own pages (they chose English with the link): no second offer.
+    {"HTTP_ACCEPT_LANGUAGE": "es", "HTTP_REFERER": "http://testserver/es/"},
+])
+def test_no_offer_when_english_is_preferred_or_already_chosen(client, headers):
+    assert "language-offer" not in client.get("/", **headers).content.decode()
+
+
+def test_no_offer_on_spanish_pages(client):
+    assert "language-offer" not in client.get("/es/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+
+
+@pytest.mark.parametrize("path", ["/fr/", "/fr/programs/", "/de/learn/?q=x", "/zz/", "/es-xx/"])
+def test_unknown_language_prefix_is_an_english_404_linking_both_languages(path):
+    client = Client(raise_request_exception=False)
+    response = client.get(path, HTTP_ACCEPT_LANGUAGE="es")
+    page = response.content.decode()
+    assert response.status_code == 404
+    assert "We could not find that page" in page and html_lang(page) in {"en", "es"}
+    assert re.search(r'<li lang="en"><a href="/" hreflang="en">Home page in English</a></li>', page)
+    assert re.search(r'<li lang="es"><a href="/es/" hreflang="es">Página de inicio en español</a></li>', page)
+
+
+def test_unknown_language_prefix_404_is_in_english():
+    page = Client().get("/fr/programs/").content.decode()
+    assert html_lang(page) == "en" and "We could not find that page" in page
+
+
+def test_missing_spanish_page_is_a_spanish_404():
+    response = Client().get("/es/programs/no-such-program/?x=%ff")
+    page = response.content.decode()
+    assert response.status_code == 404
+    assert html_lang(page) == "es" and "No pudimos encontrar esa página" in page
+
+
+@pytest.mark.parametrize("path", ["/es/admin/", "/es/api/", "/es/sitemap.xml", "/es/robots.txt"])
+def test_machine_and_staff_addresses_have_no_spanish_twin(path):
+    assert Client().get(path).status_code == 404
+
+
+def test_the_admin_stays_english(admin_client):
+    admin_client.cookies["django_language"] = "es"
+    response = admin_client.get("/admin/", HTTP_ACCEPT_LANGUAGE="es")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert html_lang(page).startswith("en") and "Site administration" in page
+
+
+def test_machine_endpoints_answer_at_one_address(client):
+    assert client.get("/robots.txt").status_code == 200
+    assert client.get("/api/").status_code == 200
+    assert client.get("/sitemap.xml").status_code == 200
+
+
+def test_a_page_can_name_its_twin_with_another_address(rf):
+    from portal.i18n import language_versions, set_language_urls
+
+    request = rf.get("/learn/what-is-oud/")
+    set_language_urls(request, {"en": "/learn/what-is-oud/", "es": "/es/learn/que-es-el-trastorno/"})
+    assert {version.code: version.url for version in language_versions(request)} == {
+        "en": "/learn/what-is-oud/", "es": "/es/learn/que-es-el-trastorno/",
+    }
