@@ -4,14 +4,22 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from articles.sitemaps import SITEMAPS
-from articles.views import robots_txt
+from articles.sitemaps import ArticleSitemap, TopicSitemap
+from directory.sitemaps import ProgramSitemap
 from portal import views
+from portal.sitemaps import StaticPageSitemap
+
+SITEMAPS = {
+    "pages": StaticPageSitemap,
+    "articles": ArticleSitemap,
+    "topics": TopicSitemap,
+    "programs": ProgramSitemap,
+}
 
 # Machine endpoints and the staff admin: one address each, always English.
 urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="django.contrib.sitemaps.views.sitemap"),
-    path("robots.txt", robots_txt, name="robots-txt"),
+    path("robots.txt", views.robots_txt, name="robots-txt"),
     path("api/", include("opendata.urls")),
     path("admin/opendata/", include("opendata.admin_urls")),
     path("admin/", admin.site.urls),
