@@ -1,17 +1,21 @@
 """The article search form: the one place that decides what a search parameter means."""
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from articles.search import MAX_SEARCH_LENGTH
 
 
 class ArticleSearchForm(forms.Form):
     q = forms.CharField(
-        label="Search articles",
+        label=_("Search articles"),
         required=False,
         max_length=MAX_SEARCH_LENGTH,
         error_messages={
-            "max_length": f"Your search was longer than {MAX_SEARCH_LENGTH} characters, so we ignored it.",
-            "null_characters_not_allowed": "Your search contained characters we cannot read, so we ignored it.",
+            "max_length": format_lazy(
+                _("Your search was longer than {} characters, so we ignored it."), MAX_SEARCH_LENGTH
+            ),
+            "null_characters_not_allowed": _("Your search contained characters we cannot read, so we ignored it."),
         },
     )
 

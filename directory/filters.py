@@ -8,16 +8,17 @@ import django_filters
 from django import forms
 from django.db import connection
 from django.db.models import F
+from django.utils.translation import gettext_lazy as _
 
 from directory.models import Category, Program, Term
 from places.filters import NearFilter, PlaceSearchMixin, RadiusFilter
 from places.states import STATE_CHOICES_BY_NAME
 
 SORT_CHOICES = [
-    ("distance", "Nearest first"),
-    ("relevance", "Best match"),
-    ("name", "Name (A–Z)"),
-    ("verified", "Most recently verified"),
+    ("distance", _("Nearest first")),
+    ("relevance", _("Best match")),
+    ("name", _("Name (A–Z)")),
+    ("verified", _("Most recently verified")),
 ]
 MAX_TEXT = 200
 
@@ -72,21 +73,21 @@ class ProgramFilterSet(PlaceSearchMixin, django_filters.FilterSet):
 
     near = NearFilter()
     radius = RadiusFilter()
-    q = django_filters.CharFilter(label="Keywords", method="filter_keywords", max_length=MAX_TEXT)
+    q = django_filters.CharFilter(label=_("Keywords"), method="filter_keywords", max_length=MAX_TEXT)
     state = django_filters.ChoiceFilter(
-        label="State", choices=STATE_CHOICES_BY_NAME, method="filter_state"
+        label=_("State"), choices=STATE_CHOICES_BY_NAME, method="filter_state"
     )
     accepting = django_filters.BooleanFilter(
-        label="Accepting new patients",
+        label=_("Accepting new patients"),
         method="filter_accepting",
         widget=forms.CheckboxInput,
     )
     meetings = django_filters.BooleanFilter(
-        label="Support group meetings nearby",
+        label=_("Support group meetings nearby"),
         method="filter_nothing",
         widget=forms.CheckboxInput,
     )
-    sort = django_filters.ChoiceFilter(label="Sort by", choices=SORT_CHOICES, method="filter_nothing", empty_label=None)
+    sort = django_filters.ChoiceFilter(label=_("Sort by"), choices=SORT_CHOICES, method="filter_nothing", empty_label=None)
 
     class Meta:
         model = Program

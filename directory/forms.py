@@ -1,5 +1,6 @@
 """The public "Report a problem" form."""
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from directory.models import ProblemReport
 
@@ -8,7 +9,7 @@ class ProblemReportForm(forms.ModelForm):
     """What is wrong with a listing; no name or contact details are asked for."""
 
     # A field people never see (hidden by CSS and from assistive technology); bots tend to fill it.
-    website = forms.CharField(required=False, label="Leave this empty", max_length=200)
+    website = forms.CharField(required=False, label=_("Leave this empty"), max_length=200)
 
     class Meta:
         model = ProblemReport
@@ -17,5 +18,7 @@ class ProblemReportForm(forms.ModelForm):
             "kind": forms.RadioSelect,
             "details": forms.Textarea(attrs={"rows": 4, "maxlength": 2000}),
         }
-        labels = {"details": "Tell us more (optional)"}
-        help_texts = {"details": "For example the right phone number. Please do not include your name or health details."}
+        labels = {"details": _("Tell us more (optional)")}
+        help_texts = {
+            "details": _("For example the right phone number. Please do not include your name or health details.")
+        }

@@ -12,6 +12,7 @@ from django.db import connection, models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from places import geo
 from places.distance import NearQuerySetMixin
@@ -285,13 +286,13 @@ class OpeningHours(models.Model):
     """One opening period of a program on one weekday."""
 
     class Weekday(models.IntegerChoices):
-        MONDAY = 0, "Monday"
-        TUESDAY = 1, "Tuesday"
-        WEDNESDAY = 2, "Wednesday"
-        THURSDAY = 3, "Thursday"
-        FRIDAY = 4, "Friday"
-        SATURDAY = 5, "Saturday"
-        SUNDAY = 6, "Sunday"
+        MONDAY = 0, _("Monday")
+        TUESDAY = 1, _("Tuesday")
+        WEDNESDAY = 2, _("Wednesday")
+        THURSDAY = 3, _("Thursday")
+        FRIDAY = 4, _("Friday")
+        SATURDAY = 5, _("Saturday")
+        SUNDAY = 6, _("Sunday")
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="hours")
     weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
@@ -322,10 +323,10 @@ class ProblemReport(models.Model):
     """A member of the public telling staff that a listing is wrong. Anonymous by design."""
 
     class Kind(models.TextChoices):
-        WRONG_PHONE = "wrong_phone", "The phone number is wrong"
-        CLOSED = "closed", "The program has closed or moved"
-        WRONG_SERVICES = "wrong_services", "The services or payment options are wrong"
-        OTHER = "other", "Something else"
+        WRONG_PHONE = "wrong_phone", _("The phone number is wrong")
+        CLOSED = "closed", _("The program has closed or moved")
+        WRONG_SERVICES = "wrong_services", _("The services or payment options are wrong")
+        OTHER = "other", _("Something else")
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="problem_reports")
     kind = models.CharField("what is wrong", max_length=20, choices=Kind.choices)

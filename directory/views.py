@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from directory import jsonld
@@ -58,7 +59,7 @@ def program_search(request):
         "notices": notices[:MAX_NOTICES],
         "facets": build_facets(filterset, counts),
         "suggestions": filterset.location_suggestions(),
-        "wider_radius": next((r for r, _ in RADIUS_CHOICES if r > filterset.radius_miles), None),
+        "wider_radius": next((r for r, _label in RADIUS_CHOICES if r > filterset.radius_miles), None),
         "has_filters": bool(filter_count),
         "filter_count": filter_count,
         "searched": bool(request.GET),
@@ -125,9 +126,9 @@ def search_notices(request, filterset: ProgramFilterSet) -> list[str]:
         field = filterset.form.fields.get(name)
         label = field.label if field is not None and field.label else name
         if name in filterset.term_ids_by_param:
-            notices.append(f"{label}: we ignored an option we do not recognise.")
+            notices.append(_("%(label)s: we ignored an option we do not recognise.") % {"label": label})
         else:
-            notices.append(f"{label}: {' '.join(str(e) for e in errors)} We ignored it.")
+            notices.append(_("%(label)s: %(errors)s We ignored it.") % {"label": label, "errors": " ".join(map(str, errors))})
     return notices
 
 
@@ -212,10 +213,12 @@ def report_problem(request, slug: str):
             visitor_key=key, created__gte=timezone.now() - datetime.timedelta(hours=1)
         ).count()
         if not same_origin_post(request):
-            form.add_error(None, "This form can only be sent from this website. Please open the listing and try again.")
+            form.add_error(None, _("This form can only be sent from this website. Please open the listing and try again."))
             status = 403
         elif recent >= REPORTS_PER_HOUR:
-            form.add_error(None, "Thank you for your reports. You have sent several in the last hour; please try again later.")
+            form.add_error(
+                None, _("Thank you for your reports. You have sent several in the last hour; please try again later.")
+            )
             status = 429
         elif form.is_valid():
             if not form.cleaned_data.get("website"):  # the hidden field: left empty by people

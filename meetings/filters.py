@@ -12,6 +12,8 @@ import django_filters
 from django import forms
 from django.db.models import F, Value
 from django.db.models import IntegerField as IntegerOutput
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from meetings import reference
 from meetings.importers import LEGACY_ONLINE_TYPE
@@ -20,13 +22,16 @@ from places import timezones, weekdays
 from places.filters import NearFilter, PlaceSearchMixin, RadiusFilter
 
 MAX_TEXT = 200
-DAY_CHOICES = [("today", "Today")] + [(str(day), name) for day, name in enumerate(weekdays.DAY_NAMES)]
-TIME_CHOICES = [(key, f"{label} ({hint})") for key, (label, hint, _first, _after) in TIMES_OF_DAY.items()]
-WHEN_CHOICES = [("soon", "Starting within the next hour"), ("now", "In progress now")]
+# Labels stay lazy: the choices are built once, and read in each page's language.
+DAY_CHOICES = [("today", _("Today"))] + [(str(day), name) for day, name in enumerate(weekdays.DAY_NAMES)]
+TIME_CHOICES = [
+    (key, format_lazy("{} ({})", label, hint)) for key, (label, hint, _first, _after) in TIMES_OF_DAY.items()
+]
+WHEN_CHOICES = [("soon", _("Starting within the next hour")), ("now", _("In progress now"))]
 ATTENDANCE_CHOICES = [
-    (Attendance.IN_PERSON.value, "In person"),
-    (Attendance.ONLINE.value, "Online"),
-    (Attendance.HYBRID.value, "Hybrid (both at once)"),
+    (Attendance.IN_PERSON.value, _("In person")),
+    (Attendance.ONLINE.value, _("Online")),
+    (Attendance.HYBRID.value, _("Hybrid (both at once)")),
 ]
 
 
@@ -68,13 +73,13 @@ class MeetingFilterSet(PlaceSearchMixin, django_filters.FilterSet):
 
     near = InPersonNearFilter()
     radius = RadiusFilter()
-    day = django_filters.ChoiceFilter(label="Day", choices=DAY_CHOICES, method="filter_nothing")
-    time = django_filters.ChoiceFilter(label="Time of day", choices=TIME_CHOICES, method="filter_time_of_day")
-    when = django_filters.ChoiceFilter(label="Right now", choices=WHEN_CHOICES, method="filter_nothing")
-    attendance = django_filters.ChoiceFilter(label="How to attend", choices=ATTENDANCE_CHOICES, method="filter_nothing")
-    fellowship = LenientMultipleChoiceFilter(label="Fellowship", method="filter_fellowship")
-    type = LenientMultipleChoiceFilter(label="Meeting type", method="filter_types")
-    q = django_filters.CharFilter(label="Keywords", method="filter_keywords", max_length=MAX_TEXT)
+    day = django_filters.ChoiceFilter(label=_("Day"), choices=DAY_CHOICES, method="filter_nothing")
+    time = django_filters.ChoiceFilter(label=_("Time of day"), choices=TIME_CHOICES, method="filter_time_of_day")
+    when = django_filters.ChoiceFilter(label=_("Right now"), choices=WHEN_CHOICES, method="filter_nothing")
+    attendance = django_filters.ChoiceFilter(label=_("How to attend"), choices=ATTENDANCE_CHOICES, method="filter_nothing")
+    fellowship = LenientMultipleChoiceFilter(label=_("Fellowship"), method="filter_fellowship")
+    type = LenientMultipleChoiceFilter(label=_("Meeting type"), method="filter_types")
+    q = django_filters.CharFilter(label=_("Keywords"), method="filter_keywords", max_length=MAX_TEXT)
 
     class Meta:
         model = None
@@ -87,7 +92,7 @@ class MeetingFilterSet(PlaceSearchMixin, django_filters.FilterSet):
         self.fellowships = list(fellowships if fellowships is not None else cached_fellowships)
         self.types = list(types if types is not None else cached_types)
         self.form.fields["fellowship"].choices = [(f.slug, f.name) for f in self.fellowships]
-        self.form.fields["type"].choices = [(t.code, t.name) for t in self.types] + [(LEGACY_ONLINE_TYPE, "Online")]
+        self.form.fields["type"].choices = [(t.code, t.name) for t in self.types] + [(LEGACY_ONLINE_TYPE, _("Online"))]
 
     # Filter methods: each delegates to a MeetingQuerySet method.
 

@@ -25,6 +25,8 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone as django_timezone
 from django.utils.text import capfirst
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from places import geo, timezones, weekdays
 from places.distance import NearQuerySetMixin
@@ -34,23 +36,23 @@ SOON = datetime.timedelta(minutes=60)
 
 # Time-of-day buckets by the meeting's own start time: (first minute, first minute after).
 TIMES_OF_DAY = {
-    "morning": ("Morning", "5 AM to noon", datetime.time(5), datetime.time(12)),
-    "midday": ("Midday", "noon to 5 PM", datetime.time(12), datetime.time(17)),
-    "evening": ("Evening", "5 PM to 9 PM", datetime.time(17), datetime.time(21)),
-    "night": ("Night", "9 PM to 5 AM", datetime.time(21), datetime.time(5)),
+    "morning": (_("Morning"), _("5 AM to noon"), datetime.time(5), datetime.time(12)),
+    "midday": (_("Midday"), _("noon to 5 PM"), datetime.time(12), datetime.time(17)),
+    "evening": (_("Evening"), _("5 PM to 9 PM"), datetime.time(17), datetime.time(21)),
+    "night": (_("Night"), _("9 PM to 5 AM"), datetime.time(21), datetime.time(5)),
 }
 
 
 class Weekday(models.IntegerChoices):
     """Meeting Guide day numbers."""
 
-    SUNDAY = 0, "Sunday"
-    MONDAY = 1, "Monday"
-    TUESDAY = 2, "Tuesday"
-    WEDNESDAY = 3, "Wednesday"
-    THURSDAY = 4, "Thursday"
-    FRIDAY = 5, "Friday"
-    SATURDAY = 6, "Saturday"
+    SUNDAY = 0, _("Sunday")
+    MONDAY = 1, _("Monday")
+    TUESDAY = 2, _("Tuesday")
+    WEDNESDAY = 3, _("Wednesday")
+    THURSDAY = 4, _("Thursday")
+    FRIDAY = 5, _("Friday")
+    SATURDAY = 6, _("Saturday")
 
 
 class WeekdaysFormField(forms.TypedMultipleChoiceField):
@@ -137,10 +139,10 @@ class MeetingType(models.Model):
 
 
 class Attendance(models.TextChoices):
-    IN_PERSON = "in_person", "In person"
-    ONLINE = "online", "Online"
-    HYBRID = "hybrid", "In person and online (hybrid)"
-    INACTIVE = "inactive", "No way to attend listed"
+    IN_PERSON = "in_person", _("In person")
+    ONLINE = "online", _("Online")
+    HYBRID = "hybrid", _("In person and online (hybrid)")
+    INACTIVE = "inactive", _("No way to attend listed")
 
 
 def attendance_for(*, address: str, conference_url: str, conference_phone: str, location_closed: bool) -> str:
@@ -572,13 +574,15 @@ class Meeting(models.Model):
         """'Mondays', 'Mondays and Thursdays', 'Weekdays' or 'Every day'."""
         days = sorted(set(self.days or []))
         if days == list(range(7)):
-            return "Every day"
+            return gettext("Every day")
         if days == [1, 2, 3, 4, 5]:
-            return "Weekdays (Monday to Friday)"
+            return gettext("Weekdays (Monday to Friday)")
         if days == [0, 6]:
-            return "Saturdays and Sundays"
-        names = [weekdays.DAY_PLURALS[day] for day in sorted(days, key=lambda d: (d - 1) % 7)]
-        return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+            return gettext("Saturdays and Sundays")
+        names = [str(weekdays.DAY_PLURALS[day]) for day in sorted(days, key=lambda d: (d - 1) % 7)]
+        if len(names) == 1:
+            return capfirst(names[0])
+        return capfirst(gettext("%(days)s and %(last)s") % {"days": ", ".join(names[:-1]), "last": names[-1]})
 
     # Place.
 

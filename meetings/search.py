@@ -7,6 +7,8 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import time_format
+from django.utils.translation import gettext as _
 
 from meetings.models import Attendance, Meeting
 from places import geo, weekdays
@@ -24,13 +26,18 @@ def place_query(place: geo.Place) -> str:
 def relative_day(start: datetime.datetime, now: datetime.datetime) -> str:
     """'Today', 'Tomorrow' or the weekday of an aware datetime, judged by the clock of its own zone."""
     today = now.astimezone(start.tzinfo).date()
-    return {0: "Today", 1: "Tomorrow"}.get((start.date() - today).days, weekdays.DAY_NAMES[weekdays.meeting_day(start.date())])
+    days = (start.date() - today).days
+    if days == 0:
+        return _("Today")
+    if days == 1:
+        return _("Tomorrow")
+    return str(weekdays.DAY_NAMES[weekdays.meeting_day(start.date())])
 
 
 def when_label(meeting: Meeting, now: datetime.datetime) -> str:
     """'Today at 7:00 PM', 'Tomorrow at 7:00 AM' or 'Thursday at 12:00 PM', in the meeting's own clock."""
     start = meeting.next_start(now)
-    return f"{relative_day(start, now)} at {start.strftime('%I:%M %p').lstrip('0')}"
+    return _("%(day)s at %(time)s") % {"day": relative_day(start, now), "time": time_format(start, "TIME_FORMAT")}
 
 
 @dataclass

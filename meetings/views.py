@@ -9,7 +9,10 @@ from django.http import HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 
 from meetings import ics
 from meetings.feed import feed_chunks
@@ -123,10 +126,10 @@ def paginate(listing, raw_page: str | None, *, count_in_page: bool) -> tuple[Pag
         try:
             number = int(raw_page)
         except (TypeError, ValueError):
-            notice = "The page number was not a number, so we show the first page."
+            notice = _("The page number was not a number, so we show the first page.")
         else:
             if number < 1:
-                number, notice = 1, "Page numbers start at 1, so we show the first page."
+                number, notice = 1, _("Page numbers start at 1, so we show the first page.")
     if count_in_page:
         counted = listing.annotate(total_count=Window(Count("pk")))
         rows = list(counted[(number - 1) * size:number * size])
@@ -138,7 +141,11 @@ def paginate(listing, raw_page: str | None, *, count_in_page: bool) -> tuple[Pag
     paginator = CountedPaginator(listing, size, count=total)
     if not rows and number > paginator.num_pages:
         number = paginator.num_pages
-        notice = f"There are only {number} pages of results; this is the last one." if total else None
+        notice = ngettext(
+            "There is only %(count)s page of results; this is the last one.",
+            "There are only %(count)s pages of results; this is the last one.",
+            number,
+        ) % {"count": number} if total else None
         rows = list(counted[(number - 1) * size:number * size]) if total else []
     return Page(rows, number, paginator), paginator, notice
 
@@ -152,7 +159,10 @@ def prepare_cards(meetings: list[Meeting], *, list_days: bool) -> list[Meeting]:
         meeting.distance = getattr(meeting, "distance", None)
         meeting.card_id = f"meeting-{meeting.pk}-{meeting.occurrence_day if meeting.occurrence_day is not None else 'x'}"
         meeting.type_names = [name for name in meeting.type_names or [] if name]
-        times = clock(meeting.start_time) + (f" to {clock(meeting.end_time)}" if meeting.end_time else "")
+        if meeting.end_time:
+            times = _("%(start)s to %(end)s") % {"start": clock(meeting.start_time), "end": clock(meeting.end_time)}
+        else:
+            times = clock(meeting.start_time)
         meeting.time_text = f"{meeting.days_display()}, {times}" if list_days else times
         meeting.zone_text = f"{timezones.zone_label(meeting.timezone)} ({meeting.timezone})"
         if hasattr(meeting, "starts_in"):
@@ -162,9 +172,12 @@ def prepare_cards(meetings: list[Meeting], *, list_days: bool) -> list[Meeting]:
         else:
             meeting.badge_text = ""
         meeting.url = f"{base_url}{meeting.slug}/"
-        meeting.attendance_text = Attendance(meeting.attendance).label
+        meeting.attendance_text = str(Attendance(meeting.attendance).label)
         verified = meeting.last_verified
-        meeting.verified_text = f"Verified {verified:%b} {verified.day}, {verified.year}" if verified else "Not yet verified"
+        meeting.verified_text = (
+            _("Verified %(date)s") % {"date": date_format(verified, "SHORT_DATE_FORMAT")} if verified
+            else _("Not yet verified")
+        )
         meeting.place_text = (
             ", ".join(part for part in (meeting.location, meeting.city, meeting.state) if part)
             if meeting.is_in_person else ""
@@ -175,19 +188,20 @@ def prepare_cards(meetings: list[Meeting], *, list_days: bool) -> list[Meeting]:
 def results_heading(filterset: MeetingFilterSet, count: int) -> str:
     """'12 meetings within 25 miles on Wednesday (today)', '3 meetings in progress now', ..."""
     if not count:
-        return "No meetings match this search"
-    parts = [f"{count} meeting{'s' if count != 1 else ''}"]
+        return _("No meetings match this search")
+    parts = [ngettext("%(count)s meeting", "%(count)s meetings", count) % {"count": count}]
     mode, day = filterset.mode, filterset.day_number
     if mode == "distance":
-        parts.append(f"within {filterset.radius_miles} miles")
+        parts.append(_("within %(miles)s miles") % {"miles": filterset.radius_miles})
     if filterset.cleaned("when") == "soon":
-        parts.append("starting within the next hour")
+        parts.append(_("starting within the next hour"))
     elif filterset.cleaned("when") == "now":
-        parts.append("in progress now")
+        parts.append(_("in progress now"))
     if day is not None:
-        parts.append(f"on {weekdays.DAY_NAMES[day]}{' (today)' if day == filterset.today else ''}")
+        on_day = _("on %(day)s (today)") if day == filterset.today else _("on %(day)s")
+        parts.append(on_day % {"day": weekdays.DAY_NAMES[day]})
     elif mode == "day":
-        parts.append("this week, by day")
+        parts.append(_("this week, by day"))
     return " ".join(parts)
 
 
@@ -208,7 +222,7 @@ def form_options(filterset: MeetingFilterSet) -> dict:
     options = {
         "radius": choices("radius", filterset.radius_miles),
         "day": choices("day", filterset.cleaned("day", ""),
-                       {"today": f"Today ({weekdays.DAY_NAMES[filterset.today]})"}),
+                       {"today": _("Today (%(day)s)") % {"day": weekdays.DAY_NAMES[filterset.today]}}),
         "time": choices("time", filterset.cleaned("time", "")),
         "when": choices("when", filterset.cleaned("when", "")),
         "attendance": choices("attendance", attendance),
@@ -216,8 +230,8 @@ def form_options(filterset: MeetingFilterSet) -> dict:
         # The featured meeting types, and any others this search uses.
         "type": [(t.code, t.name, t.code in types) for t in filterset.types if t.featured or t.code in types],
     }
-    options["any_when"] = not any(chosen for _, _, chosen in options["when"])
-    options["any_attendance"] = not any(chosen for _, _, chosen in options["attendance"])
+    options["any_when"] = not any(chosen for _value, _label, chosen in options["when"])
+    options["any_attendance"] = not any(chosen for _value, _label, chosen in options["attendance"])
     return options
 
 
@@ -230,19 +244,21 @@ def finder_notices(request, filterset: MeetingFilterSet) -> list[str]:
         field = filterset.form.fields.get(name)
         label = field.label if field is not None and field.label else name
         if name in {"day", "time", "when", "attendance", "radius"}:
-            notices.append(f"{label}: we did not recognise that choice, so we ignored it.")
+            notices.append(_("%(label)s: we did not recognise that choice, so we ignored it.") % {"label": label})
         else:
-            notices.append(f"{label}: {' '.join(str(e) for e in errors)} We ignored it.")
+            notices.append(_("%(label)s: %(errors)s We ignored it.") % {"label": label, "errors": " ".join(map(str, errors))})
     for name, ignored in filterset.ignored_options().items():
         label = filterset.form.fields[name].label
-        notices.append(
-            f"{label}: we ignored {len(ignored)} option{'s' if len(ignored) != 1 else ''} we do not recognise."
-        )
+        notices.append(ngettext(
+            "%(label)s: we ignored %(count)s option we do not recognise.",
+            "%(label)s: we ignored %(count)s options we do not recognise.",
+            len(ignored),
+        ) % {"label": label, "count": len(ignored)})
     if filterset.place and filterset.attendance_mode == Attendance.ONLINE:
-        notices.append(
+        notices.append(_(
             "Online meetings can be joined from anywhere, so they are not limited by distance. "
-            f"Your place sets which day is today ({timezones.zone_label(filterset.zone)})."
-        )
+            "Your place sets which day is today (%(zone)s)."
+        ) % {"zone": timezones.zone_label(filterset.zone)})
     return notices
 
 
@@ -261,8 +277,9 @@ def meeting_detail(request, slug: str):
         "types": types,
         "location_closed": any(t.code == "TC" for t in types),
         "next_start": next_start,
-        "next_date": f"{next_start:%A, %B} {next_start.day}",
-        "next_relative": relative if relative in ("Today", "Tomorrow") else "",
+        # In the meeting's own clock: date_format does not convert to the portal's time zone.
+        "next_date": date_format(next_start, pgettext("date format: weekday, month and day", "l, F j")),
+        "next_relative": relative if (next_start.date() - now.astimezone(next_start.tzinfo).date()).days < 2 else "",
         "stale": verified_days is None or verified_days > settings.PORTAL_STALE_AFTER_DAYS,
         "nearby_query": nearby_query(meeting) if meeting.is_in_person else "",
     }

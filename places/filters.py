@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from places import geo
 from places.forms import DEFAULT_RADIUS, RADIUS_CHOICES, LocationField
@@ -16,7 +17,7 @@ class NearFilter(django_filters.Filter):
     field_class = LocationField
 
     def __init__(self, *args, radius_param: str = "radius", **kwargs):
-        kwargs.setdefault("label", "ZIP code or city")
+        kwargs.setdefault("label", _("ZIP code or city"))
         super().__init__(*args, **kwargs)
         self.radius_param = radius_param
 
@@ -35,7 +36,7 @@ class RadiusFilter(django_filters.ChoiceFilter):
     the NearFilter of the same FilterSet reads it."""
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("label", "Distance")
+        kwargs.setdefault("label", _("Distance"))
         kwargs.setdefault("choices", RADIUS_CHOICES)
         kwargs.setdefault("empty_label", None)
         kwargs.setdefault("widget", forms.Select)

@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from places import geo
 
-RADIUS_CHOICES = [(5, "5 miles"), (10, "10 miles"), (25, "25 miles"), (50, "50 miles"), (100, "100 miles")]
+# Labels stay lazy: the choices are built once, and read in each page's language ("25 millas").
+RADIUS_CHOICES = [(miles, format_lazy("{} {}", miles, _("miles"))) for miles in (5, 10, 25, 50, 100)]
 DEFAULT_RADIUS = 25
 
 

@@ -13,6 +13,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from places.states import STATE_BY_NAME, US_STATES
 
 EARTH_RADIUS_MILES = 3958.7613
@@ -99,15 +102,15 @@ class Gazetteer:
         """Turn what a person typed into a Place, or raise LocationError explaining why not."""
         text = _SPACES.sub(" ", (text or "").strip())
         if not text:
-            raise LocationError("Enter a ZIP code or a city to search near.")
+            raise LocationError(_("Enter a ZIP code or a city to search near."))
         if len(text) > MAX_LOCATION_LENGTH:
-            raise LocationError("That location is too long. Enter a 5-digit ZIP code or a city and state.")
+            raise LocationError(_("That location is too long. Enter a 5-digit ZIP code or a city and state."))
         if match := _ZIP.match(text):
             return self._resolve_zip(match.group(1))
         if match := _COORDS.match(text):
             return self._resolve_coordinates(float(match.group(1)), float(match.group(2)))
         if text.isdigit():
-            raise LocationError("A ZIP code has 5 digits, like 22901.")
+            raise LocationError(_("A ZIP code has 5 digits, like 22901."))
         return self._resolve_city(text)
 
     def _resolve_zip(self, zip_code: str) -> Place:
@@ -116,7 +119,8 @@ class Gazetteer:
             nearby = sorted(z for z in self.zips if z[:3] == zip_code[:3])
             suggestions = [z for z in nearby if z > zip_code][:3] + [z for z in nearby if z < zip_code][-2:]
             raise LocationError(
-                f"We could not find the ZIP code {zip_code}. Check the number, or try a nearby ZIP code or your city.",
+                _("We could not find the ZIP code %(zip)s. Check the number, or try a nearby ZIP code or your city.")
+                % {"zip": zip_code},
                 sorted(suggestions),
             )
         lat, lng, city, state = found
@@ -125,10 +129,11 @@ class Gazetteer:
     @staticmethod
     def _resolve_coordinates(lat: float, lng: float) -> Place:
         if not (-90 <= lat <= 90 and -180 <= lng <= 180):
-            raise LocationError("Those coordinates are not on the map. Enter a ZIP code or a city instead.")
+            raise LocationError(_("Those coordinates are not on the map. Enter a ZIP code or a city instead."))
         # Rounded to about a kilometre: precise enough to sort by distance, no more.
         lat, lng = round(lat, 2), round(lng, 2)
-        return Place("your location", lat, lng, "coordinates")
+        # Lazy: a Place may outlive the request, and its label is read in the page's language.
+        return Place(gettext_lazy("your location"), lat, lng, "coordinates")
 
     def _resolve_city(self, text: str) -> Place:
         name, state = split_city_state(text)
@@ -137,13 +142,14 @@ class Gazetteer:
             city = self.cities.get((key, state))
             if city is None:
                 raise LocationError(
-                    f"We could not find {name.title()}, {state}. Check the spelling, or enter a ZIP code.",
+                    _("We could not find %(city)s, %(state)s. Check the spelling, or enter a ZIP code.")
+                    % {"city": name.title(), "state": state},
                     self._suggest(key, state),
                 )
             return Place(f"{city.name}, {city.state}", city.latitude, city.longitude, "city", city.state)
         if key in STATE_BY_NAME or key.upper() in US_STATES:
             raise LocationError(
-                "A whole state is too large to measure distance from. Enter a city or a ZIP code in it.",
+                _("A whole state is too large to measure distance from. Enter a city or a ZIP code in it."),
                 [f"{c.name}, {c.state}" for c in self._largest_in(STATE_BY_NAME.get(key, key.upper()))],
             )
         matches = self.cities_by_name.get(key, [])
@@ -153,12 +159,15 @@ class Gazetteer:
             return Place(f"{city.name}, {city.state}", city.latitude, city.longitude, "city", city.state)
         if len(matches) > 1:
             raise LocationError(
-                f"There are {len(matches)} places called {matches[0].name}. Which one do you mean?",
+                _("There are %(count)s places called %(name)s. Which one do you mean?")
+                % {"count": len(matches), "name": matches[0].name},
                 [f"{c.name}, {c.state}" for c in matches[:8]],
             )
         raise LocationError(
-            f"We could not find a place called {name.strip().title()}. Check the spelling, add the state "
-            "(for example Charlottesville, VA), or enter a ZIP code.",
+            _(
+                "We could not find a place called %(name)s. Check the spelling, add the state "
+                "(for example Charlottesville, VA), or enter a ZIP code."
+            ) % {"name": name.strip().title()},
             self._suggest(key, None),
         )
 
@@ -186,7 +195,7 @@ def normalize_city(name: str) -> str:
 def split_city_state(text: str) -> tuple[str, str | None]:
     """Split 'City, ST' or 'City ST' or 'City, State' into the city and a state code (or None)."""
     if "," in text:
-        city, _, rest = text.rpartition(",")
+        city, _comma, rest = text.rpartition(",")
         rest = rest.strip()
         code = rest.upper() if rest.upper() in US_STATES else STATE_BY_NAME.get(rest.lower())
         if code:

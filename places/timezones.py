@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from places import geo, weekdays
 
@@ -33,15 +35,18 @@ STATE_ZONES = {
     "MP": "Pacific/Saipan",
 }
 
+# What people call each zone, whole ("Eastern time", "hora del Este"): lazy, read in the page's language.
+_EASTERN, _CENTRAL, _MOUNTAIN = _("Eastern time"), _("Central time"), _("Mountain time")
+_PACIFIC, _ATLANTIC, _UTC = _("Pacific time"), _("Atlantic time"), _("Coordinated Universal time")
 ZONE_NAMES = {
-    EASTERN: "Eastern", "America/Detroit": "Eastern", "America/Indiana/Indianapolis": "Eastern",
-    "America/Kentucky/Louisville": "Eastern", "America/Toronto": "Eastern",
-    CENTRAL: "Central", "America/Indiana/Knox": "Central", "America/Winnipeg": "Central",
-    MOUNTAIN: "Mountain", "America/Boise": "Mountain", "America/Edmonton": "Mountain",
-    ARIZONA: "Arizona", PACIFIC: "Pacific", "America/Vancouver": "Pacific",
-    "America/Anchorage": "Alaska", "Pacific/Honolulu": "Hawaii",
-    "America/Puerto_Rico": "Atlantic", "America/St_Thomas": "Atlantic", "America/Halifax": "Atlantic",
-    "Europe/London": "UK", "UTC": "Coordinated Universal", "Etc/UTC": "Coordinated Universal",
+    EASTERN: _EASTERN, "America/Detroit": _EASTERN, "America/Indiana/Indianapolis": _EASTERN,
+    "America/Kentucky/Louisville": _EASTERN, "America/Toronto": _EASTERN,
+    CENTRAL: _CENTRAL, "America/Indiana/Knox": _CENTRAL, "America/Winnipeg": _CENTRAL,
+    MOUNTAIN: _MOUNTAIN, "America/Boise": _MOUNTAIN, "America/Edmonton": _MOUNTAIN,
+    ARIZONA: _("Arizona time"), PACIFIC: _PACIFIC, "America/Vancouver": _PACIFIC,
+    "America/Anchorage": _("Alaska time"), "Pacific/Honolulu": _("Hawaii time"),
+    "America/Puerto_Rico": _ATLANTIC, "America/St_Thomas": _ATLANTIC, "America/Halifax": _ATLANTIC,
+    "Europe/London": _("UK time"), "UTC": _UTC, "Etc/UTC": _UTC,
 }
 
 
@@ -140,11 +145,11 @@ def get_zone(name: str) -> ZoneInfo:
 def zone_label(name: str) -> str:
     """What people call a zone, e.g. 'Eastern time' for America/New_York or 'Paris time' for Europe/Paris."""
     if name in ZONE_NAMES:
-        return f"{ZONE_NAMES[name]} time"
+        return str(ZONE_NAMES[name])
     city = name.rsplit("/", 1)[-1].replace("_", " ")
     if re.fullmatch(r"[A-Za-z .'-]+", city):
-        return f"{city} time"
-    return f"{name} time"
+        return gettext("%(place)s time") % {"place": city}
+    return gettext("%(place)s time") % {"place": name}
 
 
 def local_now(now: datetime.datetime, zone: str) -> datetime.datetime:
@@ -176,7 +181,7 @@ def wall_windows(start: datetime.datetime, end: datetime.datetime, zone: str) ->
     start, end = start.astimezone(datetime.timezone.utc), end.astimezone(datetime.timezone.utc)
     stretches: list[tuple[datetime.datetime, datetime.datetime]] = []
     lo_instant = start
-    for _ in range(4):  # at most a few changes in any window we ask about
+    for _attempt in range(4):  # at most a few changes in any window we ask about
         a, b = lo_instant.astimezone(tz), end.astimezone(tz)
         if a.utcoffset() == b.utcoffset():
             stretches.append((a.replace(tzinfo=None), b.replace(tzinfo=None)))

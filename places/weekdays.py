@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import datetime
 
-DAY_NAMES = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
-DAY_PLURALS = ["Sundays", "Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Saturdays"]
+from django.utils.translation import gettext_lazy as _
+
+# Lazy: read in the language of the page that shows them ("lunes", "los lunes").
+DAY_NAMES = [_("Sunday"), _("Monday"), _("Tuesday"), _("Wednesday"), _("Thursday"), _("Friday"), _("Saturday")]
+DAY_PLURALS = [_("Sundays"), _("Mondays"), _("Tuesdays"), _("Wednesdays"), _("Thursdays"), _("Fridays"), _("Saturdays")]
 ICAL_DAYS = ["SU", "MO", "TU", "WE", "TH", "FR", "SA"]
 
 

@@ -2,21 +2,23 @@
 import re
 
 from django.core.paginator import Paginator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
-SEARCH_PHRASE = "parameters this search does not use"
+SEARCH_PHRASE = gettext_lazy("parameters this search does not use")
+PAGE_PHRASE = gettext_lazy("parts of the address this page does not use")
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ufffd]")
 
 
-def ignored_parameters(
-    request, known: set[str] = frozenset(), *, phrase: str = "parts of the address this page does not use"
-) -> list[str]:
+def ignored_parameters(request, known: set[str] = frozenset(), *, phrase: str = PAGE_PHRASE) -> list[str]:
     """A plain-language note naming the query parameters a page does not use (none when all are known)."""
     unknown = sorted({key for key in request.GET if key not in known})
     if not unknown:
         return []
-    names = [_UNPRINTABLE.sub("", name)[:30] or "(unreadable name)" for name in unknown[:5]]
-    more = f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
-    return [f"We ignored {phrase}: {', '.join(names)}{more}."]
+    names = [_UNPRINTABLE.sub("", name)[:30] or _("(unreadable name)") for name in unknown[:5]]
+    extra = len(unknown) - 5
+    more = ngettext(" and %(count)s more", " and %(count)s more", extra) % {"count": extra} if extra > 0 else ""
+    return [_("We ignored %(phrase)s: %(names)s%(more)s.") % {"phrase": phrase, "names": ", ".join(names), "more": more}]
 
 
 def read_page_number(raw: str | None, paginator: Paginator) -> tuple[int, str | None]:
@@ -26,9 +28,13 @@ def read_page_number(raw: str | None, paginator: Paginator) -> tuple[int, str | 
     try:
         number = int(raw)
     except (TypeError, ValueError):
-        return 1, "The page number was not a number, so we show the first page."
+        return 1, _("The page number was not a number, so we show the first page.")
     if number < 1:
-        return 1, "Page numbers start at 1, so we show the first page."
+        return 1, _("Page numbers start at 1, so we show the first page.")
     if number > paginator.num_pages:
-        return paginator.num_pages, f"There are only {paginator.num_pages} pages of results; this is the last one."
+        return paginator.num_pages, ngettext(
+            "There is only %(count)s page of results; this is the last one.",
+            "There are only %(count)s pages of results; this is the last one.",
+            paginator.num_pages,
+        ) % {"count": paginator.num_pages}
     return number, None

@@ -2,6 +2,9 @@
 import datetime
 
 from django import template
+from django.utils.formats import time_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from places import timezones, weekdays
 
@@ -10,16 +13,16 @@ register = template.Library()
 
 @register.filter
 def clock(value) -> str:
-    """A time as people read it: '7:00 PM', '12:15 PM'."""
+    """A time as people read it, in the page's language: '7:00 PM', '7:00 p.m.'."""
     if not isinstance(value, datetime.time | datetime.datetime):
         return ""
-    return value.strftime("%I:%M %p").lstrip("0")
+    return time_format(value, "TIME_FORMAT")
 
 
 @register.filter
 def day_name(value) -> str:
     try:
-        return weekdays.DAY_NAMES[int(value)]
+        return str(weekdays.DAY_NAMES[int(value)])
     except (TypeError, ValueError, IndexError):
         return ""
 
@@ -38,12 +41,14 @@ def starts_in(seconds) -> str:
     except (TypeError, ValueError):
         return ""
     if minutes < 1:
-        return "starts now"
+        return _("starts now")
     if minutes < 60:
-        return f"starts in {minutes} minute{'s' if minutes != 1 else ''}"
+        return ngettext("starts in %(minutes)s minute", "starts in %(minutes)s minutes", minutes) % {"minutes": minutes}
     hours, rest = divmod(minutes, 60)
-    text = f"starts in {hours} hour{'s' if hours != 1 else ''}"
-    return f"{text} {rest} minute{'s' if rest != 1 else ''}" if rest else text
+    if not rest:
+        return ngettext("starts in %(hours)s hour", "starts in %(hours)s hours", hours) % {"hours": hours}
+    return (ngettext("starts in %(hours)s hour", "starts in %(hours)s hours", hours) % {"hours": hours} + " "
+            + ngettext("%(minutes)s minute", "%(minutes)s minutes", rest) % {"minutes": rest})
 
 
 @register.filter
@@ -52,13 +57,23 @@ def started_ago(seconds) -> str:
     try:
         minutes = int(seconds) // 60
     except (TypeError, ValueError):
-        return "In progress now"
+        return _("In progress now")
     if minutes < 1:
-        return "In progress: just started"
+        return _("In progress: just started")
     if minutes < 60:
-        return f"In progress: started {minutes} minute{'s' if minutes != 1 else ''} ago"
+        return ngettext(
+            "In progress: started %(minutes)s minute ago", "In progress: started %(minutes)s minutes ago", minutes
+        ) % {"minutes": minutes}
     hours, rest = divmod(minutes, 60)
-    return f"In progress: started {hours} hour{'s' if hours != 1 else ''}{f' {rest} min' if rest else ''} ago"
+    if rest:
+        return ngettext(
+            "In progress: started %(hours)s hour %(minutes)s min ago",
+            "In progress: started %(hours)s hours %(minutes)s min ago",
+            hours,
+        ) % {"hours": hours, "minutes": rest}
+    return ngettext(
+        "In progress: started %(hours)s hour ago", "In progress: started %(hours)s hours ago", hours
+    ) % {"hours": hours}
 
 
 @register.filter

@@ -4,7 +4,9 @@ import json
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
+from django.utils.formats import number_format
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 register = template.Library()
 
@@ -35,5 +37,5 @@ def miles(value) -> str:
         return ""
     value = float(value)
     if value < 0.1:
-        return "less than 0.1 mi"
-    return f"{value:.1f} mi" if value < 10 else f"{value:.0f} mi"
+        return gettext("less than %(distance)s mi") % {"distance": number_format(0.1, 1)}
+    return gettext("%(distance)s mi") % {"distance": number_format(value, 1 if value < 10 else 0)}

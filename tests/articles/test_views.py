@@ -208,7 +208,7 @@ def test_search_is_paginated(client):
         ("q=" + "a" * 5000, "Your search was longer than 200 characters, so we ignored it."),
         ("q=nal%00oxone", "Your search contained characters we cannot read, so we ignored it."),
         ("q=naloxone&page=abc", "The page number was not a number, so we show the first page."),
-        ("q=naloxone&page=99", "There are only 1 pages of results; this is the last one."),
+        ("q=naloxone&page=99", "There is only 1 page of results; this is the last one."),
         ("q=naloxone&page=-3", "Page numbers start at 1, so we show the first page."),
         ("%00bad%01key=1", "We ignored parts of the address this page does not use: badkey."),
     ],
