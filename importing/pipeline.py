@@ -24,6 +24,8 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, transaction
 
+from portal.admin_tools import history_user, record_history  # noqa: F401 (history_user: for callers)
+
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 PROGRESS_EVERY = 500
 # Key of the PostgreSQL advisory lock that keeps two imports from writing at once.
@@ -140,8 +142,8 @@ class ParsedFile:
     total: int = 0
 
 
-# What a writer returns for the history: (listing, "added" or "changed", message).
-HistoryEntry = tuple[Any, str, str]
+# What a writer returns for the history: (listing, ADDITION or CHANGE, message).
+HistoryEntry = tuple[Any, int, str]
 
 
 # Reading files ---------------------------------------------------------------------------------
@@ -238,43 +240,6 @@ def run_pipeline(
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK_KEY])
         plans = plan(parsed.records, report, progress)
         history = write(plans, report, progress)
-        record_history(history, filename=report.filename, user=user)
+        record_history(history, user=user)
         report.applied = True
     return report
-
-
-def history_user(user=None):
-    """The account import history is recorded under: the uploader, or an inactive system account."""
-    if user is not None and getattr(user, "pk", None):
-        return user
-    from django.contrib.auth import get_user_model
-
-    account, created = get_user_model().objects.get_or_create(
-        username="data-import", defaults={"is_active": False, "first_name": "Data", "last_name": "import"}
-    )
-    if created:
-        account.set_unusable_password()
-        account.save(update_fields=["password"])
-    return account
-
-
-def record_history(entries: Sequence[HistoryEntry], *, filename: str = "", user=None) -> None:
-    """Write one admin history entry per listing the import created or changed, in one statement."""
-    if not entries:
-        return
-    from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
-    from django.contrib.contenttypes.models import ContentType
-
-    account = history_user(user)
-    types: dict[type, int] = {}
-    rows = []
-    for listing, kind, message in entries:
-        model = type(listing)
-        if model not in types:
-            types[model] = ContentType.objects.get_for_model(model, for_concrete_model=False).pk
-        rows.append(LogEntry(
-            user_id=account.pk, content_type_id=types[model], object_id=str(listing.pk),
-            object_repr=str(listing)[:200], action_flag=ADDITION if kind == "added" else CHANGE,
-            change_message=message,
-        ))
-    LogEntry.objects.bulk_create(rows)

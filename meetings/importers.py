@@ -27,6 +27,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib.admin.models import ADDITION, CHANGE
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db.models import Q
@@ -35,8 +36,6 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import slugify
 
-from directory import geo
-from phones import numbers as phones
 from importing.pipeline import (
     Change,
     Finding,
@@ -49,7 +48,6 @@ from importing.pipeline import (
     report_progress,
     run_pipeline,
 )
-from meetings import zones
 from meetings.models import (
     LOCATION_CLOSED_TYPE,
     Attendance,
@@ -59,6 +57,9 @@ from meetings.models import (
     attendance_for,
     forget_zones_in_use,
 )
+from phones import numbers as phones
+from places import geo, timezones, weekdays
+from portal import slugs
 
 FORMAT_MEETING_GUIDE = "meeting-guide"
 MAX_FEED_BYTES = 25 * 1024 * 1024
@@ -307,7 +308,7 @@ def _parse_row(row, state: _Row, *, source: str, default_timezone: str, folded_t
     zone = row.get("timezone")
     if zone in (None, ""):
         values["timezone"] = default_timezone
-    elif isinstance(zone, str) and zones.is_zone(zone.strip()):
+    elif isinstance(zone, str) and timezones.is_zone(zone.strip()):
         values["timezone"] = zone.strip()
     else:
         fixes.append(f"timezone {_show(zone)} is not an IANA time zone name such as America/New_York; "
@@ -431,7 +432,7 @@ def _days(value, fixes: list[str]) -> list[int]:
             day = int(item.strip())
         elif isinstance(item, str) and item.strip().casefold() in _DAY_WORDS:
             day = _DAY_WORDS[item.strip().casefold()]
-            fixes.append(f"day {_show(item)} was read as {zones.DAY_NAMES[day]} ({day}).")
+            fixes.append(f"day {_show(item)} was read as {weekdays.DAY_NAMES[day]} ({day}).")
         if day is None or not 0 <= day <= 6:
             if len(values) > 1:
                 fixes.append(f"day {_show(item)} is not a Meeting Guide day (0 = Sunday to 6 = Saturday) and was left out.")
@@ -440,8 +441,8 @@ def _days(value, fixes: list[str]) -> list[int]:
     return sorted(set(days))
 
 
-_DAY_WORDS = {name.casefold(): number for number, name in enumerate(zones.DAY_NAMES)} | {
-    name[:3].casefold(): number for number, name in enumerate(zones.DAY_NAMES)
+_DAY_WORDS = {name.casefold(): number for number, name in enumerate(weekdays.DAY_NAMES)} | {
+    name[:3].casefold(): number for number, name in enumerate(weekdays.DAY_NAMES)
 }
 
 
@@ -728,13 +729,10 @@ def make_planner(*, update_existing: bool = True):
 
 def unique_slug(wanted: str, name: str, taken: set[str]) -> str:
     """A slug for a new meeting page: the feed's own slug when it is URL-safe and free, else a variant."""
-    base = wanted if _SLUG_SAFE.match(wanted or "") and len(wanted) <= 190 else slugify(wanted)[:190].strip("-")
-    base = base or slugify(name)[:190].strip("-") or "meeting"
-    slug, n = base, 2
-    while slug in taken:
-        slug, n = f"{base}-{n}", n + 1
-    taken.add(slug)
-    return slug
+    if _SLUG_SAFE.match(wanted or "") and len(wanted) <= 190:
+        return slugs.unique_slug(wanted, taken, already_slug=True)
+    return slugs.unique_slug(wanted, taken, max_length=190,
+                             fallback=slugs.slug_base(name, max_length=190, fallback="meeting"))
 
 
 def write(plans: list[_Plan], report: ImportReport, progress: Progress | None) -> list[HistoryEntry]:
@@ -764,7 +762,7 @@ def write(plans: list[_Plan], report: ImportReport, progress: Progress | None) -
             for code in plan.record.type_codes
         ])
         for meeting, plan in zip(meetings, batch):
-            history.append((meeting, "added", f"Imported from {plan.record.source}."))
+            history.append((meeting, ADDITION, f"Imported from {plan.record.source}."))
         done += len(batch)
         report_progress(progress, done, total, "write")
     for plan in to_update:
@@ -776,7 +774,7 @@ def write(plans: list[_Plan], report: ImportReport, progress: Progress | None) -
             through.objects.bulk_create(
                 [through(meeting_id=plan.meeting.pk, meetingtype_id=types[code]) for code in sorted(set(plan.record.type_codes))]
             )
-        history.append((plan.meeting, "changed",
+        history.append((plan.meeting, CHANGE,
                         f"Import from {plan.record.source} changed: {', '.join(plan.changed) or 'updated date'}."))
         done += 1
         report_progress(progress, done, total, "write")
@@ -827,7 +825,7 @@ def import_meeting_guide(
         strict = not skip_invalid
     report = ImportReport(format=format, filename=filename, dry_run=dry_run, skip_invalid=not strict, noun="rows")
     zone = default_timezone or settings.TIME_ZONE
-    if not zones.is_zone(zone):
+    if not timezones.is_zone(zone):
         report.errors.append(f"{zone!r} is not an IANA time zone name such as America/New_York.")
         return report
     if isinstance(fellowship, str):

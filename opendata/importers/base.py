@@ -17,10 +17,9 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.utils.text import slugify
+from django.contrib.admin.models import ADDITION, CHANGE
 
-from directory import geo
-from directory.models import OpeningHours, Organization, Program, Term
+from directory.models import OpeningHours, Organization, Program, Term, program_slug_text
 from importing.pipeline import (  # noqa: F401 (the parsers import these from here)
     IMPORT_LOCK_KEY,
     Change,
@@ -33,12 +32,14 @@ from importing.pipeline import (  # noqa: F401 (the parsers import these from he
     Rejection,
     decode_text,
     describe_size,
-    history_user,
     max_import_bytes,
     read_source,
     report_progress,
     run_pipeline,
 )
+from places import geo
+from portal.admin_tools import history_user  # noqa: F401 (used by callers)
+from portal.slugs import unique_slug
 
 BATCH = 1000
 PROGRESS_EVERY = 500
@@ -346,12 +347,10 @@ def _unique_slugs(plans: list[_Plan]) -> dict[int, str]:
     slugs = {}
     for index, plan in enumerate(plans):
         values = plan.record.values
-        base = slugify(f"{values['name']} {values['city']} {values['state']}")[:200] or "program"
-        slug, n = base, 2
-        while slug in taken:
-            slug, n = f"{base}-{n}", n + 1
-        taken.add(slug)
-        slugs[index] = slug
+        slugs[index] = unique_slug(
+            program_slug_text(values["name"], values["city"], values["state"]), taken,
+            max_length=200, fallback="program",
+        )
     return slugs
 
 
@@ -418,9 +417,9 @@ def _write(plans: list[_Plan], report: ImportReport, progress: Progress | None) 
         if plan.program is None or not plan.changed:
             continue
         if plan.changed == ["created"]:
-            history.append((plan.program, "added", f"Imported from {source}."))
+            history.append((plan.program, ADDITION, f"Imported from {source}."))
         else:
-            history.append((plan.program, "changed", f"Import of {source} changed: {', '.join(plan.changed)}."))
+            history.append((plan.program, CHANGE, f"Import of {source} changed: {', '.join(plan.changed)}."))
     return history
 
 
