@@ -24,6 +24,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone as django_timezone
+from django.utils import translation
 from django.utils.text import capfirst
 
 from phones import numbers as phones
@@ -91,6 +92,12 @@ class WeekdaysField(ArrayField):
         )
 
 
+def localized(english: str, spanish: str) -> str:
+    """The Spanish text when the active language is Spanish and there is one, else the English text."""
+    language = (translation.get_language() or "").split("-")[0].lower()
+    return spanish if language == "es" and spanish else english
+
+
 class Fellowship(models.Model):
     """A mutual-aid fellowship or recovery program whose groups hold meetings (NA, SMART Recovery, ...)."""
 
@@ -99,6 +106,13 @@ class Fellowship(models.Model):
     abbreviation = models.CharField(max_length=20, blank=True, help_text="Short name, e.g. NA.")
     website = models.URLField(blank=True, max_length=300)
     description = models.TextField(blank=True, help_text="One or two sentences for the public: who it is for.")
+    name_es = models.CharField(
+        "name in Spanish", max_length=100, blank=True,
+        help_text="The name Spanish speakers know it by, e.g. Narcóticos Anónimos; shown on Spanish pages.",
+    )
+    description_es = models.TextField(
+        "description in Spanish", blank=True, help_text="Shown on Spanish pages; the English one is used when empty."
+    )
 
     class Meta:
         ordering = ["name"]
@@ -109,6 +123,15 @@ class Fellowship(models.Model):
     @property
     def short_name(self) -> str:
         return self.abbreviation or self.name
+
+    @property
+    def localized_name(self) -> str:
+        """The name in the active language: the Spanish one on Spanish pages when there is one."""
+        return localized(self.name, self.name_es)
+
+    @property
+    def localized_description(self) -> str:
+        return localized(self.description, self.description_es)
 
 
 class MeetingTypeQuerySet(models.QuerySet):
@@ -125,6 +148,10 @@ class MeetingType(models.Model):
         help_text="The code used in Meeting Guide feeds and in search addresses.",
     )
     name = models.CharField(max_length=100)
+    name_es = models.CharField(
+        "name in Spanish", max_length=100, blank=True,
+        help_text="Shown on Spanish pages; the Meeting Guide specification's Spanish name for the spec's codes.",
+    )
     description = models.TextField(blank=True, help_text="Shown to the public on meeting pages, when given.")
     featured = models.BooleanField(default=False, help_text="Offer this type as a tick box on the meeting finder.")
 
@@ -135,6 +162,11 @@ class MeetingType(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
+
+    @property
+    def localized_name(self) -> str:
+        """The name in the active language: the Spanish one on Spanish pages when there is one."""
+        return localized(self.name, self.name_es)
 
 
 class Attendance(models.TextChoices):
