@@ -7,7 +7,8 @@ from portal.i18n import language_versions, prefers_spanish
 
 CRISIS_LINES = (
     {
-        "name": _("988 Suicide & Crisis Lifeline"),
+        # Shown after its number: "988 Suicide & Crisis Lifeline", the Lifeline's full name.
+        "name": _("Suicide & Crisis Lifeline"),
         "display": "988",
         "tel": "988",
         "sms": "988",
@@ -47,6 +48,7 @@ def languages(request):
     return {
         "language_versions": versions,
         "other_language": other[0] if other else None,
-        "x_default_url": default.absolute_url,
+        # English is the default for visitors whose language is neither (when this page has an English twin).
+        "x_default_url": default.absolute_url if default.alternate else "",
         "offer_spanish": translation.get_language() == "en" and prefers_spanish(request),
     }

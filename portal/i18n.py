@@ -20,6 +20,7 @@ class LanguageVersion:
     url: str  # this page in that language, path and query string
     absolute_url: str
     current: bool
+    alternate: bool = True  # the same page in that language (an hreflang alternate), not a stand-in
 
 
 def _home_in(code: str) -> str:
@@ -40,29 +41,36 @@ def own_host(request) -> str | None:
         return None
 
 
-def set_language_urls(request, urls: dict[str, str]) -> None:
+def set_language_urls(request, urls: dict[str, str | None], *, fallbacks: dict[str, str] | None = None) -> None:
     """Name this page's address in each language, when its twin is not the same path under /es/.
 
-    For example an article and its Spanish translation have different slugs: the article view calls
-    set_language_urls(request, {"en": english.get_absolute_url(), "es": spanish.get_absolute_url()})
-    before rendering, and the language link and hreflang alternates use those addresses.
+    An article and its Spanish translation have different slugs: the article view calls
+    set_language_urls(request, {"en": "/learn/naloxone/", "es": "/es/learn/naloxona/"}) before
+    rendering. A language without a twin (None or missing) gets no hreflang alternate, and its
+    language link leads to `fallbacks[code]` (else that language's home page).
     """
     request.language_urls = urls
+    request.language_fallbacks = fallbacks or {}
 
 
 def language_versions(request) -> list[LanguageVersion]:
     """This page in every language, keeping its query string; home pages when the page has no twin."""
     current = translation.get_language()
     host = own_host(request)
-    full_path = request.get_full_path()
+    codes = [code for code, _name in settings.LANGUAGES]
     chosen = getattr(request, "language_urls", None)
-    if chosen:
-        urls = {code: chosen.get(code) or _home_in(code) for code, _name in settings.LANGUAGES}
+    if chosen is not None:
+        fallbacks = getattr(request, "language_fallbacks", {})
+        twins = {code for code in codes if chosen.get(code)}
+        urls = {code: chosen.get(code) or fallbacks.get(code) or _home_in(code) for code in codes}
     else:
-        urls = {code: translate_url(full_path, code) for code, _name in settings.LANGUAGES}
-    if len(set(urls.values())) < len(urls):
-        # An address that matches no page (a 404) or an unprefixed one: offer each language's home.
-        urls = {code: _home_in(code) for code in urls}
+        full_path = request.get_full_path()
+        urls = {code: translate_url(full_path, code) for code in codes}
+        twins = set(codes)
+        if len(set(urls.values())) < len(urls):
+            # An address that matches no page (a 404) or an unprefixed one: offer each language's home.
+            urls = {code: _home_in(code) for code in codes}
+            twins = set()
     return [
         LanguageVersion(
             code=code,
@@ -70,6 +78,7 @@ def language_versions(request) -> list[LanguageVersion]:
             url=urls[code],
             absolute_url=request.build_absolute_uri(urls[code]) if host else urls[code],
             current=code == current,
+            alternate=code in twins,
         )
         for code, name in settings.LANGUAGES
     ]

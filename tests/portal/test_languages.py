@@ -20,13 +20,13 @@ def public_paths(db):
     program = make_program(name="Alpha Recovery", terms=["BU", "MD"], hours=[(1, datetime.time(8), datetime.time(17))])
     meeting = make_meeting(types=["O"])
     topic = make_topic("Medication")
-    article = make_article(topics=[topic], faq=[("What is it?", "A medicine.")])
+    make_article(topics=[topic], faq=[("What is it?", "A medicine.")])
     return [
         "/", "/about/",
         "/programs/", "/programs/?near=22902&medication=BU", f"/programs/{program.slug}/",
         f"/programs/{program.slug}/report/", f"/programs/{program.slug}/report/thanks/",
         "/meetings/", "/meetings/?day=today&near=21201", f"/meetings/{meeting.slug}/",
-        "/learn/", f"/learn/{article.slug}/", f"/learn/topic/{topic.slug}/", "/learn/faq/", "/learn/search/?q=test",
+        "/learn/", f"/learn/topic/{topic.slug}/", "/learn/faq/", "/learn/search/?q=test",
     ]
 
 
@@ -160,3 +160,23 @@ def test_a_page_can_name_its_twin_with_another_address(rf):
     assert {version.code: version.url for version in language_versions(request)} == {
         "en": "/learn/what-is-oud/", "es": "/es/learn/que-es-el-trastorno/",
     }
+
+
+def test_an_article_links_its_translation_which_has_another_address(client):
+    english = make_article(title="Naloxone", slug="naloxone")
+    make_article(title="La naloxona", slug="naloxona", language="es", translation_of=english)
+    page = client.get("/learn/naloxone/").content.decode()
+    assert alternates(page) == {
+        "en": HOST + "/learn/naloxone/", "es": HOST + "/es/learn/naloxona/", "x-default": HOST + "/learn/naloxone/",
+    }
+    assert language_link(page) == ("/es/learn/naloxona/", "es", "Español")
+    page = client.get("/es/learn/naloxona/").content.decode()
+    assert html_lang(page) == "es"
+    assert language_link(page) == ("/learn/naloxone/", "en", "English")
+
+
+def test_an_article_without_translation_has_no_false_alternate(client):
+    make_article(title="Only in English", slug="only-english")
+    page = client.get("/learn/only-english/").content.decode()
+    assert alternates(page) == {"en": HOST + "/learn/only-english/", "x-default": HOST + "/learn/only-english/"}
+    assert language_link(page) == ("/es/learn/", "es", "Español")
