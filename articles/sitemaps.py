@@ -16,6 +16,10 @@ class ArticleSitemap(Sitemap):
 
 
 class TopicSitemap(Sitemap):
+    # Listed in English and Spanish (/es/...), each with its hreflang alternates.
+    i18n = True
+    alternates = True
+    x_default = True
     changefreq = "monthly"
     priority = 0.5
 

@@ -102,8 +102,8 @@ class ProgramFilterSet(PlaceSearchMixin, django_filters.FilterSet):
             self.term_ids_by_param[param] = {term.code: term.pk for term in entry.terms}
             self.filters[param] = django_filters.MultipleChoiceFilter(
                 field_name=param,
-                label=entry.category.name,
-                choices=[(term.code, term.name) for term in entry.terms],
+                label=entry.category.localized_name,
+                choices=[(term.code, term.localized_name) for term in entry.terms],
                 method="filter_category",
                 widget=forms.CheckboxSelectMultiple,
             )

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from places import geo
 from places.distance import NearQuerySetMixin
+from portal.i18n import localized
 from places.states import STATE_CHOICES
 from portal.slugs import unique_slug
 
@@ -48,6 +49,11 @@ class Category(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def localized_name(self) -> str:
+        """The name in the page's language: the Spanish one on Spanish pages when staff gave one."""
+        return localized(self.name, getattr(self, "name_es", ""))
 
 
 class TermQuerySet(models.QuerySet):
@@ -83,6 +89,11 @@ class Term(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.category.name})"
+
+    @property
+    def localized_name(self) -> str:
+        """The name in the page's language: the Spanish one on Spanish pages when staff gave one."""
+        return localized(self.name, getattr(self, "name_es", ""))
 
 
 class Organization(models.Model):

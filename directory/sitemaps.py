@@ -5,6 +5,10 @@ from directory.models import Program
 
 
 class ProgramSitemap(Sitemap):
+    # Listed in English and Spanish (/es/...), each with its hreflang alternates.
+    i18n = True
+    alternates = True
+    x_default = True
     changefreq = "weekly"
     priority = 0.8
 

@@ -77,7 +77,7 @@ def summarise_services(terms: list[Term]) -> list[tuple[str, str]]:
     """The services a result card lists: (category name, "term; term") in form order."""
     groups: dict[str, list[str]] = {}
     for term in sorted(terms, key=lambda t: (t.category.position, t.position, t.name)):
-        groups.setdefault(term.category.name, []).append(term.name)
+        groups.setdefault(term.category.localized_name, []).append(term.localized_name)
     return [(category, "; ".join(names)) for category, names in groups.items()]
 
 
@@ -156,7 +156,7 @@ def build_facets(filterset: ProgramFilterSet, counts: dict[int, int] | None) -> 
         options = [
             {
                 "code": term.code,
-                "name": term.name,
+                "name": term.localized_name,
                 "count": None if counts is None else counts.get(term.pk, 0),
                 "checked": term.code in chosen,
             }
@@ -164,7 +164,7 @@ def build_facets(filterset: ProgramFilterSet, counts: dict[int, int] | None) -> 
         ]
         facets.append({
             "param": param,
-            "name": entry.category.name,
+            "name": entry.category.localized_name,
             "description": entry.category.description,
             "options": options,
             "open": bool(chosen) or entry.category.show_in_results,

@@ -4,11 +4,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, OuterRef, Window
+from django.db.models import Count, F, OuterRef, Value, Window
+from django.db.models.functions import Coalesce, NullIf
 from django.http import HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -57,11 +58,16 @@ LISTED_FIELDS = [
 def public_meetings():
     """Active meetings with the fields a list of results shows, and their type names (which PostgreSQL
     works out only for the rows on the page)."""
-    type_names = MeetingType.objects.filter(meetings=OuterRef("pk")).order_by("name").values("name")
+    types = MeetingType.objects.filter(meetings=OuterRef("pk"))
+    if translation.get_language() == "es":  # Spanish pages: the Spanish name where there is one
+        types = types.annotate(shown=Coalesce(NullIf("name_es", Value("")), "name"))
+    else:
+        types = types.annotate(shown=F("name"))
+    type_names = types.order_by("shown").values("shown")
     return (
         Meeting.objects.active()
         .select_related("fellowship")
-        .only(*LISTED_FIELDS)
+        .only(*LISTED_FIELDS, "fellowship__name_es")
         .annotate(type_names=ArraySubquery(type_names))
     )
 
@@ -285,7 +291,7 @@ def meeting_detail(request, slug: str):
     now = current_time()
     next_start = meeting.next_start(now)
     relative = relative_day(next_start, now)
-    types = sorted(meeting.types.all(), key=lambda t: t.name)
+    types = sorted(meeting.types.all(), key=lambda t: t.localized_name)
     verified_days = (timezone.localdate() - meeting.last_verified).days if meeting.last_verified else None
     context = {
         "meeting": meeting,

@@ -84,6 +84,11 @@ def language_versions(request) -> list[LanguageVersion]:
     ]
 
 
+def localized(english: str, spanish: str) -> str:
+    """The Spanish text on Spanish pages when there is one, else the English text."""
+    return spanish if spanish and translation.get_language() == "es" else english
+
+
 def prefers_spanish(request) -> bool:
     """A first visit (not coming from one of our own pages) whose browser ranks Spanish above English."""
     referer = request.headers.get("Referer", "")

@@ -5,6 +5,10 @@ from django.urls import reverse
 
 
 class StaticPageSitemap(Sitemap):
+    # Listed in English and Spanish (/es/...), each with its hreflang alternates.
+    i18n = True
+    alternates = True
+    x_default = True
     changefreq = "monthly"
     priority = 0.6
 

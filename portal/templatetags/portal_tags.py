@@ -38,4 +38,6 @@ def miles(value) -> str:
     value = float(value)
     if value < 0.1:
         return gettext("less than %(distance)s mi") % {"distance": number_format(0.1, 1)}
-    return gettext("%(distance)s mi") % {"distance": number_format(value, 1 if value < 10 else 0)}
+    places = 1 if value < 10 else 0
+    # number_format cuts extra decimals off; round first so 3.46 reads 3.5.
+    return gettext("%(distance)s mi") % {"distance": number_format(round(value, places), places)}

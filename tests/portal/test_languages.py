@@ -180,3 +180,58 @@ def test_an_article_without_translation_has_no_false_alternate(client):
     page = client.get("/learn/only-english/").content.decode()
     assert alternates(page) == {"en": HOST + "/learn/only-english/", "x-default": HOST + "/learn/only-english/"}
     assert language_link(page) == ("/es/learn/", "es", "Español")
+
+
+def english_interface_phrases() -> list[re.Pattern]:
+    """Each English message of three words or more whose Spanish differs, as a pattern (placeholders: anything)."""
+    from portal.translations import po_files, read_catalog
+
+    [path] = [path for path in po_files() if path.parts[-3] == "es"]
+    patterns = []
+    for message in read_catalog(path):
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        for msgid in ids:
+            text = re.sub(r"<[^>]+>", " ", msgid.replace("%%", "%"))
+            words = re.sub(r"%\([a-z_]+\)s|\{\}", " ", text).split()
+            if len(words) < 3 or msgid in strings:
+                continue
+            parts = [re.escape(part) for part in re.split(r"%\([a-z_]+\)s|\{\}", " ".join(text.split()))]
+            patterns.append(re.compile(r".{0,60}?".join(parts)))
+    return patterns
+
+
+def visible_text(page: str) -> str:
+    from tests.i18n_audit import _VisibleText
+
+    # Parts marked as English on purpose (the "English" link, the 404 page's English home link) are left out.
+    page = re.sub(r'<(\w+)[^>]*\blang="en"[^>]*>.*?</\1>', " ", page, flags=re.S)
+    parser = _VisibleText()
+    parser.feed(page)
+    return " ".join(" ".join(parser.texts).split())
+
+
+def test_spanish_pages_show_no_english_interface_text(client, public_paths):
+    phrases = english_interface_phrases()
+    assert len(phrases) > 100
+    english_home = visible_text(client.get("/").content.decode())
+    assert sum(bool(phrase.search(english_home)) for phrase in phrases) > 10  # the check sees English text
+    for english in [*public_paths, "/programs/?near=99999", "/meetings/?near=nowhere-at-all&when=now&zzz=1",
+                    "/programs/?near=22902&medication=BU&page=40", "/learn/search/?q=zzzz", "/nope/"]:
+        text = visible_text(client.get("/es" + english).content.decode())
+        found = [phrase.pattern for phrase in phrases if phrase.search(text)]
+        assert not found, f"/es{english} shows English: {found[:5]}"
+
+
+def test_the_sitemap_lists_both_languages_with_alternates(client):
+    program = make_program(name="Listed Clinic")
+    xml = client.get("/sitemap.xml").content.decode()
+    for path in ["/", "/es/", "/programs/", "/es/programs/", program.get_absolute_url(), "/es" + program.get_absolute_url()]:
+        assert f"<loc>http://testserver{path}</loc>" in xml, path
+    assert f'hreflang="es" href="http://testserver/es{program.get_absolute_url()}"' in xml
+    assert f'hreflang="x-default" href="http://testserver{program.get_absolute_url()}"' in xml
+
+
+def test_robots_txt_keeps_spanish_searches_out_of_indexes_too(client):
+    text = client.get("/robots.txt").content.decode()
+    assert "Disallow: /programs/?" in text and "Disallow: /es/programs/?" in text
