@@ -3,6 +3,7 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext
 
 from articles.models import Article
 
@@ -13,10 +14,10 @@ class LatestArticlesFeed(Feed):
     feed_type = Atom1Feed
 
     def title(self) -> str:
-        return f"{settings.PORTAL_NAME}: articles"
+        return gettext("%(portal)s: articles") % {"portal": settings.PORTAL_NAME}
 
     def subtitle(self) -> str:
-        return "Plain-language articles about opioid use disorder, its treatment, and how to find help."
+        return gettext("Plain-language articles about opioid use disorder, its treatment, and how to find help.")
 
     def link(self) -> str:
         return reverse("articles:index")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.utils.translation import gettext
 
 from articles.models import Article, FaqEntry
 
@@ -16,7 +17,7 @@ def article(article: Article, request) -> dict:
         "description": article.summary,
         "url": request.build_absolute_uri(article.get_absolute_url()),
         "inLanguage": article.language,
-        "audience": {"@type": "Audience", "audienceType": "Patients, families and caregivers"},
+        "audience": {"@type": "Audience", "audienceType": gettext("Patients, families and caregivers")},
         "publisher": {"@type": "Organization", "name": settings.PORTAL_NAME},
         "dateModified": article.updated.isoformat(),
     }

@@ -44,7 +44,7 @@ def program(program: Program, request) -> dict:
     ]
     if hours:
         data["openingHoursSpecification"] = hours
-    services = [term.name for term in program.terms.all()]
+    services = [term.localized_name for term in program.terms.all()]
     if services:
         data["availableService"] = [{"@type": "MedicalTherapy", "name": name} for name in services]
     return data

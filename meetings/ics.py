@@ -5,6 +5,8 @@ import calendar
 import datetime
 from zoneinfo import ZoneInfo
 
+from django.utils.translation import gettext
+
 from meetings.models import Meeting
 from places import weekdays
 
@@ -95,21 +97,21 @@ def meeting_calendar(meeting: Meeting, *, page_url: str, host: str, now: datetim
     if meeting.is_in_person:
         where = ", ".join(part for part in (meeting.location, meeting.address, meeting.locality) if part)
     else:
-        where = "Online"
-    description = [f"{meeting.fellowship.name} meeting."]
+        where = gettext("Online")
+    description = [gettext("%(fellowship)s meeting.") % {"fellowship": meeting.fellowship.localized_name}]
     if meeting.is_online and meeting.conference_url:
-        description.append(f"Join online: {meeting.conference_url}")
+        description.append(gettext("Join online: %(url)s") % {"url": meeting.conference_url})
         if meeting.conference_url_notes:
             description.append(meeting.conference_url_notes)
     if meeting.is_online and meeting.conference_phone:
-        description.append(f"Join by phone: {meeting.conference_phone}")
+        description.append(gettext("Join by phone: %(phone)s") % {"phone": meeting.conference_phone})
         if meeting.conference_phone_notes:
             description.append(meeting.conference_phone_notes)
     if meeting.location_notes and meeting.is_in_person:
         description.append(meeting.location_notes)
     if meeting.notes:
         description.append(meeting.notes)
-    description.append(f"Check the listing before you go: {page_url}")
+    description.append(gettext("Check the listing before you go: %(url)s") % {"url": page_url})
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
