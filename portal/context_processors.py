@@ -32,7 +32,7 @@ CRISIS_LINES = (
 def portal(request):
     """Add portal-wide settings and the public crisis lines to the template context."""
     return {
-        "portal_name": settings.PORTAL_NAME,
+        "portal_name": settings.PORTAL_NAME_ES if translation.get_language() == "es" else settings.PORTAL_NAME,
         "portal_region": settings.PORTAL_REGION,
         "portal_demo": settings.PORTAL_DEMO,
         "quick_exit_url": settings.PORTAL_QUICK_EXIT_URL,

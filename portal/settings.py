@@ -178,6 +178,11 @@ LOGGING = {
 
 # Portal settings.
 PORTAL_NAME = env.str("PORTAL_NAME", default="Find Opioid Treatment")
+# The name on Spanish pages: a Spanish name for the default one, else the same name unless set.
+PORTAL_NAME_ES = env.str(
+    "PORTAL_NAME_ES",
+    default="Encuentre tratamiento para los opioides" if PORTAL_NAME == "Find Opioid Treatment" else PORTAL_NAME,
+)
 PORTAL_REGION = env.str("PORTAL_REGION", default="")
 PORTAL_DEMO = env_bool("PORTAL_DEMO", False)
 PORTAL_QUICK_EXIT_URL = env.str("PORTAL_QUICK_EXIT_URL", default="https://www.weather.gov/")
