@@ -21,7 +21,7 @@ def read_env_file(path: Path) -> None:
 
 read_env_file(Path(os.environ.get("PORTAL_ENV_FILE", BASE_DIR / ".env")))
 
-from portal.database import database_config  # noqa: E402  (reads DATABASE_URL, so after .env)
+from portal.database import database_config, replica_configs  # noqa: E402  (reads DATABASE_URL, so after .env)
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django.contrib.sitemaps",
     "django_filters",
+    "django_tasks",
+    "django_tasks_db",
     "portal",
     "directory",
     "articles",
@@ -71,6 +73,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "portal.middleware.PrivacyHeadersMiddleware",
+    "portal.routers.ReplicaReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -100,6 +103,15 @@ TEMPLATES = [
 WSGI_APPLICATION = "portal.wsgi.application"
 
 DATABASES = {"default": database_config()}
+# Background jobs record their progress through a second connection to the primary, so the staff
+# member's progress page sees it while the import's own transaction is still open.
+DATABASES["progress"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
+# Read replicas for public pages (see portal/routers.py): DATABASE_REPLICA_URLS, comma-separated.
+DATABASE_REPLICAS = []
+for _number, _config in enumerate(replica_configs()):
+    DATABASES[f"replica{_number + 1}"] = _config
+    DATABASE_REPLICAS.append(f"replica{_number + 1}")
+DATABASE_ROUTERS = ["portal.routers.PrimaryReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -119,6 +131,12 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # The published HSDS data package. With several app servers, a folder they all mount (or any
+    # Django storage backend they share).
+    "opendata": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": os.environ.get("OPENDATA_PACKAGE_DIR", "") or str(BASE_DIR / "var" / "opendata")},
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -175,3 +193,10 @@ OPENDATA_ID_NAMESPACE = os.environ.get("OPENDATA_ID_NAMESPACE", "")
 OPENDATA_MAX_IMPORT_BYTES = int(os.environ.get("OPENDATA_MAX_IMPORT_BYTES", str(50 * 1024 * 1024)))
 # Where uploaded files wait between the admin preview and the import (default: the system temp folder).
 OPENDATA_UPLOAD_DIR = os.environ.get("OPENDATA_UPLOAD_DIR", "")
+
+# Seconds to wait after a change before rebuilding the data package, so a batch of edits gives one build.
+OPENDATA_PACKAGE_DELAY = int(os.environ.get("OPENDATA_PACKAGE_DELAY", "60"))
+
+# Background jobs (django-tasks, the backport of Django 6's tasks framework) queued in PostgreSQL
+# itself: run `manage.py db_worker` beside the web server (`make run` starts one).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

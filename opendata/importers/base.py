@@ -384,6 +384,10 @@ def run_import(
         _write(plans, report, progress)
         _record_history(plans, filename=filename, user=user)
         report.applied = True
+        if report.created or report.updated:
+            from opendata.jobs import request_package_build  # jobs imports the importers
+
+            request_package_build(delay=0)  # inside the transaction: one build, as soon as it commits
     return report
 
 
