@@ -4,9 +4,9 @@ from django.contrib import admin, messages
 from django.db.models import Count
 from django.utils import timezone
 
-from directory.admin import VerificationQueueAdmin, VerifiedAgeFilter, log_changes
-from meetings import zones
 from meetings.models import Fellowship, Meeting, MeetingToVerify, MeetingType, Weekday
+from places import timezones
+from portal.admin_tools import VerificationQueueAdmin, VerifiedAgeFilter, log_changes
 
 
 @admin.action(description="Mark selected meetings as verified today")
@@ -100,7 +100,7 @@ class MeetingAdmin(admin.ModelAdmin):
 
     @admin.display(description="when", ordering="start_time")
     def schedule(self, meeting: Meeting) -> str:
-        return f"{meeting.days_display()}, {meeting.start_time:%H:%M} {zones.zone_label(meeting.timezone)}"
+        return f"{meeting.days_display()}, {meeting.start_time:%H:%M} {timezones.zone_label(meeting.timezone)}"
 
     def save_model(self, request, obj, form, change):
         obj.updated = timezone.now()
@@ -109,9 +109,10 @@ class MeetingAdmin(admin.ModelAdmin):
 
 @admin.register(Fellowship)
 class FellowshipAdmin(admin.ModelAdmin):
-    list_display = ["name", "abbreviation", "slug", "meeting_count", "website"]
-    search_fields = ["name", "abbreviation", "slug"]
+    list_display = ["name", "name_es", "abbreviation", "slug", "meeting_count", "website"]
+    search_fields = ["name", "name_es", "abbreviation", "slug"]
     prepopulated_fields = {"slug": ["name"]}
+    fields = ["name", "slug", "abbreviation", "website", "description", "name_es", "description_es"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(n_meetings=Count("meetings"))
@@ -123,10 +124,10 @@ class FellowshipAdmin(admin.ModelAdmin):
 
 @admin.register(MeetingType)
 class MeetingTypeAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "featured", "meeting_count"]
+    list_display = ["code", "name", "name_es", "featured", "meeting_count"]
     list_editable = ["featured"]
     list_filter = ["featured"]
-    search_fields = ["code", "name"]
+    search_fields = ["code", "name", "name_es"]
     ordering = ["name"]
 
     def get_queryset(self, request):
@@ -145,8 +146,6 @@ class MeetingToVerifyAdmin(VerificationQueueAdmin):
     list_filter = ["fellowship", "attendance"]
     search_fields = ["name", "city", "postal_code"]
     actions = [mark_verified_today]
-    change_url_name = "admin:meetings_meeting_change"
-    permission = "meetings.change_meeting"
 
     def get_queryset(self, request):
         return self.stale(Meeting.objects.all())

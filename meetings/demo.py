@@ -3,7 +3,7 @@
 Every group name, venue and street is invented (from directory.demo's word lists), conference links
 are on example.org, and the only phone numbers are in the 555-01xx range reserved for fiction.
 The fixture is a Meeting Guide feed with three extra keys per row (fellowship, status,
-last_verified), loaded through meetings.importers like any other feed.
+last_verified), loaded through the same import pipeline as any other feed (meetings.importers).
 """
 from __future__ import annotations
 
@@ -13,11 +13,10 @@ import random
 from pathlib import Path
 
 from django.conf import settings
-from django.utils.text import slugify
 
-from directory import geo
 from directory.demo import METROS, PLACE_WORDS, STREET_KINDS, STREET_WORDS, DemoFactory
-from meetings import zones
+from places import geo, timezones, weekdays
+from portal.slugs import unique_slug
 
 DEMO_FILE = Path(settings.BASE_DIR) / "fixtures" / "demo_meetings.json"
 DEMO_SOURCE = "demo"
@@ -70,7 +69,7 @@ SLOTS = [
     ("22:00", 60, 2), ("23:00", 60, 1), ("23:30", 60, 1),
 ]
 ONLINE_ZONES = [
-    (zones.EASTERN, 10), (zones.CENTRAL, 6), (zones.MOUNTAIN, 3), (zones.ARIZONA, 2), (zones.PACIFIC, 5),
+    (timezones.EASTERN, 10), (timezones.CENTRAL, 6), (timezones.MOUNTAIN, 3), (timezones.ARIZONA, 2), (timezones.PACIFIC, 5),
 ]
 EXTRA_TYPES = {"X": .5, "XB": .2, "W": .06, "M": .06, "Y": .06, "LGBTQ": .05, "S": .06, "CF": .05, "ASL": .02}
 
@@ -100,12 +99,7 @@ class MeetingDemoFactory:
         return name
 
     def _slug(self, name: str, days: list[int]) -> str:
-        base = slugify(f"{name} {zones.ICAL_DAYS[days[0]]}")[:80]
-        slug, n = base, 2
-        while slug in self.slugs:
-            slug, n = f"{base}-{n}", n + 1
-        self.slugs.add(slug)
-        return slug
+        return unique_slug(f"{name} {weekdays.ICAL_DAYS[days[0]]}", self.slugs, max_length=80, fallback="meeting")
 
     def _schedule(self) -> tuple[list[int], str, str | None]:
         rng = self.rng
@@ -175,7 +169,7 @@ class MeetingDemoFactory:
             lat, lng, city, state = self.gaz.zips[zip_code]
             place = rng.choice(PLACE_WORDS)
             row.update({
-                "timezone": zones.zone_for(state, lat, lng),
+                "timezone": timezones.zone_for(state, lat, lng),
                 "location": rng.choice(VENUES).format(place=place, room=rng.choice("ABC123")),
                 "address": f"{rng.randrange(100, 9900)} {rng.choice(STREET_WORDS)} {rng.choice(STREET_KINDS)}",
                 "city": city.title(),
@@ -209,7 +203,7 @@ def load_demo_meetings(path: Path = DEMO_FILE) -> tuple[int, int]:
     Verification dates move with today's date, as the demo programs' do.
     """
     from meetings import importers
-    from meetings.models import Fellowship, Meeting
+    from meetings.models import Meeting
 
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -217,17 +211,15 @@ def load_demo_meetings(path: Path = DEMO_FILE) -> tuple[int, int]:
     except (OSError, ValueError, KeyError) as error:
         raise ValueError(f"Cannot read demo meetings from {path}: {error}") from error
     shift = datetime.date.today() - datetime.date.fromisoformat(data.get("generated_on", datetime.date.today().isoformat()))
-    parsed = importers.parse_feed(rows, default_timezone=settings.TIME_ZONE)
-    if parsed.errors:
-        raise ValueError(f"The demo meetings file has invalid rows: {'; '.join(map(str, parsed.errors[:5]))}")
-    fellowships = {fellowship.slug: fellowship for fellowship in Fellowship.objects.all()}
+    parsed = importers.parse_feed(rows, source=DEMO_SOURCE, default_timezone=settings.TIME_ZONE)
+    if parsed.rejected:
+        raise ValueError(f"The demo meetings file has invalid rows: {'; '.join(map(str, parsed.rejected[:5]))}")
     for record in parsed.records:
         row = rows[record.row - 1]
-        record.fellowship = fellowships[row["fellowship"]]
         verified = row.get("last_verified")
         record.extra = {
             "status": row.get("status", Meeting.Status.ACTIVE),
             "last_verified": datetime.date.fromisoformat(verified) + shift if verified else None,
         }
-    counts = importers.save_records(parsed.records, source=DEMO_SOURCE, fellowship=None, update_existing=False)
-    return counts["created"], counts["unchanged"]
+    report = importers.load_records(parsed.records, update_existing=False, filename="demo meetings")
+    return report.created, report.unchanged

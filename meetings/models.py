@@ -24,11 +24,12 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone as django_timezone
+from django.utils import translation
 from django.utils.text import capfirst
 
-from directory import geo
-from directory.models import great_circle_distance
-from meetings import zones
+from phones import numbers as phones
+from places import geo, timezones, weekdays
+from places.distance import NearQuerySetMixin
 
 DEFAULT_LENGTH = datetime.timedelta(hours=1)  # the spec's default when a feed gives no end time
 SOON = datetime.timedelta(minutes=60)
@@ -91,6 +92,12 @@ class WeekdaysField(ArrayField):
         )
 
 
+def localized(english: str, spanish: str) -> str:
+    """The Spanish text when the active language is Spanish and there is one, else the English text."""
+    language = (translation.get_language() or "").split("-")[0].lower()
+    return spanish if language == "es" and spanish else english
+
+
 class Fellowship(models.Model):
     """A mutual-aid fellowship or recovery program whose groups hold meetings (NA, SMART Recovery, ...)."""
 
@@ -99,6 +106,13 @@ class Fellowship(models.Model):
     abbreviation = models.CharField(max_length=20, blank=True, help_text="Short name, e.g. NA.")
     website = models.URLField(blank=True, max_length=300)
     description = models.TextField(blank=True, help_text="One or two sentences for the public: who it is for.")
+    name_es = models.CharField(
+        "name in Spanish", max_length=100, blank=True,
+        help_text="The name Spanish speakers know it by, e.g. Narcóticos Anónimos; shown on Spanish pages.",
+    )
+    description_es = models.TextField(
+        "description in Spanish", blank=True, help_text="Shown on Spanish pages; the English one is used when empty."
+    )
 
     class Meta:
         ordering = ["name"]
@@ -109,6 +123,15 @@ class Fellowship(models.Model):
     @property
     def short_name(self) -> str:
         return self.abbreviation or self.name
+
+    @property
+    def localized_name(self) -> str:
+        """The name in the active language: the Spanish one on Spanish pages when there is one."""
+        return localized(self.name, self.name_es)
+
+    @property
+    def localized_description(self) -> str:
+        return localized(self.description, self.description_es)
 
 
 class MeetingTypeQuerySet(models.QuerySet):
@@ -125,6 +148,10 @@ class MeetingType(models.Model):
         help_text="The code used in Meeting Guide feeds and in search addresses.",
     )
     name = models.CharField(max_length=100)
+    name_es = models.CharField(
+        "name in Spanish", max_length=100, blank=True,
+        help_text="Shown on Spanish pages; the Meeting Guide specification's Spanish name for the spec's codes.",
+    )
     description = models.TextField(blank=True, help_text="Shown to the public on meeting pages, when given.")
     featured = models.BooleanField(default=False, help_text="Offer this type as a tick box on the meeting finder.")
 
@@ -136,6 +163,11 @@ class MeetingType(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
 
+    @property
+    def localized_name(self) -> str:
+        """The name in the active language: the Spanish one on Spanish pages when there is one."""
+        return localized(self.name, self.name_es)
+
 
 class Attendance(models.TextChoices):
     IN_PERSON = "in_person", "In person"
@@ -144,10 +176,13 @@ class Attendance(models.TextChoices):
     INACTIVE = "inactive", "No way to attend listed"
 
 
-def attendance_for(*, address: str, conference_url: str, conference_phone: str, location_closed: bool) -> str:
-    """How a person can attend: in person needs a street address whose location is open (no TC type),
-    online needs a conference link or phone; both is hybrid; neither leaves nothing to attend."""
-    in_person = bool((address or "").strip()) and not location_closed
+def attendance_for(
+    *, address: str, conference_url: str, conference_phone: str, location_closed: bool, approximate: bool = False
+) -> str:
+    """How a person can attend: in person needs an exact street address (not an approximate place) whose
+    location is open (no TC type), online needs a conference link or phone; both is hybrid; neither
+    leaves nothing to attend."""
+    in_person = bool((address or "").strip()) and not approximate and not location_closed
     online = bool((conference_url or "").strip() or (conference_phone or "").strip())
     if in_person and online:
         return Attendance.HYBRID
@@ -197,19 +232,10 @@ def read_zones_in_use(using: str = "default") -> list[str]:
         return [row[0] for row in cursor.fetchall()]
 
 
-class MeetingQuerySet(models.QuerySet):
+class MeetingQuerySet(NearQuerySetMixin, models.QuerySet):
     def active(self) -> "MeetingQuerySet":
         """Meetings a person can go to: not temporarily closed, with an address or a way to join online."""
         return self.filter(status=Meeting.Status.ACTIVE).exclude(attendance=Attendance.INACTIVE)
-
-    def near(self, place: geo.Place, miles: float) -> "MeetingQuerySet":
-        """Meetings within `miles` of `place`, annotated with `distance` in miles (bounding box, then exact)."""
-        min_lat, max_lat, min_lng, max_lng = geo.bounding_box(place.latitude, place.longitude, miles)
-        return (
-            self.filter(latitude__range=(min_lat, max_lat), longitude__range=(min_lng, max_lng))
-            .annotate(distance=great_circle_distance(place.latitude, place.longitude))
-            .filter(distance__lte=miles)
-        )
 
     def on_weekday(self, day: int) -> "MeetingQuerySet":
         """Meetings held on a Meeting Guide day (0 = Sunday), in their own time zone."""
@@ -259,7 +285,7 @@ class MeetingQuerySet(models.QuerySet):
         in_use = zones_in_use(self.db)
         groups: dict[tuple, list[str]] = defaultdict(list)
         for zone in in_use:
-            groups[zones.wall_windows(start, start + within, zone)].append(zone)
+            groups[timezones.wall_windows(start, start + within, zone)].append(zone)
         t = self._table()
         clauses, params = [], []
         for windows, names in groups.items():
@@ -280,11 +306,11 @@ class MeetingQuerySet(models.QuerySet):
         in_use = zones_in_use(self.db)
         groups: dict[datetime.datetime, list[str]] = defaultdict(list)
         for zone in in_use:
-            groups[zones.local_now(now, zone).replace(tzinfo=None)].append(zone)
+            groups[timezones.local_now(now, zone).replace(tzinfo=None)].append(zone)
         t = self._table()
         clauses, params = [], []
         for local, names in groups.items():
-            day, clock = zones.meeting_day(local.date()), local.time()
+            day, clock = weekdays.meeting_day(local.date()), local.time()
             clauses.append(
                 f"({t}.timezone = ANY(%s) AND {t}.days @> ARRAY[%s]::smallint[] AND {t}.start_time <= %s"
                 f" AND ({t}.ends_at > %s OR {t}.ends_at <= {t}.start_time))"
@@ -305,7 +331,7 @@ class MeetingQuerySet(models.QuerySet):
         """
         groups: dict[int, list[str]] = defaultdict(list)
         for zone in in_use:
-            local = zones.local_now(now, zone)
+            local = timezones.local_now(now, zone)
             groups[local.hour * 3600 + local.minute * 60 + local.second].append(zone)
         if not groups:
             return Value(None, output_field=IntegerField())
@@ -322,8 +348,8 @@ class MeetingQuerySet(models.QuerySet):
         """Annotate `starts_in`: seconds from now until the meeting's next start in its own zone's clock."""
         groups: dict[tuple[int, int], list[str]] = defaultdict(list)
         for zone in zones_in_use(self.db) if in_use is None else in_use:
-            local = zones.local_now(now, zone)
-            groups[(zones.meeting_day(local.date()), local.hour * 3600 + local.minute * 60 + local.second)].append(zone)
+            local = timezones.local_now(now, zone)
+            groups[(weekdays.meeting_day(local.date()), local.hour * 3600 + local.minute * 60 + local.second)].append(zone)
         if not groups:
             return self.annotate(starts_in=Value(None, output_field=IntegerField()))
         t = self._table()
@@ -369,12 +395,6 @@ class MeetingQuerySet(models.QuerySet):
         return changed
 
 
-phone_validator = RegexValidator(
-    r"^\+?[0-9][0-9 ()./*#,;-]{2,59}$",
-    "Use digits, with a leading + for international numbers; commas, * and # may follow for one-tap dialling.",
-)
-
-
 def default_zone() -> str:
     return settings.TIME_ZONE
 
@@ -406,7 +426,7 @@ class Meeting(models.Model):
         db_persist=True,
     )
     timezone = models.CharField(
-        "time zone", max_length=64, default=default_zone, validators=[zones.validate_zone],
+        "time zone", max_length=64, default=default_zone, validators=[timezones.validate_zone],
         help_text="IANA name such as America/New_York, America/Chicago, America/Denver, America/Phoenix.",
     )
     types = models.ManyToManyField(MeetingType, blank=True, related_name="meetings")
@@ -424,6 +444,10 @@ class Meeting(models.Model):
     state = models.CharField(max_length=100, blank=True)
     postal_code = models.CharField(max_length=20, blank=True)
     country = models.CharField(max_length=60, blank=True, default="US")
+    approximate = models.BooleanField(
+        "approximate place", default=False,
+        help_text="The address is only roughly where the meeting is (a city for an online meeting): not a place to go.",
+    )
     latitude = models.FloatField(
         null=True, blank=True, validators=[MinValueValidator(-90), MaxValueValidator(90)],
         help_text="Leave empty to use the centre of the ZIP code.",
@@ -437,7 +461,10 @@ class Meeting(models.Model):
 
     conference_url = models.URLField("conference link", max_length=500, blank=True)
     conference_url_notes = models.TextField("conference link notes", blank=True, help_text="e.g. meeting ID, passcode.")
-    conference_phone = models.CharField("conference phone", max_length=60, blank=True, validators=[phone_validator])
+    conference_phone = models.CharField(
+        "conference phone", max_length=60, blank=True, validators=[phones.validate_conference_phone],
+        help_text="With the country code outside the US; one-tap codes may follow after commas: +14105550123,,123456#",
+    )
     conference_phone_notes = models.TextField(blank=True)
 
     group_name = models.CharField("group", max_length=255, blank=True, help_text="The group that holds the meeting.")
@@ -480,7 +507,7 @@ class Meeting(models.Model):
                 models.Index(
                     fields=["start_time", "timezone", "attendance"],
                     condition=Q(days__contains=[day], status="active") & ~Q(attendance=Attendance.INACTIVE),
-                    name=f"meeting_{zones.ICAL_DAYS[day].lower()}_start",
+                    name=f"meeting_{weekdays.ICAL_DAYS[day].lower()}_start",
                 )
                 for day in range(7)
             ],
@@ -519,13 +546,15 @@ class Meeting(models.Model):
             errors["latitude"] = "Give both latitude and longitude, or leave both empty."
         if self.end_time is not None and self.end_time == self.start_time:
             errors["end_time"] = "The end time is the same as the start time. Leave it empty for a one-hour meeting."
-        if not (self.address or "").strip() and not (self.conference_url or self.conference_phone):
-            errors["address"] = "Give a street address, or a conference link or phone for an online meeting."
+        if (not (self.address or "").strip() or self.approximate) and not (self.conference_url or self.conference_phone):
+            errors["address"] = "Give an exact street address, or a conference link or phone for an online meeting."
         if errors:
             raise ValidationError(errors)
 
     def save(self, *args, **kwargs) -> None:
         self.days = sorted(set(self.days or []))
+        if self.conference_phone:
+            self.conference_phone = phones.normalize_conference(self.conference_phone) or self.conference_phone
         if self.latitude is None and self.address and self.postal_code:
             point = geo.gazetteer().zip_point(self.postal_code)
             if point:
@@ -537,6 +566,7 @@ class Meeting(models.Model):
     def compute_attendance(self, type_codes) -> str:
         return attendance_for(
             address=self.address,
+            approximate=self.approximate,
             conference_url=self.conference_url,
             conference_phone=self.conference_phone,
             location_closed=LOCATION_CLOSED_TYPE in set(type_codes),
@@ -546,11 +576,11 @@ class Meeting(models.Model):
 
     @property
     def zone(self):
-        return zones.get_zone(self.timezone)
+        return timezones.get_zone(self.timezone)
 
     @property
     def zone_label(self) -> str:
-        return zones.zone_label(self.timezone)
+        return timezones.zone_label(self.timezone)
 
     @property
     def length(self) -> datetime.timedelta:
@@ -572,7 +602,7 @@ class Meeting(models.Model):
         local = now.astimezone(self.zone)
         for offset in range(8):
             date = local.date() + datetime.timedelta(days=offset)
-            if zones.meeting_day(date) in self.days:
+            if weekdays.meeting_day(date) in self.days:
                 start = datetime.datetime.combine(date, self.start_time, tzinfo=self.zone)
                 if start.astimezone(datetime.timezone.utc) >= now.astimezone(datetime.timezone.utc):
                     return start
@@ -587,7 +617,7 @@ class Meeting(models.Model):
             return "Weekdays (Monday to Friday)"
         if days == [0, 6]:
             return "Saturdays and Sundays"
-        names = [zones.DAY_PLURALS[day] for day in sorted(days, key=lambda d: (d - 1) % 7)]
+        names = [weekdays.DAY_PLURALS[day] for day in sorted(days, key=lambda d: (d - 1) % 7)]
         return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
     # Place.
@@ -602,7 +632,8 @@ class Meeting(models.Model):
 
     @property
     def has_street_address(self) -> bool:
-        return bool(self.address.strip())
+        """An exact street address: somewhere a person can go (an approximate place is not)."""
+        return bool(self.address.strip()) and not self.approximate
 
     @property
     def locality(self) -> str:

@@ -21,10 +21,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from importing.pipeline import describe_size, max_import_bytes
+from meetings import importers as meeting_guide_importer
+from meetings.models import Fellowship
 from opendata.importers import hsds as hsds_importer
-from opendata.importers import meeting_guide as meeting_guide_importer
 from opendata.importers import samhsa as samhsa_importer
-from opendata.importers.base import describe_size, max_import_bytes
 from opendata.jobs import queue_import, report_from_json, upload_dir, upload_path
 from opendata.models import ImportJob
 
@@ -48,6 +49,17 @@ MEETING_PERMISSIONS = ["meetings.add_meeting", "meetings.change_meeting"]
 class UploadForm(forms.Form):
     file = forms.FileField(label="File")
     format = forms.ChoiceField(label="Format", choices=FORMATS)
+    fellowship = forms.ModelChoiceField(
+        label="Fellowship (Meeting Guide feeds)", queryset=Fellowship.objects.all(), required=False,
+        empty_label="Choose the fellowship whose meetings these are",
+        help_text="Meeting Guide feeds do not say which fellowship holds their meetings: choose it here.",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("format") == meeting_guide_importer.FORMAT_MEETING_GUIDE and not cleaned.get("fellowship"):
+            self.add_error("fellowship", "Choose the fellowship whose meetings the feed lists.")
+        return cleaned
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -113,8 +125,10 @@ def import_listings(request):
                 for chunk in upload.chunks():
                     target.write(chunk)
             filename = Path(upload.name or "upload").name[:200]
+            fellowship = form.cleaned_data.get("fellowship")
+            options = {"fellowship": fellowship.pk} if fellowship and format == meeting_guide_importer.FORMAT_MEETING_GUIDE else {}
             job = queue_import(user=request.user, token=token, filename=filename, format=format,
-                               step=ImportJob.Step.PREVIEW)
+                               step=ImportJob.Step.PREVIEW, options=options)
             return redirect("opendata-admin:job", job_id=job.pk)
     else:
         form = UploadForm()
@@ -171,5 +185,6 @@ def apply_import(request):
         job = queue_import(
             user=request.user, token=preview.upload_token, filename=preview.filename, format=preview.format,
             step=ImportJob.Step.APPLY, skip_invalid=request.POST.get("skip_invalid") == "1", preview=preview,
+            options=preview.options,
         )
     return redirect("opendata-admin:job", job_id=job.pk)

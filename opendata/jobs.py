@@ -22,10 +22,11 @@ from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from importing.pipeline import Change, Finding, ImportReport
+from meetings import importers as meeting_guide_importer
+from meetings.models import Fellowship
 from opendata.importers import hsds as hsds_importer
-from opendata.importers import meeting_guide as meeting_guide_importer
 from opendata.importers import samhsa as samhsa_importer
-from opendata.importers.base import Change, ImportReport, Rejection
 from opendata.models import DataPackage, ImportJob
 
 logger = logging.getLogger(__name__)
@@ -151,17 +152,19 @@ def upload_path(token: str) -> Path:
 
 
 def run_importer(*, path: Path, format: str, filename: str, dry_run: bool, skip_invalid: bool, user=None,
-                 progress=None) -> ImportReport:
+                 progress=None, fellowship: int | None = None) -> ImportReport:
     """Run the importer for `format`; an unexpected failure becomes a report, not a crash."""
+    options = {}
     if format == meeting_guide_importer.FORMAT_MEETING_GUIDE:
         importer = meeting_guide_importer.import_meeting_guide
+        options["fellowship"] = Fellowship.objects.filter(pk=fellowship).first() if fellowship else None
     elif format.startswith("samhsa"):
         importer = samhsa_importer.import_samhsa
     else:
         importer = hsds_importer.import_hsds
     try:
         return importer(source=path, filename=filename, format=format, dry_run=dry_run, skip_invalid=skip_invalid,
-                        user=user, progress=progress)
+                        user=user, progress=progress, **options)
     except Exception:  # staff must get a page, whatever the file holds
         logger.exception("Import of %s (%s) failed", filename, format)
         report = ImportReport(format=format, filename=filename, dry_run=dry_run, skip_invalid=skip_invalid)
@@ -182,19 +185,20 @@ def report_to_json(report: ImportReport) -> dict:
 def report_from_json(data: dict) -> ImportReport:
     return ImportReport(**{
         **data,
-        "rejected": [Rejection(**rejection) for rejection in data.get("rejected", [])],
+        "rejected": [Finding(**finding) for finding in data.get("rejected", [])],
+        "fixed": [Finding(**finding) for finding in data.get("fixed", [])],
         "changes": [Change(**{**change, "fields": tuple(change.get("fields", ()))}) for change in data.get("changes", [])],
     })
 
 
 def queue_import(*, user, token: str, filename: str, format: str, step: str, skip_invalid: bool = False,
-                 preview: ImportJob | None = None) -> ImportJob:
+                 preview: ImportJob | None = None, options: dict | None = None) -> ImportJob:
     """Record an import step and queue it for a worker (after the current transaction commits)."""
     from opendata import tasks
 
     job = ImportJob.objects.create(
         user=user, step=step, filename=filename, format=format, upload_token=token, skip_invalid=skip_invalid,
-        preview=preview,
+        preview=preview, options=options or {},
     )
     transaction.on_commit(lambda: tasks.run_import_job.enqueue(str(job.pk)), using=DEFAULT_DB_ALIAS)
     return job
@@ -236,6 +240,7 @@ def run_import_job(job_id: str) -> str:
             report = run_importer(
                 path=path, format=job.format, filename=job.filename, dry_run=not applying,
                 skip_invalid=job.skip_invalid, user=job.user if applying else None, progress=ProgressRecorder(job.pk),
+                fellowship=job.options.get("fellowship"),
             )
         else:
             report = ImportReport(format=job.format, filename=job.filename, dry_run=not applying)

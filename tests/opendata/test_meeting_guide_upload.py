@@ -5,10 +5,10 @@ import pytest
 from django.contrib.admin.models import LogEntry
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from meetings.models import Attendance, Meeting
+from meetings.models import Attendance, Fellowship, Meeting
 from opendata.jobs import upload_dir
 from opendata.models import ImportJob
-from opendata.importers.meeting_guide import FORMAT_MEETING_GUIDE, import_meeting_guide
+from meetings.importers import FORMAT_MEETING_GUIDE, import_meeting_guide
 from tests.meetings.conftest import reference_data  # noqa: F401 (the fellowships and meeting types)
 
 pytestmark = pytest.mark.django_db
@@ -43,18 +43,21 @@ def private_upload_dir(settings, tmp_path):
 
 
 @pytest.fixture
-def upload(admin_client, run_jobs):
-    """Upload a feed, let the worker preview it, and return the preview's page."""
-    def run(content: bytes, name="meetings.json"):
-        response = admin_client.post(IMPORT_URL, {"file": SimpleUploadedFile(name, content), "format": FORMAT_MEETING_GUIDE})
-        assert response.status_code == 302
+def upload(run_jobs):
+    """Upload a feed, let the worker preview it, and return the preview's page (or the form, if it refused)."""
+    def run(content: bytes, name="meetings.json", fellowship="aa"):
+        chosen = Fellowship.objects.get(slug=fellowship).pk if fellowship else ""
+        response = admin_client.post(IMPORT_URL, {"file": SimpleUploadedFile(name, content),
+                                                  "format": FORMAT_MEETING_GUIDE, "fellowship": chosen})
+        if response.status_code == 200:
+            return response
         run_jobs()
         return admin_client.get(response.url)
     return run
 
 
 @pytest.fixture
-def apply(admin_client, run_jobs):
+def apply(run_jobs):
     """Confirm the latest preview, let the worker import it, and return the result page."""
     def run(**extra):
         preview = ImportJob.objects.filter(step=ImportJob.Step.PREVIEW).first()
@@ -73,7 +76,7 @@ def test_preview_apply_and_reimport(upload, apply):
     page = response.content.decode()
 
     assert response.status_code == 200
-    assert "3 records: 3 to create, 0 to update, 0 unchanged, 0 rejected" in page
+    assert "3 rows: 3 to create, 0 to update, 0 unchanged, 0 rejected" in page
     assert "Sunrise Group" in page and "Import: create 3, update 0" in page
     assert not Meeting.objects.exists()
 
@@ -95,7 +98,7 @@ def test_preview_apply_and_reimport(upload, apply):
 
     page = upload(json.dumps(FEED).encode()).content.decode()
 
-    assert "3 records: 0 to create, 0 to update, 3 unchanged, 0 rejected" in page
+    assert "3 rows: 0 to create, 0 to update, 3 unchanged, 0 rejected" in page
     assert "Importing this file would change nothing." in page
     assert Meeting.objects.count() == 3
 
@@ -120,7 +123,7 @@ def test_a_bad_row_is_reported_by_number_and_nothing_is_written(upload, apply):
     page = response.content.decode()
 
     assert response.status_code == 200
-    assert "3 records: 2 to create, 0 to update, 0 unchanged, 1 rejected" in page
+    assert "3 rows: 2 to create, 0 to update, 0 unchanged, 1 rejected" in page
     assert "<td>2</td><td>online-nooners</td>" in page and "day" in page
     assert not Meeting.objects.exists()
 
@@ -144,11 +147,13 @@ def test_a_broken_file_shows_an_error_page(upload, apply, content, message):
 
 
 def test_the_importer_function_with_bytes(admin_user):
-    report = import_meeting_guide(source=json.dumps(FEED).encode(), source_name="test-feed", dry_run=True)
+    report = import_meeting_guide(source=json.dumps(FEED).encode(), source_name="test-feed", dry_run=True,
+                                  fellowship="aa")
     assert (report.total, report.created, report.applied) == (3, 3, False)
     assert not Meeting.objects.exists()
 
-    report = import_meeting_guide(source=json.dumps(FEED).encode(), source_name="test-feed", user=admin_user)
+    report = import_meeting_guide(source=json.dumps(FEED).encode(), source_name="test-feed", user=admin_user,
+                                  fellowship="aa")
     assert (report.created, report.applied) == (3, True)
     assert Meeting.objects.filter(source="test-feed").count() == 3
     entries = LogEntry.objects.filter(change_message="Imported from test-feed.")
@@ -156,9 +161,33 @@ def test_the_importer_function_with_bytes(admin_user):
 
     changed = json.loads(json.dumps(FEED))
     changed[0]["time"] = "06:15"
-    import_meeting_guide(source=json.dumps(changed).encode(), source_name="test-feed", user=admin_user)
+    import_meeting_guide(source=json.dumps(changed).encode(), source_name="test-feed", user=admin_user,
+                         fellowship="aa")
     update = LogEntry.objects.get(change_message__startswith="Import from test-feed changed:")
     assert "start_time" in update.change_message
 
-    report = import_meeting_guide(source=b"[]", fellowship_slug="no-such-fellowship")
+    report = import_meeting_guide(source=b"[]", fellowship="no-such-fellowship")
     assert report.errors and "no-such-fellowship" in report.errors[0]
+
+
+def test_the_fellowship_must_be_chosen(upload, apply):
+    page = upload(json.dumps(FEED).encode(), fellowship="").content.decode()
+    assert "Choose the fellowship whose meetings the feed lists." in page
+    upload(json.dumps(FEED).encode(), fellowship="na")
+    apply()
+    assert set(Meeting.objects.values_list("fellowship__slug", flat=True)) == {"na"}
+
+
+def test_fixes_are_shown_in_the_preview_and_meetings_already_listed_are_not_added_again(upload, apply):
+    upload(json.dumps(FEED).encode(), name="first.json")
+    apply()
+    messy = [{**FEED[0], "time": "7:00 AM", "slug": "sunrise"}, {**FEED[2], "longitude": None}]
+
+    page = upload(json.dumps(messy).encode(), name="second.json").content.decode()
+
+    assert "Fixed rows (2)" in page
+    assert "<td>1</td><td>sunrise</td><td>time &quot;7:00 AM&quot; was converted to the 24-hour time 07:00.</td>" in page
+    assert "only the latitude was given, so the coordinates were dropped" in page
+    assert "Already listed (not added again)</th><td>2</td>" in page
+    assert "Importing this file would change nothing." in page
+    assert Meeting.objects.count() == 3
