@@ -43,7 +43,7 @@ def private_upload_dir(settings, tmp_path):
 
 
 @pytest.fixture
-def upload(run_jobs):
+def upload(admin_client, run_jobs):
     """Upload a feed, let the worker preview it, and return the preview's page (or the form, if it refused)."""
     def run(content: bytes, name="meetings.json", fellowship="aa"):
         chosen = Fellowship.objects.get(slug=fellowship).pk if fellowship else ""
@@ -57,7 +57,7 @@ def upload(run_jobs):
 
 
 @pytest.fixture
-def apply(run_jobs):
+def apply(admin_client, run_jobs):
     """Confirm the latest preview, let the worker import it, and return the result page."""
     def run(**extra):
         preview = ImportJob.objects.filter(step=ImportJob.Step.PREVIEW).first()
