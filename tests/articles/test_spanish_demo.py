@@ -20,6 +20,7 @@ COUNTERPARTS = {
     "naloxona-y-sobredosis": "naloxone-and-overdose",
     "embarazo-y-opioides": "pregnancy-and-opioid-use",
     "como-apoyar-a-un-familiar": "supporting-a-loved-one",
+    "grupos-de-apoyo": "peer-support-groups",
 }
 SPANISH_FILES = sorted((ARTICLES_DIR / "es").glob("*.md"))
 
@@ -78,6 +79,8 @@ def test_spanish_demo_search_puts_the_right_article_first():
         "tratamiento residencial": "tipos-de-tratamiento",
         "familiar": "como-apoyar-a-un-familiar",
         "adicción a los opioides": "que-es-el-trastorno-por-consumo-de-opioides",
+        "grupos de apoyo": "grupos-de-apoyo",
+        "reuniones en español": "grupos-de-apoyo",
     }
     first = {words: [a.slug for a in search_articles(words, "es")][:1] for words in expected}
     assert first == {words: [slug] for words, slug in expected.items()}
