@@ -71,6 +71,11 @@ def browser():
         pytest.fail(f"Chromium not found at {CHROMIUM}: run `make test`, which installs it.")
     from playwright.sync_api import sync_playwright
 
+    from places import geo
+
+    # The live server shares this process: load the ZIP gazetteer once here (the server loads it at
+    # startup in production), not inside the first search a test times, which a busy machine slows.
+    geo.gazetteer()
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield instance
