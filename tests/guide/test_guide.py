@@ -134,3 +134,27 @@ def test_the_guide_works_without_javascript_and_passes_axe(browser, live_server)
     context.close()
     own = urlsplit(live_server.url).netloc
     assert [url for url in requests if urlsplit(url).scheme.startswith("http") and urlsplit(url).netloc != own] == []
+
+
+GUIDE_PARAMS = ["last_use", "withdrawal", "other", "safety", "home", "medication", "conditions", "needs",
+                "insurance", "x", ""]
+
+
+@pytest.mark.django_db
+def test_the_guide_never_fails_whatever_the_query(client):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+    from urllib.parse import quote
+
+    values = st.one_of(st.sampled_from(["today", "hard", "alcohol", "overdose", "none", "want", "pregnant", "work",
+                                        "medicaid", "\x00", "%ff", "x" * 3000]), st.text(max_size=40))
+
+    @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(pairs=st.lists(st.tuples(st.sampled_from(GUIDE_PARAMS), values), max_size=10))
+    def check(pairs):
+        query = "&".join(f"{quote(key, safe='')}={quote(value, safe='')}" for key, value in pairs)
+        response = client.get("/guide/?" + query)
+        assert response.status_code == 200, query
+        assert response.cookies == {}
+
+    check()
