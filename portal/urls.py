@@ -32,6 +32,7 @@ urlpatterns += i18n_patterns(
     path("programs/", include("directory.urls")),
     path("meetings/", include("meetings.urls")),
     path("learn/", include("articles.urls")),
+    path("guide/", include("guide.urls")),
     prefix_default_language=False,
 )
 
