@@ -11,6 +11,7 @@ from django.db.models import F
 
 from directory import geo
 from directory.models import Category, Program, Term
+from directory.understanding import Vocabulary
 
 RADIUS_CHOICES = [(5, "5 miles"), (10, "10 miles"), (25, "25 miles"), (50, "50 miles"), (100, "100 miles")]
 DEFAULT_RADIUS = 25
@@ -80,6 +81,16 @@ def load_categories() -> list[CategoryChoices]:
 def terms_by_id() -> dict[int, Term]:
     """Every term of the cached taxonomy, by primary key."""
     return {term.pk: term for entry in load_categories() for term in entry.terms}
+
+
+def vocabulary() -> Vocabulary:
+    """The words the keyword box understands, built from the cached taxonomy (and rebuilt with it)."""
+    categories = load_categories()
+    cached = _taxonomy_cache.get("vocabulary")
+    if cached is None or cached[0] is not categories:
+        cached = (categories, Vocabulary.from_terms(term for entry in categories for term in entry.terms))
+        _taxonomy_cache["vocabulary"] = cached
+    return cached[1]
 
 
 def forget_taxonomy(**kwargs) -> None:

@@ -24,6 +24,7 @@ class Category(models.Model):
     """A facet of the service taxonomy, such as type of care or payment accepted."""
 
     name = models.CharField(max_length=100, unique=True)
+    name_es = models.CharField("name in Spanish", max_length=100, blank=True)
     param = models.SlugField(
         max_length=30,
         unique=True,
@@ -60,6 +61,21 @@ class Term(models.Model):
         help_text="Short code used in search URLs and data exchange (SAMHSA service code where one exists).",
     )
     name = models.CharField(max_length=150)
+    name_es = models.CharField("name in Spanish", max_length=150, blank=True)
+    synonyms = ArrayField(
+        models.CharField(max_length=100),
+        blank=True,
+        default=list,
+        help_text="Words people type for this service: lay words, slang, brand names, abbreviations, common "
+        "misspellings (the search understands small typos by itself). One per line.",
+    )
+    synonyms_es = ArrayField(
+        models.CharField(max_length=100),
+        blank=True,
+        default=list,
+        verbose_name="synonyms in Spanish",
+        help_text="The same in Spanish. One per line.",
+    )
     description = models.TextField(blank=True)
     position = models.PositiveSmallIntegerField(default=0)
     samhsa_labels = ArrayField(
