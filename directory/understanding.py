@@ -139,7 +139,7 @@ class Understanding:
     @property
     def changed(self) -> bool:
         """Whether the search should be rewritten: something was understood, dropped or moved."""
-        return bool(self.matches or self.dropped or self.zip_code or self.truncated)
+        return bool(self.matches or self.zip_code) or self.text.split() != self.original.split()
 
 
 class Vocabulary:
@@ -276,8 +276,10 @@ def understand(text: str, vocabulary: Vocabulary, *, take_zip: bool = False) -> 
         mine = [n for n, w in enumerate(words) if w.token == index]
         if not mine:
             continue
-        if all(state[n] == "text" for n in mine):
-            leftover.append(token)
+        if all(state[n] == "stop" for n in mine):
+            continue
+        if not any(state[n] in ("term", "zip") for n in mine):
+            leftover.append(token)  # filler inside a longer token ("directory_program") is not removed
         else:
             leftover.extend(words[n].key for n in mine if state[n] == "text")
     result.text = " ".join(leftover)
