@@ -7,20 +7,19 @@ import hmac
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import connection
 from django.core.paginator import Paginator
+from django.db import connection
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
-from articles.search import related_articles
 from directory import jsonld
-from directory.filters import MAX_TEXT, RADIUS_CHOICES, ProgramFilterSet, terms_by_id, vocabulary
+from directory.filters import MAX_TEXT, ProgramFilterSet, terms_by_id, vocabulary
 from directory.forms import ProblemReportForm
-from directory.models import ProblemReport, Program, Term, great_circle_distance
+from directory.models import ProblemReport, Program, Term
 from directory.understanding import normalize, understand
-from meetings.search import nearby_meetings
+from places.forms import RADIUS_CHOICES
 from portal.notices import SEARCH_PHRASE, ignored_parameters, read_page_number
 
 PAGE_PARAM = "page"
@@ -79,13 +78,8 @@ def program_search(request):
         "has_filters": bool(filter_count),
         "filter_count": filter_count,
         "searched": bool(request.GET),
-        "related_articles": related_articles(article_query),
         "article_query": article_query,
         "show_meetings": bool(filterset.cleaned("meetings")),
-        "nearby_meetings": (
-            nearby_meetings(filterset.place, filterset.radius_miles)
-            if filterset.place and filterset.cleaned("meetings") else None
-        ),
         "place_unknown": place_unknown,
         "sort_menu": SORT_MENU,
         "sort_chosen": "" if filterset.cleaned("sort", "") == "distance" else filterset.cleaned("sort", ""),
@@ -272,8 +266,7 @@ def programs_in_order(ids: list[int], place) -> list[Program]:
     programs = Program.objects.filter(pk__in=ids).select_related("organization").defer(
         "description", "search_text", "search_vector"
     )
-    if place is not None:
-        programs = programs.annotate(distance=great_circle_distance(place.latitude, place.longitude))
+    programs = programs.with_distance_from(place)
     by_id = {program.pk: program for program in programs}
     taxonomy = terms_by_id()
     ordered = []

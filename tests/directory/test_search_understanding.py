@@ -4,7 +4,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.urls import reverse
 
-from directory import geo
+from places import geo
 from tests.factories import make_program
 
 pytestmark = pytest.mark.django_db
