@@ -48,7 +48,7 @@ clinic clinics center centers centre centres facility facilities place places lo
 house houses home homes
 program programs programme treatment treatments treat treating service services care
 doctor doctors dr provider providers office offices options option best good top
-friendly affirming welcoming specialized specializing specialist specialists
+friendly affirming welcoming specialized specializing specialist specialists approved training
 addiction addictions addicted addict addicts opioid opioids opiate opiates heroin fentanyl fent dope
 pill pills painkiller painkillers oxy oxys oxycodone oxycontin percocet percs vicodin hydrocodone
 drug drugs substance substances use using user users abuse disorder disorders oud sud sobriety recovery
@@ -200,9 +200,14 @@ class Vocabulary:
             return None
         candidates = self.by_length.get(len(words), ())
         found = process.extractOne(key, candidates, scorer=OSA.distance, score_cutoff=limit)
-        if found is None or found[0][0] != key[0]:
-            return None
-        return found[0]
+        if found is not None and found[0][0] == key[0]:
+            return found[0]
+        if len(words) == 1:
+            # A word cut short ("subox", "buprenor"): the start of known words that all mean the same.
+            starts = [p for p in candidates if p.startswith(key) and len(p) > len(key)]
+            if starts and len({self.phrases[p] for p in starts}) == 1:
+                return min(starts, key=len)
+        return None
 
     def nearest(self, word: str) -> str | None:
         """A known word or phrase close enough to an unknown word to ask "Did you mean …"."""

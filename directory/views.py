@@ -73,7 +73,8 @@ def program_search(request):
         "radius": filterset.radius_miles,
         "notices": notices[:MAX_NOTICES],
         "facets": build_facets(filterset, counts),
-        "suggestions": filterset.location_suggestions(),
+        # Places it may mean are offered once, at the top of the results (not again beside the field).
+        "place_suggestions": filterset.location_suggestions(),
         "wider_radius": next((r for r, _ in RADIUS_CHOICES if r > filterset.radius_miles), None),
         "has_filters": bool(filter_count),
         "filter_count": filter_count,

@@ -78,6 +78,7 @@ LAY_QUERIES: list[tuple[str, str, str]] = [
     ("bupe or suboxone", "medication=BU", ""),
     ("buprenorphine", "medication=BU", ""),
     ("buprenorphin", "medication=BU", ""),
+    ("bupren", "medication=BU", ""),
     ("subutex", "medication=BU", ""),
     ("sublocade", "medication=BU", ""),
     ("zubsolv", "medication=BU", ""),

@@ -168,7 +168,7 @@ def test_unknown_place_explains_and_suggests(client):
     html = response.content.decode()
     assert response.status_code == 200
     assert "We could not find Charlotesville, VA" in html
-    assert "Charlottesville, VA" in html and "Did you mean" in html
+    assert "Charlottesville, VA" in html and "Which place do you mean?" in html
 
 
 def test_ambiguous_place_offers_choices(client):

@@ -129,7 +129,10 @@ def test_a_place_that_is_not_understood_lists_no_programs_and_suggests_first(cli
     make_program(name="Somewhere")
     response = client.get(SEARCH, {"near": "Baltimor"})
     html = response.content.decode()
-    assert "We could not find “Baltimor”" in html
-    assert "Baltimore, MD" in html
-    assert "Somewhere" not in html
-    assert html.index("We could not find “Baltimor”") < html.index('class="results"') + 400
+    assert "Which place do you mean?" in html
+    assert '<a href="/programs/?near=Baltimore%2C+MD">Baltimore, MD</a>' in html
+    assert "Somewhere" not in html and "programs found" not in html
+    # The suggestions open the results, before anything else there.
+    assert 0 < html.index("Which place do you mean?") - html.index('<section class="results"') < 200
+    nowhere = client.get(SEARCH, {"near": "Qxzvbn"}).content.decode()
+    assert "We could not find “Qxzvbn”" in nowhere and "Somewhere" not in nowhere
