@@ -8,7 +8,6 @@ from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db import connection
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -74,8 +73,8 @@ def program_search(request):
         counts = None
     elif filterset.selected_term_ids():
         counts = filterset.facet_counts()
-    else:
-        counts = facet_counts_of(ordered_ids)
+    else:  # nothing ticked: count the programs already found, by id
+        counts = Program.objects.filter(pk__in=ordered_ids).term_counts() if ordered_ids else {}
     article_query = filterset.keywords or articles_query_for(filterset)
     facets = build_facets(filterset, counts)
     filter_names = filters_in_use(filterset, facets)
@@ -104,6 +103,7 @@ def program_search(request):
         "place_unknown": place_unknown,
         "sort_menu": SORT_MENU,
         "sort_chosen": "" if filterset.cleaned("sort", "") == "distance" else filterset.cleaned("sort", ""),
+        "show_nearby_meetings": filterset.cleaned("meetings_nearby", False),
         "chips": search_chips(request, filterset),
         "did_you_mean": did_you_mean(request, filterset.keywords),
         "broader": (
@@ -325,7 +325,7 @@ def stale_age(last_verified: datetime.date | None, now: datetime.datetime) -> st
 def search_query(given: QueryDict) -> str:
     """A search's query string with only the search's own parameters, short enough to carry
     along on every result's link ('' when nothing is left)."""
-    known = set(ProgramFilterSet(None).filters) | {PAGE_PARAM}
+    known = ProgramFilterSet(None).parameters | {PAGE_PARAM}
     kept = [(name, value[:200]) for name in given if name in known for value in given.getlist(name)[:20]]
     query = urlencode(kept)
     return query if len(query) <= MAX_BACK_LENGTH else ""
@@ -340,22 +340,9 @@ def back_to_results(raw: str | None) -> str | None:
     return f"{reverse('directory:program-search')}?{query}" if query else None
 
 
-def facet_counts_of(ids: list[int]) -> dict[int, int]:
-    """How many of these programs offer each term (the facet counts when no service is ticked)."""
-    if not ids:
-        return {}
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT u.term_id, count(*) FROM {Program._meta.db_table} p "
-            "CROSS JOIN LATERAL unnest(p.term_ids) AS u(term_id) WHERE p.id = ANY(%s) GROUP BY u.term_id",
-            [ids],
-        )
-        return dict(cursor.fetchall())
-
-
 def search_notices(request, filterset: ProgramFilterSet) -> list[str]:
     """Plain-language notes about every parameter the search ignored, and why."""
-    notices = ignored_parameters(request, set(filterset.filters) | {PAGE_PARAM}, phrase=SEARCH_PHRASE)
+    notices = ignored_parameters(request, filterset.parameters | {PAGE_PARAM}, phrase=SEARCH_PHRASE)
     for name, errors in filterset.form.errors.items():
         if name == "near":
             continue  # explained with suggestions beside the location field

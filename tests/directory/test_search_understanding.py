@@ -136,3 +136,26 @@ def test_a_place_that_is_not_understood_lists_no_programs_and_suggests_first(cli
     assert 0 < html.index("Which place do you mean?") - html.index('<section class="results"') < 200
     nowhere = client.get(SEARCH, {"near": "Qxzvbn"}).content.decode()
     assert "We could not find “Qxzvbn”" in nowhere and "Somewhere" not in nowhere
+
+
+def test_an_order_that_cannot_apply_falls_back_to_the_default(client):
+    make_program(name="Bravo")
+    make_program(name="Alpha")
+    assert names(client.get(SEARCH, {"sort": "distance"})) == ["Alpha", "Bravo"]
+    assert names(client.get(SEARCH, {"sort": "relevance"})) == ["Alpha", "Bravo"]
+    response = client.get(SEARCH, {"sort": "sideways"})
+    assert "Sort by:" in response.content.decode() and names(response) == ["Alpha", "Bravo"]
+
+
+def test_facet_counts_come_from_one_queryset_method(client):
+    from directory.models import Program, Term
+
+    make_program(name="A", terms=["BU", "MD"])
+    make_program(name="B", terms=["METH", "MD"])
+    make_program(name="C", terms=["BU", "PI"])
+    ids = {t.code: t.pk for t in Term.objects.all()}
+    medication = Term.objects.get(code="BU").category_id
+    counts = Program.objects.all().term_counts({medication: [ids["BU"]]})
+    # Other medications count as if BU were not ticked; other categories count programs offering BU.
+    assert (counts[ids["METH"]], counts[ids["MD"]], counts[ids["PI"]]) == (1, 1, 1)
+    assert Program.objects.all().term_counts()[ids["MD"]] == 2
