@@ -21,6 +21,7 @@ COUNTERPARTS = {
     "embarazo-y-opioides": "pregnancy-and-opioid-use",
     "como-apoyar-a-un-familiar": "supporting-a-loved-one",
     "grupos-de-apoyo": "peer-support-groups",
+    "como-escoger-un-programa": "choosing-a-program",
 }
 SPANISH_FILES = sorted((ARTICLES_DIR / "es").glob("*.md"))
 
@@ -81,6 +82,8 @@ def test_spanish_demo_search_puts_the_right_article_first():
         "adicción a los opioides": "que-es-el-trastorno-por-consumo-de-opioides",
         "grupos de apoyo": "grupos-de-apoyo",
         "reuniones en español": "grupos-de-apoyo",
+        "estafa": "como-escoger-un-programa",
+        "reclutadores": "como-escoger-un-programa",
     }
     first = {words: [a.slug for a in search_articles(words, "es")][:1] for words in expected}
     assert first == {words: [slug] for words, slug in expected.items()}
