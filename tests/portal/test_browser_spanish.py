@@ -47,7 +47,7 @@ def test_a_spanish_walk_on_a_phone(page, listings):
     # Search near a ZIP code for buprenorphine.
     page.get_by_label("Código postal o ciudad").fill("22902")
     page.get_by_label("¿Qué tan lejos puede ir?").select_option(label="A menos de 25 millas")
-    page.get_by_role("checkbox", name=re.compile(r"^Buprenorf|^Buprenorph")).check()
+    page.get_by_role("checkbox", name=re.compile(r"^Buprenorfina")).check()
     page.get_by_role("button", name="Buscar", exact=True).click()
     expect(page).to_have_url(re.compile(r"/es/programs/\?.*near=22902"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("a menos de 25 millas de 22902")
@@ -64,7 +64,7 @@ def test_a_spanish_walk_on_a_phone(page, listings):
     # Filter: private insurance only.
     page.get_by_text("Cambiar la búsqueda").click()
     page.get_by_text("Más filtros").click()
-    page.get_by_role("checkbox", name=re.compile(r"^(Seguro privado|Private)")).check()
+    page.get_by_role("checkbox", name=re.compile(r"^Seguro médico privado")).check()
     page.get_by_role("button", name="Actualizar resultados").click()
     expect(page.get_by_role("article")).to_have_count(1)
     expect(page.get_by_role("heading", level=2, name=re.compile("Se encontró 1 programa"))).to_be_visible()
