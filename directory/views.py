@@ -16,6 +16,7 @@ from django.utils.timesince import timesince
 from django.views.decorators.csrf import csrf_exempt
 
 from directory import jsonld
+from directory.facets import facet_fieldsets, select_options
 from directory.filters import MAX_TEXT, ProgramFilterSet, terms_by_id, vocabulary
 from directory.forms import ProblemReportForm
 from directory.hours import open_status
@@ -89,6 +90,13 @@ def program_search(request):
         "radius": filterset.radius_miles,
         "notices": notices[:MAX_NOTICES],
         "facets": facets,
+        # The form's long lists, built from cached pre-escaped pieces (see directory/facets.py).
+        "facet_fieldsets": facet_fieldsets(
+            filterset.categories, {facet["param"]: facet["chosen_codes"] for facet in facets}, counts
+        ),
+        "state_options": select_options(
+            filterset.form.fields["state"].choices, filterset.cleaned("state"), "state_options"
+        ),
         # Places it may mean are offered once, at the top of the results (not again beside the field).
         "place_suggestions": filterset.location_suggestions(),
         "wider_radius": next((r for r, _ in RADIUS_CHOICES if r > filterset.radius_miles), None),
@@ -325,7 +333,7 @@ def stale_age(last_verified: datetime.date | None, now: datetime.datetime) -> st
 def search_query(given: QueryDict) -> str:
     """A search's query string with only the search's own parameters, short enough to carry
     along on every result's link ('' when nothing is left)."""
-    known = ProgramFilterSet(None).parameters | {PAGE_PARAM}
+    known = ProgramFilterSet.parameter_names() | {PAGE_PARAM}
     kept = [(name, value[:200]) for name in given if name in known for value in given.getlist(name)[:20]]
     query = urlencode(kept)
     return query if len(query) <= MAX_BACK_LENGTH else ""
@@ -388,6 +396,7 @@ def build_facets(filterset: ProgramFilterSet, counts: dict[int, int] | None) -> 
             "open": bool(chosen) or entry.category.show_in_results,
             "chosen": len(chosen),
             "chosen_names": [option["name"] for option in options if option["checked"]],
+            "chosen_codes": {option["code"] for option in options if option["checked"]},
         })
     return facets
 
