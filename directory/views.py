@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.timesince import timesince
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from directory import jsonld
@@ -365,7 +366,7 @@ def search_notices(request, filterset: ProgramFilterSet) -> list[str]:
 
 def filters_in_use(filterset: ProgramFilterSet, facets: list[dict]) -> list[str]:
     """The names of the filters a search uses, in form order: what "Filters (3)" stands for."""
-    names = ["Accepting new patients"] if filterset.cleaned("accepting") else []
+    names = [_("Accepting new patients")] if filterset.cleaned("accepting") else []
     names += [name for facet in facets for name in facet["chosen_names"]]
     state = filterset.cleaned("state")
     if state:
