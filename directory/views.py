@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from directory import jsonld
+from directory.facets import facet_fieldsets, select_options
 from directory.filters import MAX_TEXT, ProgramFilterSet, terms_by_id, vocabulary
 from directory.forms import ProblemReportForm
 from directory.hours import open_status
@@ -90,6 +91,13 @@ def program_search(request):
         "radius": filterset.radius_miles,
         "notices": notices[:MAX_NOTICES],
         "facets": facets,
+        # The form's long lists, built from cached pre-escaped pieces (see directory/facets.py).
+        "facet_fieldsets": facet_fieldsets(
+            filterset.categories, {facet["param"]: facet["chosen_codes"] for facet in facets}, counts
+        ),
+        "state_options": select_options(
+            filterset.form.fields["state"].choices, filterset.cleaned("state"), "state_options"
+        ),
         # Places it may mean are offered once, at the top of the results (not again beside the field).
         "place_suggestions": filterset.location_suggestions(),
         "wider_radius": next((r for r, _label in RADIUS_CHOICES if r > filterset.radius_miles), None),
@@ -215,16 +223,14 @@ def did_you_mean(request, keywords: str) -> list[dict]:
 def broader_searches(request, filterset: ProgramFilterSet) -> list[dict]:
     """For a search that found nothing: the nearest broader searches (one word, one filter or the
     distance relaxed) that do find programs, with how many, most results first."""
-    candidates: list[tuple[str, str]] = []
+    candidates: list[tuple] = []
     for entry in filterset.categories:
         param = entry.category.param
         chosen = set(filterset.cleaned(param, []))
         for term in entry.terms:
             if term.code in chosen:
-                candidates.append((
-                    _("Without “%(name)s”") % {"name": short_name(term.localized_name)},
-                    query_url(request, drop=(param, term.code)),
-                ))
+                candidates.append((_("Without “%(name)s”") % {"name": short_name(term.localized_name)},
+                               query_url(request, drop=(param, term.code))))
     words = filterset.keywords.split()
     if len(words) == 1:
         candidates.append((_("Without the word “%(word)s”") % {"word": words[0]}, query_url(request, drop=("q", None))))
@@ -238,24 +244,26 @@ def broader_searches(request, filterset: ProgramFilterSet) -> list[dict]:
     if filterset.cleaned("state"):
         candidates.append((_("In any state"), query_url(request, drop=("state", None))))
     if filterset.place:
-        wider = [r for r, _label in RADIUS_CHOICES if r > filterset.radius_miles][:2]
+        wider = [r for r, _ in RADIUS_CHOICES if r > filterset.radius_miles][:2]
         candidates.extend((_("Within %(miles)s miles") % {"miles": r}, query_url(request, radius=str(r))) for r in wider)
-    every = None
     if len(candidates) > 1:
-        every = (_("Every program within %(miles)s miles") % {"miles": filterset.radius_miles} if filterset.place
-                 else _("Every program"))
-        candidates.append((every, query_url_only(request, {"near", "radius"})))
+        candidates.append((
+            _("Every program within %(miles)s miles") % {"miles": filterset.radius_miles}
+            if filterset.place else _("Every program"),
+            query_url_only(request, {"near", "radius"}),
+            True,
+        ))
     found = []
-    for label, url in candidates[: MAX_BROADER * 2]:
+    for label, url, *last_resort in candidates[: MAX_BROADER * 2]:
         query = url.split("?", 1)[1]
         broader = ProgramFilterSet(QueryDict(query), queryset=Program.objects.active())
         count = broader.qs.order_by().values("pk")[: CappedPaginator.MAX_COUNTED + 1].count()
         if count:
-            found.append({"label": label, "url": url, "count": count,
+            found.append({"label": label, "url": url, "count": count, "last_resort": bool(last_resort),
                           "capped": count > CappedPaginator.MAX_COUNTED})
     # One change at a time, most results first; dropping everything is offered only when no single
     # change finds anything.
-    one_step = [option for option in found if option["label"] != every]
+    one_step = [option for option in found if not option["last_resort"]]
     return sorted(one_step or found, key=lambda option: -option["count"])[:MAX_BROADER]
 
 
@@ -329,7 +337,7 @@ def stale_age(last_verified: datetime.date | None, now: datetime.datetime) -> st
 def search_query(given: QueryDict) -> str:
     """A search's query string with only the search's own parameters, short enough to carry
     along on every result's link ('' when nothing is left)."""
-    known = ProgramFilterSet(None).parameters | {PAGE_PARAM}
+    known = ProgramFilterSet.parameter_names() | {PAGE_PARAM}
     kept = [(name, value[:200]) for name in given if name in known for value in given.getlist(name)[:20]]
     query = urlencode(kept)
     return query if len(query) <= MAX_BACK_LENGTH else ""
@@ -392,6 +400,7 @@ def build_facets(filterset: ProgramFilterSet, counts: dict[int, int] | None) -> 
             "open": bool(chosen) or entry.category.show_in_results,
             "chosen": len(chosen),
             "chosen_names": [option["name"] for option in options if option["checked"]],
+            "chosen_codes": {option["code"] for option in options if option["checked"]},
         })
     return facets
 
