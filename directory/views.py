@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 
 from directory import jsonld
@@ -31,8 +32,11 @@ PAGE_PARAM = "page"
 MAX_NOTICES = 6
 # The order menu: the empty choice lets the page pick (nearest first with a place, best match with
 # keywords, else by name), so opening the search never preselects an order the person did not ask for.
-SORT_MENU = [("", "Nearest first"), ("relevance", "Best match"), ("name", "Name (A–Z)"),
-             ("verified", "Most recently verified")]
+# Lazy: built once, read in each page's language.
+SORT_MENU = [
+    ("", gettext_lazy("Nearest first")), ("relevance", gettext_lazy("Best match")),
+    ("name", gettext_lazy("Name (A–Z)")), ("verified", gettext_lazy("Most recently verified")),
+]
 MAX_BROADER = 5
 BACK_PARAM = "back"  # on a program's address: the search it was found with, to link back to
 MAX_BACK_LENGTH = 1000
