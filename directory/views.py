@@ -182,6 +182,12 @@ def understood_search_url(request) -> str | None:
     return f"{request.path}?{params.urlencode()}"
 
 
+def term_name(ref) -> str:
+    """A vocabulary term's name in the page's language (from the cached taxonomy)."""
+    term = terms_by_id().get(ref.pk)
+    return term.localized_name if term is not None else ref.name
+
+
 def short_name(name: str) -> str:
     """A term's name without its explanation: "Buprenorphine (Suboxone and others)" → "Buprenorphine"."""
     return name.split(" (")[0]
@@ -218,7 +224,7 @@ def did_you_mean(request, keywords: str) -> list[dict]:
         suggestions.append({
             "word": suggestion.word,
             "replacement": suggestion.replacement,
-            "meaning": ", ".join(short_name(t.localized_name) for t in suggestion.terms),
+            "meaning": ", ".join(short_name(term_name(t)) for t in suggestion.terms),
             "url": query_url(request, q=replaced),
         })
     return suggestions
