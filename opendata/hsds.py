@@ -191,6 +191,16 @@ def location(program: Program, *, full: bool) -> dict:
 # Services -------------------------------------------------------------------------------------
 
 
+def service_minimal(program: Program) -> dict:
+    """Just enough of a service to tell what changed (the API's minimal=true)."""
+    return _compact({
+        "id": record_id("service", program.pk),
+        "name": program.name,
+        "status": STATUS[program.status],
+        "last_modified": _iso(program.updated) if program.updated else "",
+    })
+
+
 def service_basic(program: Program, *, with_organization: bool = True) -> dict:
     """A service with its one-to-one fields (service_list.json)."""
     data = _compact({
