@@ -108,6 +108,24 @@ def _get(operation_id: str, summary: str, parameters: list[dict], ok: dict, *, d
     return {"get": {"operationId": operation_id, "summary": summary, "parameters": parameters, "responses": responses}}
 
 
+def _datapackage() -> dict:
+    operation = _get(
+        "getTabularDataPackage",
+        "Every public program as an HSDS tabular data package (datapackage.json and CSV files), zipped.", [],
+        {"description": "The zip file, with ETag and Last-Modified headers.",
+         "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}}},
+    )
+    operation["get"]["description"] = (
+        "Rebuilt in the background after each import or batch of edits. Send the ETag back in If-None-Match "
+        "(or Last-Modified in If-Modified-Since) to get a 304 while it is unchanged."
+    )
+    operation["get"]["responses"].update({
+        "304": {"description": "Unchanged since the copy named in If-None-Match or If-Modified-Since."},
+        "503": _json("Not built yet: try again after the Retry-After header's number of seconds.", _ref("Error")),
+    })
+    return operation
+
+
 def openapi_document(server_url: str) -> dict:
     """The description, with the API's own address as its server."""
     status = {"type": "string", "enum": ["active", "inactive", "defunct", "temporarily closed"]}
@@ -178,12 +196,7 @@ def openapi_document(server_url: str) -> dict:
             ),
             "/taxonomy_terms/{id}": _get("getTaxonomyTermById", "A taxonomy term.", [_id("taxonomy_term")],
                                          _json("The taxonomy term.", _ref("TaxonomyTerm")), detail=True),
-            "/datapackage.zip": _get(
-                "getTabularDataPackage",
-                "Every public program as an HSDS tabular data package (datapackage.json and CSV files), zipped.", [],
-                {"description": "The zip file.",
-                 "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}}},
-            ),
+            "/datapackage.zip": _datapackage(),
             "/openapi.json": _get("getOpenAPIDescription", "This description.", [],
                                   _json("The OpenAPI document.", {"type": "object"})),
         },
