@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "articles",
     "meetings",
     "opendata",
+    "guide",
 ]
 
 MIDDLEWARE = [
