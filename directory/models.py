@@ -10,12 +10,14 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import connection, models
 from django.db.models import F, Q
+from django.db.models.functions import Mod
 from django.urls import reverse
 from django.utils import timezone
 
 from places import geo
 from places.distance import NearQuerySetMixin
 from places.states import STATE_CHOICES
+from places.weekdays import Weekday
 from portal.slugs import unique_slug
 
 zip_validator = RegexValidator(r"^\d{5}(-\d{4})?$", "Enter a 5-digit ZIP code (or ZIP+4).")
@@ -284,14 +286,7 @@ class Program(models.Model):
 class OpeningHours(models.Model):
     """One opening period of a program on one weekday."""
 
-    class Weekday(models.IntegerChoices):
-        MONDAY = 0, "Monday"
-        TUESDAY = 1, "Tuesday"
-        WEDNESDAY = 2, "Wednesday"
-        THURSDAY = 3, "Thursday"
-        FRIDAY = 4, "Friday"
-        SATURDAY = 5, "Saturday"
-        SUNDAY = 6, "Sunday"
+    Weekday = Weekday  # 0 = Sunday, as everywhere in the portal (places.weekdays)
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="hours")
     weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
@@ -299,7 +294,7 @@ class OpeningHours(models.Model):
     closes = models.TimeField()
 
     class Meta:
-        ordering = ["weekday", "opens"]
+        ordering = [Mod(F("weekday") + 6, 7), "opens"]  # Monday first
         verbose_name_plural = "opening hours"
         constraints = [
             models.CheckConstraint(condition=Q(closes__gt=F("opens")), name="hours_close_after_open"),

@@ -28,6 +28,7 @@ from django.utils.text import capfirst
 
 from places import geo, timezones, weekdays
 from places.distance import NearQuerySetMixin
+from places.weekdays import Weekday
 
 DEFAULT_LENGTH = datetime.timedelta(hours=1)  # the spec's default when a feed gives no end time
 SOON = datetime.timedelta(minutes=60)
@@ -39,18 +40,6 @@ TIMES_OF_DAY = {
     "evening": ("Evening", "5 PM to 9 PM", datetime.time(17), datetime.time(21)),
     "night": ("Night", "9 PM to 5 AM", datetime.time(21), datetime.time(5)),
 }
-
-
-class Weekday(models.IntegerChoices):
-    """Meeting Guide day numbers."""
-
-    SUNDAY = 0, "Sunday"
-    MONDAY = 1, "Monday"
-    TUESDAY = 2, "Tuesday"
-    WEDNESDAY = 3, "Wednesday"
-    THURSDAY = 4, "Thursday"
-    FRIDAY = 5, "Friday"
-    SATURDAY = 6, "Saturday"
 
 
 class WeekdaysFormField(forms.TypedMultipleChoiceField):
@@ -577,7 +566,7 @@ class Meeting(models.Model):
             return "Weekdays (Monday to Friday)"
         if days == [0, 6]:
             return "Saturdays and Sundays"
-        names = [weekdays.DAY_PLURALS[day] for day in sorted(days, key=lambda d: (d - 1) % 7)]
+        names = [weekdays.DAY_PLURALS[day] for day in sorted(days, key=weekdays.monday_first)]
         return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
     # Place.
