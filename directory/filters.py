@@ -1,11 +1,11 @@
 """The public program search: a FilterSet whose form decides what every query parameter means."""
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 import django_filters
 from django import forms
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import F
 
@@ -31,16 +31,17 @@ class CategoryChoices:
 
 
 TAXONOMY_CACHE_SECONDS = 60
-_taxonomy_cache: dict = {}
+TAXONOMY_CACHE_KEY = "directory:taxonomy"
 
 
 def load_categories() -> list[CategoryChoices]:
-    """The taxonomy in form order, read at most once a minute per process (and again after staff
-    edit it in this process): every search needs it, and it changes rarely."""
-    now = time.monotonic()
-    cached = _taxonomy_cache.get("categories")
-    if cached is not None and now - cached[0] < TAXONOMY_CACHE_SECONDS:
-        return cached[1]
+    """The taxonomy in form order, from the cache: every search needs it, and it changes rarely.
+    Staff edits clear it (signals.py); it is read again at least once a minute."""
+    return cache.get_or_set(TAXONOMY_CACHE_KEY, read_categories, TAXONOMY_CACHE_SECONDS)
+
+
+def read_categories() -> list[CategoryChoices]:
+    """The taxonomy in form order, read from the database: categories that have terms, with them."""
     terms_by_category: dict[int, list[Term]] = {}
     for term in Term.objects.select_related("category").order_by("position", "name"):
         terms_by_category.setdefault(term.category_id, []).append(term)
@@ -49,7 +50,6 @@ def load_categories() -> list[CategoryChoices]:
         for category in Category.objects.all()
         if terms_by_category.get(category.pk)
     ]
-    _taxonomy_cache["categories"] = (now, categories)
     return categories
 
 
@@ -60,7 +60,7 @@ def terms_by_id() -> dict[int, Term]:
 
 def forget_taxonomy(**kwargs) -> None:
     """Drop the cached taxonomy (connected to saves and deletes of categories and terms)."""
-    _taxonomy_cache.clear()
+    cache.delete(TAXONOMY_CACHE_KEY)
 
 
 class ProgramFilterSet(PlaceSearchMixin, django_filters.FilterSet):

@@ -148,4 +148,4 @@ class MeetingToVerifyAdmin(VerificationQueueAdmin):
     actions = [mark_verified_today]
 
     def get_queryset(self, request):
-        return self.stale(Meeting.objects.all())
+        return Meeting.objects.stale()

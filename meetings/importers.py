@@ -1,6 +1,6 @@
 """Import Meeting Guide feeds: read the whole feed, check every row, then write all of it or nothing.
 
-The functions are keyword-only so that the management command and a future admin upload page
+The functions are keyword-only so that the management command and the admin import page
 share them: `read_feed` (a file or an http(s) URL), `parse_feed` (validation only, no database
 writes), `save_records` (one transaction, idempotent by source and slug) and `import_feed`, which
 runs the whole workflow and returns an `ImportResult` to report.

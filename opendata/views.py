@@ -29,9 +29,7 @@ class BadRequest(Exception):
 
 
 def api_response(data: dict, status: int = 200) -> JsonResponse:
-    response = JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
+    return JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
 
 
 def error(status: int, message: str) -> JsonResponse:
@@ -255,6 +253,4 @@ def openapi(request: HttpRequest) -> JsonResponse:
 def datapackage(request: HttpRequest) -> FileResponse:
     """The tabular data package (datapackage.json and one CSV per HSDS table) as a zip file."""
     archive = write_package()
-    response = FileResponse(archive, as_attachment=True, filename="hsds-datapackage.zip", content_type="application/zip")
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
+    return FileResponse(archive, as_attachment=True, filename="hsds-datapackage.zip", content_type="application/zip")

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django.contrib.sitemaps",
     "django_filters",
+    "corsheaders",
     "places",
     "portal",
     "directory",
@@ -76,6 +77,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "portal.middleware.PrivacyHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -106,6 +108,10 @@ TEMPLATES = [
 WSGI_APPLICATION = "portal.wsgi.application"
 
 DATABASES = {"default": database_config()}
+
+# The cache (taxonomy, meeting reference lists, time zones in use): memory of each process unless
+# CACHE_URL names a shared one, e.g. redis://127.0.0.1:6379/1 (django-environ's cache URL schemes).
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -150,6 +156,12 @@ if env_bool("DJANGO_SECURE", not DEBUG and env_bool("DJANGO_HTTPS", False)):
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=31536000)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Other sites' pages may read the public API and the meeting feed (read-only, no cookies); nothing else.
+CORS_URLS_REGEX = r"^/(api/.*|meetings/feed\.json)$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
+CORS_ALLOW_CREDENTIALS = False
 
 # Logging: never write a visitor's search (and so their location) to a log.
 LOGGING = {

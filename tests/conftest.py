@@ -95,10 +95,10 @@ def _taxonomy_after_flush(request):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_taxonomy_cache():
-    """Each test starts without the per-process taxonomy cache (rolled-back rows send no signal)."""
-    from directory.filters import forget_taxonomy
+def _fresh_cache():
+    """Each test starts with an empty cache (rolled-back rows send no signal to clear it)."""
+    from django.core.cache import cache
 
-    forget_taxonomy()
+    cache.clear()
     yield
-    forget_taxonomy()
+    cache.clear()
