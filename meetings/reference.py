@@ -13,11 +13,22 @@ MAX_AGE = 60  # seconds
 CACHE_KEY = "meetings:reference-choices"
 
 
+def _localized(english: str, spanish: str) -> str:
+    from meetings.models import localized
+
+    return localized(english, spanish)
+
+
 @dataclass(frozen=True)
 class FellowshipChoice:
     slug: str
     name: str
     short_name: str
+    name_es: str = ""
+
+    @property
+    def localized_name(self) -> str:
+        return _localized(self.name, self.name_es)
 
 
 @dataclass(frozen=True)
@@ -25,6 +36,11 @@ class TypeChoice:
     code: str
     name: str
     featured: bool
+    name_es: str = ""
+
+    @property
+    def localized_name(self) -> str:
+        return _localized(self.name, self.name_es)
 
 
 def read_choices() -> tuple[list[FellowshipChoice], list[TypeChoice]]:
@@ -32,12 +48,12 @@ def read_choices() -> tuple[list[FellowshipChoice], list[TypeChoice]]:
     from meetings.models import Fellowship, MeetingType
 
     fellowships = [
-        FellowshipChoice(slug, name, abbreviation or name)
-        for slug, name, abbreviation in Fellowship.objects.values_list("slug", "name", "abbreviation")
+        FellowshipChoice(slug, name, abbreviation or name, name_es)
+        for slug, name, abbreviation, name_es in Fellowship.objects.values_list("slug", "name", "abbreviation", "name_es")
     ]
     types = [
-        TypeChoice(code, name, featured)
-        for code, name, featured in MeetingType.objects.values_list("code", "name", "featured")
+        TypeChoice(code, name, featured, name_es)
+        for code, name, featured, name_es in MeetingType.objects.values_list("code", "name", "featured", "name_es")
     ]
     return fellowships, types
 

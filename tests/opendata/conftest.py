@@ -1,7 +1,7 @@
 """Fixtures for the open data tests: the real files in ../shared/realdata, the official HSDS schemas,
 and a small directory of programs that uses every field the exports carry.
 
-PORTAL_SHARED_DIR names the shared folder when it is not beside the checkout (a git worktree, say).
+PORTAL_REALDATA names the real data folder when it is not beside the checkout (a git worktree, say).
 Without it the tests that need it are skipped, except in CI (CI=true), where they fail: a
 conformance test that quietly does not run proves nothing.
 """
@@ -17,8 +17,8 @@ from directory.models import Program
 from places.weekdays import Weekday
 from tests.factories import make_program
 
-SHARED = Path(os.environ.get("PORTAL_SHARED_DIR") or Path(__file__).resolve().parents[2].parent / "shared")
-REALDATA = SHARED / "realdata"
+# ../shared/realdata beside the checkout, or wherever PORTAL_REALDATA says (a git worktree lives elsewhere).
+REALDATA = Path(os.environ.get("PORTAL_REALDATA") or Path(__file__).resolve().parents[2].parent / "shared" / "realdata")
 SAMHSA_ROWS = REALDATA / "samhsa-locator" / "locator-rows-charlottesville-va.json"
 HSDS = REALDATA / "hsds-3.1"
 COMPILED = HSDS / "schema" / "compiled"
@@ -28,7 +28,7 @@ def missing_realdata(why: str) -> None:
     """Skip a test that needs the shared real data when it is absent; in CI, fail it instead."""
     message = f"the shared real data folder is missing ({REALDATA}); {why}"
     if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
-        pytest.fail(message + " (CI must have it: set PORTAL_SHARED_DIR)", pytrace=False)
+        pytest.fail(message + " (CI must have it: set PORTAL_REALDATA)", pytrace=False)
     pytest.skip(message)
 
 
