@@ -29,7 +29,7 @@ env = Env()
 # `#` with single quotes.
 Env.read_env(os.environ.get("PORTAL_ENV_FILE", BASE_DIR / ".env"), parse_comments=True)
 
-from portal.database import database_config  # noqa: E402  (reads DATABASE_URL, so after .env)
+from portal.database import database_config, replica_configs  # noqa: E402  (reads DATABASE_URL, so after .env)
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_filters",
     "corsheaders",
+    "django_tasks",
+    "django_tasks_db",
     "places",
     "portal",
     "directory",
@@ -79,6 +81,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "portal.middleware.PrivacyHeadersMiddleware",
+    "portal.routers.ReplicaReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -108,6 +111,15 @@ TEMPLATES = [
 WSGI_APPLICATION = "portal.wsgi.application"
 
 DATABASES = {"default": database_config()}
+# Background jobs record their progress through a second connection to the primary, so the staff
+# member's progress page sees it while the import's own transaction is still open.
+DATABASES["progress"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
+# Read replicas for public pages (see portal/routers.py): DATABASE_REPLICA_URLS, comma-separated.
+DATABASE_REPLICAS = []
+for _number, _config in enumerate(replica_configs()):
+    DATABASES[f"replica{_number + 1}"] = _config
+    DATABASE_REPLICAS.append(f"replica{_number + 1}")
+DATABASE_ROUTERS = ["portal.routers.PrimaryReplicaRouter"]
 
 # The cache (taxonomy, meeting reference lists, time zones in use): memory of each process unless
 # CACHE_URL names a shared one, e.g. redis://127.0.0.1:6379/1 (django-environ's cache URL schemes).
@@ -131,6 +143,12 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # The published HSDS data package. With several app servers, a folder they all mount (or any
+    # Django storage backend they share).
+    "opendata": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": env.str("OPENDATA_PACKAGE_DIR", default="") or str(BASE_DIR / "var" / "opendata")},
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -193,3 +211,10 @@ OPENDATA_ID_NAMESPACE = env.str("OPENDATA_ID_NAMESPACE", default="")
 OPENDATA_MAX_IMPORT_BYTES = env.int("OPENDATA_MAX_IMPORT_BYTES", default=50 * 1024 * 1024)
 # Where uploaded files wait between the admin preview and the import (default: the system temp folder).
 OPENDATA_UPLOAD_DIR = env.str("OPENDATA_UPLOAD_DIR", default="")
+
+# Seconds to wait after a change before rebuilding the data package, so a batch of edits gives one build.
+OPENDATA_PACKAGE_DELAY = env.int("OPENDATA_PACKAGE_DELAY", default=60)
+
+# Background jobs (django-tasks, the backport of Django 6's tasks framework) queued in PostgreSQL
+# itself: run `manage.py db_worker` beside the web server (`make run` starts one).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
