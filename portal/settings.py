@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "articles",
     "meetings",
     "opendata",
+    "guide",
 ]
 
 MIDDLEWARE = [
