@@ -56,6 +56,9 @@ pgbin:
 test: install-dev browser pgbin
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# Ends with one JSON line of every search's request and SQL p50/p95 (bench/report.py).
 bench: install-dev
-	$(PY) bench/search_bench.py $(BENCH_ARGS)
-	$(PY) bench/meetings_bench.py $(MEETINGS_BENCH_ARGS)
+	rm -f bench/.results.jsonl
+	$(PY) bench/search_bench.py --json bench/.results.jsonl $(BENCH_ARGS)
+	$(PY) bench/meetings_bench.py --json bench/.results.jsonl $(MEETINGS_BENCH_ARGS)
+	@$(PY) bench/report.py bench/.results.jsonl

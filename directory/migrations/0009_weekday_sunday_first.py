@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('directory', '0006_problem_reports_and_queue'),
+        ('directory', '0008_seed_term_synonyms'),
     ]
 
     operations = [
