@@ -18,17 +18,17 @@ T = datetime.time
 SEARCHES = [
     # (url, most queries allowed, text the page must show: the budget holds with results listed)
     ("/", 2, "Find treatment"),
-    ("/programs/", 6, "Clinic 11"),
-    ("/programs/?near=22902&radius=25", 6, "Clinic 11"),
-    ("/programs/?near=22902&q=clinic&medication=BU&accepting=1&sort=name", 6, "Clinic 0"),
+    ("/programs/", 6, "Lantern House 11"),
+    ("/programs/?near=22902&radius=25", 6, "Lantern House 11"),
+    ("/programs/?near=22902&q=lantern&medication=BU&accepting=1&sort=name", 6, "Lantern House 0"),
     ("/programs/?near=21201&radius=100&meetings=1", 7, "Hope Group 3"),
-    ("/programs/?q=clinic", 6, "Clinic 11"),
+    ("/programs/?q=lantern", 6, "Lantern House 11"),
     ("/meetings/", 4, "Online Hope 5"),
     ("/meetings/?near=21201&day=today", 4, "Hope Group 5"),
     ("/meetings/?attendance=online&when=now", 4, None),
     ("/meetings/?near=Baltimore%2C+MD&q=hope&fellowship=na&type=O", 4, "Hope Group 7"),
     ("/learn/search/?q=methadone", 5, "Methadone questions 3"),
-    ("/api/services?search=clinic&per_page=50", 6, "Clinic 11"),
+    ("/api/services?search=lantern&per_page=50", 6, "Lantern House 11"),
     ("/api/organizations", 9, "Org 2"),
 ]
 
@@ -36,7 +36,7 @@ SEARCHES = [
 @pytest.fixture
 def listings(db):
     for n in range(12):
-        make_program(name=f"Clinic {n}", organization=f"Org {n % 3}", terms=["BU", "MD", "OP"][: 1 + n % 3],
+        make_program(name=f"Lantern House {n}", organization=f"Org {n % 3}", terms=["BU", "MD", "OP"][: 1 + n % 3],
                      accepting_new_patients=True,
                      hours=[(Weekday.MONDAY, T(9), T(17)), (Weekday.TUESDAY, T(9), T(17))])
     every_day = list(range(7))
