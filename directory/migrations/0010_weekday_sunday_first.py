@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('directory', '0008_seed_term_synonyms'),
+        ('directory', '0009_program_phone_validation'),
     ]
 
     operations = [
