@@ -8,7 +8,6 @@ into each zone in use (see MeetingQuerySet.starting_soon).
 from __future__ import annotations
 
 import datetime
-import time
 from collections import defaultdict
 
 from django import forms
@@ -16,6 +15,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import connections, models
@@ -32,6 +32,8 @@ from django.utils.translation import gettext_lazy as _
 from phones import numbers as phones
 from places import geo, timezones, weekdays
 from places.distance import NearQuerySetMixin
+from places.weekdays import Weekday
+from portal.models import Verifiable, VerifiableQuerySet
 
 DEFAULT_LENGTH = datetime.timedelta(hours=1)  # the spec's default when a feed gives no end time
 SOON = datetime.timedelta(minutes=60)
@@ -43,18 +45,6 @@ TIMES_OF_DAY = {
     "evening": (_("Evening"), _("5 PM to 9 PM"), datetime.time(17), datetime.time(21)),
     "night": (_("Night"), _("9 PM to 5 AM"), datetime.time(21), datetime.time(5)),
 }
-
-
-class Weekday(models.IntegerChoices):
-    """Meeting Guide day numbers."""
-
-    SUNDAY = 0, _("Sunday")
-    MONDAY = 1, _("Monday")
-    TUESDAY = 2, _("Tuesday")
-    WEDNESDAY = 3, _("Wednesday")
-    THURSDAY = 4, _("Thursday")
-    FRIDAY = 5, _("Friday")
-    SATURDAY = 6, _("Saturday")
 
 
 class WeekdaysFormField(forms.TypedMultipleChoiceField):
@@ -136,11 +126,6 @@ class Fellowship(models.Model):
         return localized(self.description, self.description_es)
 
 
-class MeetingTypeQuerySet(models.QuerySet):
-    def featured(self) -> "MeetingTypeQuerySet":
-        return self.filter(featured=True)
-
-
 class MeetingType(models.Model):
     """A Meeting Guide meeting type: O (Open), W (Women), S (Spanish), X (Wheelchair access), ..."""
 
@@ -157,7 +142,6 @@ class MeetingType(models.Model):
     description = models.TextField(blank=True, help_text="Shown to the public on meeting pages, when given.")
     featured = models.BooleanField(default=False, help_text="Offer this type as a tick box on the meeting finder.")
 
-    objects = MeetingTypeQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -198,22 +182,19 @@ def attendance_for(
 LOCATION_CLOSED_TYPE = "TC"
 
 
-ZONES_MAX_AGE = 60.0  # seconds
-_zones_cache: dict[str, tuple[float, list[str]]] = {}
+ZONES_MAX_AGE = 60  # seconds
+ZONES_CACHE_KEY = "meetings:zones-in-use:{using}"
 
 
 def zones_in_use(using: str = "default") -> list[str]:
-    """Every time zone some meeting uses (kept for a minute; saving or importing a meeting clears it)."""
-    cached = _zones_cache.get(using)
-    if cached and cached[0] > time.monotonic():
-        return cached[1]
-    found = read_zones_in_use(using)
-    _zones_cache[using] = (time.monotonic() + ZONES_MAX_AGE, found)
-    return found
+    """Every time zone some meeting uses, from the cache (kept for a minute; saving, deleting or
+    importing a meeting clears it)."""
+    return cache.get_or_set(ZONES_CACHE_KEY.format(using=using), lambda: read_zones_in_use(using), ZONES_MAX_AGE)
 
 
 def forget_zones_in_use(**kwargs) -> None:
-    _zones_cache.clear()
+    """Drop the cached list (connected to saves and deletes of meetings; called after imports)."""
+    cache.delete_many([ZONES_CACHE_KEY.format(using=using) for using in connections])
 
 
 def read_zones_in_use(using: str = "default") -> list[str]:
@@ -234,7 +215,7 @@ def read_zones_in_use(using: str = "default") -> list[str]:
         return [row[0] for row in cursor.fetchall()]
 
 
-class MeetingQuerySet(NearQuerySetMixin, models.QuerySet):
+class MeetingQuerySet(NearQuerySetMixin, VerifiableQuerySet):
     def active(self) -> "MeetingQuerySet":
         """Meetings a person can go to: not temporarily closed, with an address or a way to join online."""
         return self.filter(status=Meeting.Status.ACTIVE).exclude(attendance=Attendance.INACTIVE)
@@ -432,7 +413,7 @@ def default_zone() -> str:
     return settings.TIME_ZONE
 
 
-class Meeting(models.Model):
+class Meeting(Verifiable):
     """A weekly support-group meeting: when, where or how to join, and what kind of meeting it is."""
 
     class Status(models.TextChoices):
@@ -506,7 +487,6 @@ class Meeting(models.Model):
         max_length=10, choices=Attendance.choices, default=Attendance.INACTIVE, editable=False,
         help_text="Worked out from the address, the conference details and the TC type.",
     )
-    last_verified = models.DateField(null=True, blank=True, help_text="When staff last confirmed this listing.")
 
     source = models.CharField(max_length=100, blank=True, help_text="Feed it was imported from; empty if added here.")
     source_slug = models.CharField(max_length=255, blank=True, help_text="Its slug in that feed.")
@@ -650,7 +630,7 @@ class Meeting(models.Model):
             return gettext("Weekdays (Monday to Friday)")
         if days == [0, 6]:
             return gettext("Saturdays and Sundays")
-        names = [str(weekdays.DAY_PLURALS[day]) for day in sorted(days, key=lambda d: (d - 1) % 7)]
+        names = [str(weekdays.DAY_PLURALS[day]) for day in sorted(days, key=weekdays.monday_first)]
         if len(names) == 1:
             return capfirst(names[0])
         return capfirst(gettext("%(days)s and %(last)s") % {"days": ", ".join(names[:-1]), "last": names[-1]})

@@ -238,7 +238,6 @@ def form_options(filterset: MeetingFilterSet) -> dict:
     fellowships = set(filterset.cleaned("fellowship", []))
     types = set(filterset.cleaned("type", []))
     options = {
-        "radius": choices("radius", filterset.radius_miles),
         "day": choices("day", filterset.cleaned("day", ""),
                        {"today": _("Today (%(day)s)") % {"day": weekdays.DAY_NAMES[filterset.today]}}),
         "time": choices("time", filterset.cleaned("time", "")),
@@ -301,7 +300,6 @@ def meeting_detail(request, slug: str):
     next_start = meeting.next_start(now)
     relative = relative_day(next_start, now)
     types = sorted(meeting.types.all(), key=lambda t: t.localized_name)
-    verified_days = (timezone.localdate() - meeting.last_verified).days if meeting.last_verified else None
     context = {
         "meeting": meeting,
         "types": types,
@@ -310,7 +308,7 @@ def meeting_detail(request, slug: str):
         # In the meeting's own clock: date_format does not convert to the portal's time zone.
         "next_date": date_format(next_start, pgettext("date format: weekday, month and day", "l, F j")),
         "next_relative": relative if (next_start.date() - now.astimezone(next_start.tzinfo).date()).days < 2 else "",
-        "stale": verified_days is None or verified_days > settings.PORTAL_STALE_AFTER_DAYS,
+        "stale": meeting.is_stale,
         "nearby_query": nearby_query(meeting) if meeting.is_in_person else "",
     }
     return render(request, "meetings/meeting_detail.html", context)
@@ -358,7 +356,6 @@ def meeting_feed(request):
         ),
         content_type="application/json; charset=utf-8",
     )
-    response["Access-Control-Allow-Origin"] = "*"  # meeting apps read feeds from other sites
     if not request.GET:
         response["Cache-Control"] = "public, max-age=900"
     return response

@@ -1,22 +1,47 @@
 """Days of the week, numbered one way across the portal: 0 = Sunday to 6 = Saturday.
 
-That is the Meeting Guide numbering, which meetings store and exchange. Python's `date.weekday()`
-(0 = Monday) and the iCalendar/HSDS codes (MO ... SU) are converted here and nowhere else.
+That is the Meeting Guide numbering, which meetings store and exchange, and the one programs'
+opening hours store too. Python's `date.weekday()` (0 = Monday) and the iCalendar/HSDS codes
+(SU ... SA) are converted here and nowhere else. Lists shown to people start on Monday
+(MONDAY_FIRST), as US opening-hours tables do.
 """
 from __future__ import annotations
 
 import datetime
 
+from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+class Weekday(models.IntegerChoices):
+    SUNDAY = 0, _("Sunday")
+    MONDAY = 1, _("Monday")
+    TUESDAY = 2, _("Tuesday")
+    WEDNESDAY = 3, _("Wednesday")
+    THURSDAY = 4, _("Thursday")
+    FRIDAY = 5, _("Friday")
+    SATURDAY = 6, _("Saturday")
+
 
 # Lazy: read in the language of the page that shows them ("lunes", "los lunes").
 DAY_NAMES = [_("Sunday"), _("Monday"), _("Tuesday"), _("Wednesday"), _("Thursday"), _("Friday"), _("Saturday")]
 DAY_PLURALS = [_("Sundays"), _("Mondays"), _("Tuesdays"), _("Wednesdays"), _("Thursdays"), _("Fridays"), _("Saturdays")]
+# iCalendar (RFC 5545) BYDAY codes, which HSDS schedules use too.
 ICAL_DAYS = ["SU", "MO", "TU", "WE", "TH", "FR", "SA"]
+ICAL_NUMBERS = {code: number for number, code in enumerate(ICAL_DAYS)}
+MONDAY_FIRST = (1, 2, 3, 4, 5, 6, 0)
+WORKDAYS = (1, 2, 3, 4, 5)
 
 
-def meeting_day(date: datetime.date) -> int:
-    """The Meeting Guide day number (0 = Sunday) of a date."""
+def monday_first(day: int) -> int:
+    """Sort key that puts Monday first and Sunday last."""
+    return (day - 1) % 7
+
+
+def day_of(date: datetime.date) -> int:
+    """The day number (0 = Sunday) of a date."""
     return (date.weekday() + 1) % 7
 
 
+# The name meetings' code has always used for day_of.
+meeting_day = day_of

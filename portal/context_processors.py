@@ -1,4 +1,9 @@
-"""Values every public template needs: the portal's name and the crisis lines."""
+"""Values every public template needs: the portal's name and the crisis lines.
+
+The crisis lines are written here and nowhere else: templates show them from `crisis_lines` (all of
+them, in order) or `crisis.lifeline`, `crisis.helpline`, `crisis.emergency` (one, with its `tel`
+and `display`), usually through includes/tel.html.
+"""
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -7,6 +12,7 @@ from portal.i18n import language_versions, prefers_spanish
 
 CRISIS_LINES = (
     {
+        "key": "lifeline",
         # Shown after its number: "988 Suicide & Crisis Lifeline", the Lifeline's full name.
         "name": _("Suicide & Crisis Lifeline"),
         "display": "988",
@@ -15,18 +21,21 @@ CRISIS_LINES = (
         "note": _("Call or text, 24/7"),
     },
     {
+        "key": "helpline",
         "name": _("SAMHSA National Helpline"),
         "display": "1-800-662-4357",
         "tel": "+18006624357",
         "note": _("Free, confidential treatment referral, 24/7, English and Spanish"),
     },
     {
+        "key": "emergency",
         "name": _("Emergency"),
         "display": "911",
         "tel": "911",
         "note": _("If someone may be overdosing"),
     },
 )
+CRISIS = {line["key"]: line for line in CRISIS_LINES}
 
 
 def portal(request):
@@ -37,6 +46,7 @@ def portal(request):
         "portal_demo": settings.PORTAL_DEMO,
         "quick_exit_url": settings.PORTAL_QUICK_EXIT_URL,
         "crisis_lines": CRISIS_LINES,
+        "crisis": CRISIS,
     }
 
 

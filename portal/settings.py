@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django.contrib.sitemaps",
     "django_filters",
+    "corsheaders",
     "django_tasks",
     "django_tasks_db",
     "places",
@@ -79,6 +80,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "portal.middleware.PrivacyHeadersMiddleware",
     "portal.routers.ReplicaReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -124,6 +126,10 @@ for _number, _config in enumerate(replica_configs()):
     DATABASES[f"replica{_number + 1}"] = _config
     DATABASE_REPLICAS.append(f"replica{_number + 1}")
 DATABASE_ROUTERS = ["portal.routers.PrimaryReplicaRouter"]
+
+# The cache (taxonomy, meeting reference lists, time zones in use): memory of each process unless
+# CACHE_URL names a shared one, e.g. redis://127.0.0.1:6379/1 (django-environ's cache URL schemes).
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -179,6 +185,12 @@ if env_bool("DJANGO_SECURE", not DEBUG and env_bool("DJANGO_HTTPS", False)):
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=31536000)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Other sites' pages may read the public API and the meeting feed (read-only, no cookies); nothing else.
+CORS_URLS_REGEX = r"^/(api/.*|meetings/feed\.json)$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
+CORS_ALLOW_CREDENTIALS = False
 
 # Logging: never write a visitor's search (and so their location) to a log.
 LOGGING = {
