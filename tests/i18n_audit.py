@@ -27,7 +27,7 @@ VISIBLE_ATTRIBUTES = {"alt", "title", "aria-label", "placeholder", "aria-descrip
                       "label"}
 PLACEHOLDER = "\x01"
 # A literal that reads as words ("Talk to someone now"), not a format ("F j, Y") or a name ("cta-top").
-WORDS = re.compile(r"[^\W\d_]{2,}[\s,.:;!?]+[^\W\d_]{2,}")
+WORDS = re.compile(r"[^\W\d_]{2,}[,.:;!?]?\s+[^\W\d_]{2,}")
 STRING_LITERAL = re.compile(r"""(_\(\s*)?("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')""")
 LETTER = re.compile(r"[^\W\d_]")
 
