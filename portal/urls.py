@@ -5,11 +5,13 @@ from django.urls import include, path
 
 from articles.sitemaps import SITEMAPS
 from articles.views import robots_txt
-from portal import views
+from portal import health, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("about/", views.about, name="about"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("programs/", include("directory.urls")),
     path("meetings/", include("meetings.urls")),
     path("learn/", include("articles.urls")),
