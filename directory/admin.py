@@ -8,6 +8,7 @@ from django.db.models import Count, F, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils import timezone
 
 from directory.models import Category, ListingToVerify, OpeningHours, Organization, ProblemReport, Program, Term
@@ -306,7 +307,10 @@ class ProblemReportAdmin(admin.ModelAdmin):
             report.resolved, report.resolved_at, report.resolved_by = True, timezone.now(), request.user
             report.save(update_fields=["resolved", "resolved_at", "resolved_by"])
             self.message_user(request, f"Resolved the report about {report.program}.", messages.SUCCESS)
-        return redirect(request.POST.get("next") or reverse("admin:directory_problemreport_changelist"))
+        target = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+            target = reverse("admin:directory_problemreport_changelist")  # never off this site
+        return redirect(target)
 
     def save_model(self, request, obj, form, change):
         if "resolved" in form.changed_data:
