@@ -1,12 +1,9 @@
-"""Public article pages: the index, topics, articles, search and FAQ; and robots.txt for the site."""
+"""Public article pages: the index, topics, articles, search and FAQ."""
 from __future__ import annotations
-
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from articles import jsonld
@@ -118,17 +115,3 @@ def faq(request):
         "structured_data": jsonld.faq_page(entries, request) if entries else None,
         "notices": ignored_parameters(request),
     })
-
-
-@require_safe
-def robots_txt(request):
-    """Rules for crawlers: no admin, no search-result pages, and where the sitemap is."""
-    lines = [
-        "User-agent: *",
-        "Disallow: /admin/",
-        f"Disallow: {reverse('directory:program-search')}?",
-        f"Disallow: {reverse('articles:search')}?",
-        "",
-        f"Sitemap: {request.build_absolute_uri(reverse('django.contrib.sitemaps.views.sitemap'))}",
-    ]
-    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

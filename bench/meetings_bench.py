@@ -97,9 +97,8 @@ TYPE_ODDS = {"O": .55, "C": .4, "D": .5, "SP": .2, "ST": .2, "BE": .15, "W": .06
 
 def generate(count: int, seed: int = 7) -> None:
     """Bulk-create `count` meetings over the whole US gazetteer, a fifth of them online."""
-    from directory import geo
-    from meetings import zones
     from meetings.models import Fellowship, Meeting, MeetingType, attendance_for
+    from places import geo, timezones
 
     rng = random.Random(seed)
     gazetteer = geo.gazetteer()
@@ -138,7 +137,7 @@ def generate(count: int, seed: int = 7) -> None:
             zip_code = rng.choice(zip_codes)
             lat, lng, city, state = gazetteer.zips[zip_code]
             values.update(
-                timezone=zones.zone_for(state, lat, lng), location=f"Hall {n}", address=f"{n} Main St",
+                timezone=timezones.zone_for(state, lat, lng), location=f"Hall {n}", address=f"{n} Main St",
                 city=city.title(), state=state, postal_code=zip_code,
                 latitude=lat + rng.uniform(-.01, .01), longitude=lng + rng.uniform(-.01, .01),
                 conference_url=f"https://meet.example.org/bench-{n}" if rng.random() < .15 else "",

@@ -83,10 +83,10 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from directory import geo
     from directory.demo import DemoFactory
     from directory.loading import load_program_records
     from directory.models import Program
+    from places import geo
 
     settings.ALLOWED_HOSTS = ["testserver"]
     settings.STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}

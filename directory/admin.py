@@ -1,29 +1,15 @@
 """Staff tools for programs, organizations and the service taxonomy."""
-import datetime
 
-from django.conf import settings
 from django.contrib import admin, messages
-from django.contrib.admin.models import CHANGE, LogEntry
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
-from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils import timezone
+from django.utils.html import format_html
 
 from directory.models import Category, ListingToVerify, OpeningHours, Organization, ProblemReport, Program, Term
-
-
-def log_changes(request, objects, message: str) -> None:
-    """Record a bulk change in each object's admin history (who, what, when)."""
-    for obj in objects:
-        LogEntry.objects.log_actions(
-            user_id=request.user.pk,
-            queryset=[obj],
-            action_flag=CHANGE,
-            change_message=message,
-            single_object=True,
-        )
+from portal.admin_tools import HistoryWithValuesMixin, VerificationQueueAdmin, VerifiedAgeFilter, log_changes
 
 
 @admin.action(description="Mark selected programs as verified today")
@@ -41,61 +27,6 @@ def mark_closed(modeladmin, request, queryset):
     updated = queryset.update(status=Program.Status.CLOSED)
     log_changes(request, programs, "Changed status to Closed.")
     modeladmin.message_user(request, f"Closed {updated} program(s); they no longer appear to the public.", messages.SUCCESS)
-
-
-def describe_value(value) -> str:
-    if value in (None, ""):
-        return "(empty)"
-    if hasattr(value, "all") or isinstance(value, (list, tuple, set)) or type(value).__name__ == "QuerySet":
-        return ", ".join(sorted(str(item) for item in value)) or "(none)"
-    return str(value)
-
-
-class HistoryWithValuesMixin:
-    """Admin history entries that say what each changed field was and became, not just its name."""
-
-    def construct_change_message(self, request, form, formsets, add=False):
-        if add or not form.changed_data:
-            return super().construct_change_message(request, form, formsets, add)
-        parts = []
-        for name in form.changed_data:
-            field = form.fields[name]
-            before = form.initial.get(name)
-            if hasattr(field, "queryset") and isinstance(before, (list, tuple)):
-                before = field.queryset.filter(pk__in=[getattr(b, "pk", b) for b in before])
-            elif hasattr(field, "queryset") and before is not None:
-                before = field.queryset.filter(pk=getattr(before, "pk", before)).first()
-            after = form.cleaned_data.get(name)
-            parts.append(f"{field.label or name}: {describe_value(before)} → {describe_value(after)}")
-        for formset in formsets or []:
-            if formset.new_objects or formset.changed_objects or formset.deleted_objects:
-                parts.append(f"{formset.model._meta.verbose_name_plural.capitalize()} changed")
-        return "Changed " + "; ".join(parts) + "."
-
-
-class VerifiedAgeFilter(admin.SimpleListFilter):
-    """Filter programs by how long ago staff last verified them."""
-
-    title = "last verified"
-    parameter_name = "verified"
-
-    def lookups(self, request, model_admin):
-        stale = settings.PORTAL_STALE_AFTER_DAYS
-        return [
-            ("90", "Within 90 days"),
-            ("stale", f"More than {stale} days ago"),
-            ("never", "Never"),
-        ]
-
-    def queryset(self, request, queryset):
-        today = timezone.localdate()
-        if self.value() == "90":
-            return queryset.filter(last_verified__gte=today - datetime.timedelta(days=90))
-        if self.value() == "stale":
-            return queryset.filter(last_verified__lt=today - datetime.timedelta(days=settings.PORTAL_STALE_AFTER_DAYS))
-        if self.value() == "never":
-            return queryset.filter(last_verified__isnull=True)
-        return queryset
 
 
 class StateFilter(admin.SimpleListFilter):
@@ -220,43 +151,6 @@ class TermAdmin(admin.ModelAdmin):
     @admin.display(description="Programs", ordering="program_count")
     def program_count(self, term):
         return term.program_count
-
-
-class VerificationQueueAdmin(admin.ModelAdmin):
-    """A read-only queue of listings not verified within PORTAL_STALE_AFTER_DAYS, oldest first."""
-
-    list_per_page = 50
-    ordering = [F("last_verified").asc(nulls_first=True), "name"]
-    change_url_name = "admin:directory_program_change"
-    permission = "directory.change_program"
-
-    @staticmethod
-    def stale(queryset):
-        cutoff = timezone.localdate() - datetime.timedelta(days=settings.PORTAL_STALE_AFTER_DAYS)
-        return queryset.filter(Q(last_verified__isnull=True) | Q(last_verified__lt=cutoff))
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return obj is None and request.user.has_perm(self.permission)
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.has_perm(self.permission)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    @admin.display(description="Verified")
-    def verified_age(self, listing):
-        if listing.last_verified is None:
-            return "never"
-        days = (timezone.localdate() - listing.last_verified).days
-        return "today" if days == 0 else f"{days} days ago"
-
-    @admin.display(description="Edit")
-    def edit_link(self, listing):
-        return format_html('<a href="{}">Open listing</a>', reverse(self.change_url_name, args=[listing.pk]))
 
 
 @admin.register(ListingToVerify)

@@ -9,7 +9,7 @@ import datetime
 import random
 from dataclasses import dataclass
 
-from directory import geo
+from places import geo
 
 METROS = [
     # (label, centre ZIP, area code)

@@ -9,11 +9,10 @@ from django import forms
 from django.db import connection
 from django.db.models import F
 
-from directory import geo
 from directory.models import Category, Program, Term
+from places.filters import NearFilter, PlaceSearchMixin, RadiusFilter
+from places.states import STATE_CHOICES_BY_NAME
 
-RADIUS_CHOICES = [(5, "5 miles"), (10, "10 miles"), (25, "25 miles"), (50, "50 miles"), (100, "100 miles")]
-DEFAULT_RADIUS = 25
 SORT_CHOICES = [
     ("distance", "Nearest first"),
     ("relevance", "Best match"),
@@ -21,29 +20,6 @@ SORT_CHOICES = [
     ("verified", "Most recently verified"),
 ]
 MAX_TEXT = 200
-
-
-class LocationField(forms.CharField):
-    """A ZIP code, 'City, ST' or 'lat,lng', cleaned to a geo.Place."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("max_length", geo.MAX_LOCATION_LENGTH)
-        super().__init__(*args, **kwargs)
-        self.suggestions: list[str] = []
-
-    def clean(self, value):
-        text = super().clean(value)
-        if not text:
-            return None
-        try:
-            return geo.resolve(text)
-        except geo.LocationError as error:
-            self.suggestions = error.suggestions
-            raise forms.ValidationError(error.message, code="location") from error
-
-
-class LocationFilter(django_filters.Filter):
-    field_class = LocationField
 
 
 @dataclass
@@ -87,29 +63,6 @@ def forget_taxonomy(**kwargs) -> None:
     _taxonomy_cache.clear()
 
 
-class PlaceSearchMixin:
-    """What every place-based search form shares: validated values, the place, the distance, and
-    the suggestions offered when the place could not be found. Expects `near` and `radius` fields."""
-
-    def cleaned(self, name: str, default=None):
-        """The validated value of one parameter; invalid or missing values give the default."""
-        self.form.errors  # validate once
-        return getattr(self.form, "cleaned_data", {}).get(name) or default
-
-    @property
-    def place(self) -> geo.Place | None:
-        return self.cleaned("near")
-
-    @property
-    def radius_miles(self) -> int:
-        return int(self.cleaned("radius", DEFAULT_RADIUS))
-
-    def location_suggestions(self) -> list[str]:
-        """Places the person may have meant, when the one they typed was unknown or ambiguous."""
-        field = self.form.fields.get("near")
-        return list(getattr(field, "suggestions", [])) if "near" in self.form.errors else []
-
-
 class ProgramFilterSet(PlaceSearchMixin, django_filters.FilterSet):
     """Search programs by place, distance, keywords, state, services and availability.
 
@@ -117,17 +70,11 @@ class ProgramFilterSet(PlaceSearchMixin, django_filters.FilterSet):
     a category, all categories together.
     """
 
-    near = LocationFilter(label="ZIP code or city", method="filter_nothing")
-    radius = django_filters.ChoiceFilter(
-        label="Distance",
-        choices=RADIUS_CHOICES,
-        method="filter_nothing",
-        empty_label=None,
-        widget=forms.Select,
-    )
+    near = NearFilter()
+    radius = RadiusFilter()
     q = django_filters.CharFilter(label="Keywords", method="filter_keywords", max_length=MAX_TEXT)
     state = django_filters.ChoiceFilter(
-        label="State", choices=sorted(geo.US_STATES.items(), key=lambda item: item[1]), method="filter_state"
+        label="State", choices=STATE_CHOICES_BY_NAME, method="filter_state"
     )
     accepting = django_filters.BooleanFilter(
         label="Accepting new patients",
@@ -206,9 +153,6 @@ class ProgramFilterSet(PlaceSearchMixin, django_filters.FilterSet):
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
-        place = self.place
-        if place:
-            queryset = queryset.near(place, self.radius_miles)
         order = {
             "distance": [F("distance").asc(), "name"],
             "relevance": [F("rank").desc(), "name"],
@@ -225,8 +169,6 @@ class ProgramFilterSet(PlaceSearchMixin, django_filters.FilterSet):
             if name in self.term_ids_by_param or name not in self.filters or value in (None, "", [], ()):
                 continue
             queryset = self.filters[name].filter(queryset, value)
-        if self.place:
-            queryset = queryset.near(self.place, self.radius_miles)
         return queryset
 
     def facet_counts(self) -> dict[int, int]:

@@ -10,12 +10,13 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import connection, models
 from django.db.models import F, Q
-from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from directory import geo
+from places import geo
+from places.distance import NearQuerySetMixin
+from places.states import STATE_CHOICES
 
 zip_validator = RegexValidator(r"^\d{5}(-\d{4})?$", "Enter a 5-digit ZIP code (or ZIP+4).")
 
@@ -92,7 +93,7 @@ class Organization(models.Model):
         return self.name
 
 
-class ProgramQuerySet(models.QuerySet):
+class ProgramQuerySet(NearQuerySetMixin, models.QuerySet):
     def public(self) -> "ProgramQuerySet":
         """Programs a member of the public can look up (everything but closed ones)."""
         return self.exclude(status=Program.Status.CLOSED)
@@ -100,22 +101,6 @@ class ProgramQuerySet(models.QuerySet):
     def active(self) -> "ProgramQuerySet":
         """Programs that are open now: the ones search results list."""
         return self.filter(status=Program.Status.ACTIVE)
-
-    def near(self, place: geo.Place, miles: float) -> "ProgramQuerySet":
-        """Programs within `miles` of `place`, annotated with `distance` in miles.
-
-        A bounding box on the indexed coordinates narrows the rows first; the exact great-circle
-        distance is then computed in SQL for those rows only.
-        """
-        min_lat, max_lat, min_lng, max_lng = geo.bounding_box(place.latitude, place.longitude, miles)
-        return (
-            self.filter(
-                latitude__range=(min_lat, max_lat),
-                longitude__range=(min_lng, max_lng),
-            )
-            .annotate(distance=great_circle_distance(place.latitude, place.longitude))
-            .filter(distance__lte=miles)
-        )
 
     def search(self, text: str) -> "ProgramQuerySet":
         """Programs matching web-style search text, annotated with `rank`."""
@@ -157,21 +142,6 @@ class ProgramQuerySet(models.QuerySet):
             return cursor.rowcount
 
 
-def great_circle_distance(latitude: float, longitude: float) -> RawSQL:
-    """A SQL expression for the haversine distance in miles from a point to each program.
-
-    Written as one SQL fragment (rather than a tree of Django function expressions) because it is
-    compiled for every query of a search; the point's coordinates are passed as parameters.
-    """
-    return RawSQL(
-        "(%s * asin(least(1.0, sqrt("
-        "power(sin(radians(latitude - %s) / 2), 2)"
-        " + cos(radians(%s)) * cos(radians(latitude)) * power(sin(radians(longitude - %s) / 2), 2)))))",
-        (2 * geo.EARTH_RADIUS_MILES, latitude, latitude, longitude),
-        output_field=models.FloatField(),
-    )
-
-
 class Program(models.Model):
     """A place (or telehealth service) a person can contact for treatment."""
 
@@ -190,7 +160,7 @@ class Program(models.Model):
     street1 = models.CharField("street address", max_length=200, blank=True)
     street2 = models.CharField("address line 2", max_length=200, blank=True)
     city = models.CharField(max_length=100)
-    state = models.CharField(max_length=2, choices=sorted(geo.US_STATES.items()))
+    state = models.CharField(max_length=2, choices=STATE_CHOICES)
     zip_code = models.CharField("ZIP code", max_length=10, validators=[zip_validator])
     latitude = models.FloatField(
         null=True, blank=True, validators=[MinValueValidator(-90), MaxValueValidator(90)],

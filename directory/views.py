@@ -7,18 +7,17 @@ import hmac
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import connection
 from django.core.paginator import Paginator
+from django.db import connection
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
-from articles.search import related_articles
 from directory import jsonld
-from directory.filters import RADIUS_CHOICES, ProgramFilterSet, terms_by_id
+from directory.filters import ProgramFilterSet, terms_by_id
 from directory.forms import ProblemReportForm
-from directory.models import ProblemReport, Program, Term, great_circle_distance
-from meetings.search import nearby_meetings
+from directory.models import ProblemReport, Program, Term
+from places.forms import RADIUS_CHOICES
 from portal.notices import SEARCH_PHRASE, ignored_parameters, read_page_number
 
 PAGE_PARAM = "page"
@@ -63,12 +62,7 @@ def program_search(request):
         "has_filters": bool(filter_count),
         "filter_count": filter_count,
         "searched": bool(request.GET),
-        "related_articles": related_articles(filterset.keywords),
         "show_meetings": bool(filterset.cleaned("meetings")),
-        "nearby_meetings": (
-            nearby_meetings(filterset.place, filterset.radius_miles)
-            if filterset.place and filterset.cleaned("meetings") else None
-        ),
     }
     return render(request, "directory/program_search.html", context)
 
@@ -96,8 +90,7 @@ def programs_in_order(ids: list[int], place) -> list[Program]:
     programs = Program.objects.filter(pk__in=ids).select_related("organization").defer(
         "description", "search_text", "search_vector"
     )
-    if place is not None:
-        programs = programs.annotate(distance=great_circle_distance(place.latitude, place.longitude))
+    programs = programs.with_distance_from(place)
     by_id = {program.pk: program for program in programs}
     taxonomy = terms_by_id()
     ordered = []

@@ -4,9 +4,9 @@ from django.contrib import admin, messages
 from django.db.models import Count
 from django.utils import timezone
 
-from directory.admin import VerificationQueueAdmin, VerifiedAgeFilter, log_changes
-from meetings import zones
 from meetings.models import Fellowship, Meeting, MeetingToVerify, MeetingType, Weekday
+from places import timezones
+from portal.admin_tools import VerificationQueueAdmin, VerifiedAgeFilter, log_changes
 
 
 @admin.action(description="Mark selected meetings as verified today")
@@ -100,7 +100,7 @@ class MeetingAdmin(admin.ModelAdmin):
 
     @admin.display(description="when", ordering="start_time")
     def schedule(self, meeting: Meeting) -> str:
-        return f"{meeting.days_display()}, {meeting.start_time:%H:%M} {zones.zone_label(meeting.timezone)}"
+        return f"{meeting.days_display()}, {meeting.start_time:%H:%M} {timezones.zone_label(meeting.timezone)}"
 
     def save_model(self, request, obj, form, change):
         obj.updated = timezone.now()
@@ -145,8 +145,6 @@ class MeetingToVerifyAdmin(VerificationQueueAdmin):
     list_filter = ["fellowship", "attendance"]
     search_fields = ["name", "city", "postal_code"]
     actions = [mark_verified_today]
-    change_url_name = "admin:meetings_meeting_change"
-    permission = "meetings.change_meeting"
 
     def get_queryset(self, request):
         return self.stale(Meeting.objects.all())

@@ -15,9 +15,8 @@ from pathlib import Path
 from django.conf import settings
 from django.utils.text import slugify
 
-from directory import geo
 from directory.demo import METROS, PLACE_WORDS, STREET_KINDS, STREET_WORDS, DemoFactory
-from meetings import zones
+from places import geo, timezones, weekdays
 
 DEMO_FILE = Path(settings.BASE_DIR) / "fixtures" / "demo_meetings.json"
 DEMO_SOURCE = "demo"
@@ -70,7 +69,7 @@ SLOTS = [
     ("22:00", 60, 2), ("23:00", 60, 1), ("23:30", 60, 1),
 ]
 ONLINE_ZONES = [
-    (zones.EASTERN, 10), (zones.CENTRAL, 6), (zones.MOUNTAIN, 3), (zones.ARIZONA, 2), (zones.PACIFIC, 5),
+    (timezones.EASTERN, 10), (timezones.CENTRAL, 6), (timezones.MOUNTAIN, 3), (timezones.ARIZONA, 2), (timezones.PACIFIC, 5),
 ]
 EXTRA_TYPES = {"X": .5, "XB": .2, "W": .06, "M": .06, "Y": .06, "LGBTQ": .05, "S": .06, "CF": .05, "ASL": .02}
 
@@ -100,7 +99,7 @@ class MeetingDemoFactory:
         return name
 
     def _slug(self, name: str, days: list[int]) -> str:
-        base = slugify(f"{name} {zones.ICAL_DAYS[days[0]]}")[:80]
+        base = slugify(f"{name} {weekdays.ICAL_DAYS[days[0]]}")[:80]
         slug, n = base, 2
         while slug in self.slugs:
             slug, n = f"{base}-{n}", n + 1
@@ -175,7 +174,7 @@ class MeetingDemoFactory:
             lat, lng, city, state = self.gaz.zips[zip_code]
             place = rng.choice(PLACE_WORDS)
             row.update({
-                "timezone": zones.zone_for(state, lat, lng),
+                "timezone": timezones.zone_for(state, lat, lng),
                 "location": rng.choice(VENUES).format(place=place, room=rng.choice("ABC123")),
                 "address": f"{rng.randrange(100, 9900)} {rng.choice(STREET_WORDS)} {rng.choice(STREET_KINDS)}",
                 "city": city.title(),

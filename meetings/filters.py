@@ -13,13 +13,14 @@ from django import forms
 from django.db.models import F, Value
 from django.db.models import IntegerField as IntegerOutput
 
-from directory.filters import RADIUS_CHOICES, LocationFilter, PlaceSearchMixin
-from meetings import reference, zones
+from meetings import reference
 from meetings.importers import LEGACY_ONLINE_TYPE
 from meetings.models import TIMES_OF_DAY, Attendance, MeetingQuerySet
+from places import timezones, weekdays
+from places.filters import NearFilter, PlaceSearchMixin, RadiusFilter
 
 MAX_TEXT = 200
-DAY_CHOICES = [("today", "Today")] + [(str(day), name) for day, name in enumerate(zones.DAY_NAMES)]
+DAY_CHOICES = [("today", "Today")] + [(str(day), name) for day, name in enumerate(weekdays.DAY_NAMES)]
 TIME_CHOICES = [(key, f"{label} ({hint})") for key, (label, hint, _first, _after) in TIMES_OF_DAY.items()]
 WHEN_CHOICES = [("soon", "Starting within the next hour"), ("now", "In progress now")]
 ATTENDANCE_CHOICES = [
@@ -49,13 +50,24 @@ class LenientMultipleChoiceFilter(django_filters.Filter):
     field_class = LenientMultipleChoiceField
 
 
+class InPersonNearFilter(NearFilter):
+    """Distance limits in-person meetings only: online meetings can be joined from anywhere, so a
+    search for online meetings ignores the place, and a search by place without an attendance
+    choice lists the meetings one can go to."""
+
+    def filter(self, qs, value):
+        if value is None or not self.parent.distance_applies:
+            return qs
+        if not self.parent.attendance_mode:
+            qs = qs.attendance(Attendance.IN_PERSON)
+        return super().filter(qs, value)
+
+
 class MeetingFilterSet(PlaceSearchMixin, django_filters.FilterSet):
     """Find meetings by place and distance, day, time of day, right now, attendance, fellowship, type and words."""
 
-    near = LocationFilter(label="ZIP code or city", method="filter_nothing")
-    radius = django_filters.ChoiceFilter(
-        label="Distance", choices=RADIUS_CHOICES, method="filter_nothing", empty_label=None, widget=forms.Select
-    )
+    near = InPersonNearFilter()
+    radius = RadiusFilter()
     day = django_filters.ChoiceFilter(label="Day", choices=DAY_CHOICES, method="filter_nothing")
     time = django_filters.ChoiceFilter(label="Time of day", choices=TIME_CHOICES, method="filter_time_of_day")
     when = django_filters.ChoiceFilter(label="Right now", choices=WHEN_CHOICES, method="filter_nothing")
@@ -101,11 +113,11 @@ class MeetingFilterSet(PlaceSearchMixin, django_filters.FilterSet):
     @property
     def zone(self) -> str:
         """The searcher's time zone: their chosen place's, else the portal's."""
-        return zones.zone_for_place(self.place)
+        return timezones.zone_for_place(self.place)
 
     @property
     def today(self) -> int:
-        return zones.today_in(self.zone, self.now)
+        return timezones.today_in(self.zone, self.now)
 
     @property
     def day_number(self) -> int | None:
@@ -143,10 +155,6 @@ class MeetingFilterSet(PlaceSearchMixin, django_filters.FilterSet):
         mode = self.attendance_mode
         if mode:
             queryset = queryset.attendance(mode)
-        if self.distance_applies:
-            if not mode:
-                queryset = queryset.attendance(Attendance.IN_PERSON)
-            queryset = queryset.near(self.place, self.radius_miles)
         if self.day_number is not None:
             queryset = queryset.on_weekday(self.day_number)
         when = self.cleaned("when")

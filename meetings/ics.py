@@ -5,8 +5,8 @@ import calendar
 import datetime
 from zoneinfo import ZoneInfo
 
-from meetings import zones
 from meetings.models import Meeting
+from places import weekdays
 
 LINE_OCTETS = 75
 
@@ -74,7 +74,7 @@ def vtimezone(zone_name: str, year: int) -> list[str]:
         wall = (new.astimezone(datetime.timezone.utc) + old.utcoffset()).replace(tzinfo=None)  # local time, old offset
         month_days = calendar.monthrange(wall.year, wall.month)[1]
         nth = -1 if wall.day + 7 > month_days and wall.day > 21 else (wall.day - 1) // 7 + 1
-        weekday = zones.ICAL_DAYS[zones.meeting_day(wall.date())]
+        weekday = weekdays.ICAL_DAYS[weekdays.meeting_day(wall.date())]
         kind = "DAYLIGHT" if new.dst() else "STANDARD"
         lines += [
             f"BEGIN:{kind}", f"DTSTART:{_stamp(wall)}", f"TZOFFSETFROM:{_offset(old.utcoffset())}",
@@ -90,7 +90,7 @@ def meeting_calendar(meeting: Meeting, *, page_url: str, host: str, now: datetim
     first = meeting.next_start(now)
     start = first.replace(tzinfo=None)
     end = start + meeting.length
-    by_day = ",".join(zones.ICAL_DAYS[day] for day in sorted(meeting.days))
+    by_day = ",".join(weekdays.ICAL_DAYS[day] for day in sorted(meeting.days))
     summary = f"{meeting.name} ({meeting.fellowship.short_name})"
     if meeting.is_in_person:
         where = ", ".join(part for part in (meeting.location, meeting.address, meeting.locality) if part)

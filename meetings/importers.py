@@ -18,17 +18,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from django.contrib.admin.models import ADDITION, CHANGE
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import slugify
 
-from directory import geo
-from meetings import zones
 from meetings.models import (
     LOCATION_CLOSED_TYPE,
     Attendance,
@@ -38,6 +35,8 @@ from meetings.models import (
     attendance_for,
     forget_zones_in_use,
 )
+from places import geo, timezones
+from portal.admin_tools import record_history
 
 MAX_FEED_BYTES = 25 * 1024 * 1024
 FETCH_TIMEOUT = 30  # seconds
@@ -250,7 +249,7 @@ def _parse_row(row, *, number: int, default_timezone: str, folded_types: dict[st
     zone = row.get("timezone")
     if zone in (None, ""):
         values["timezone"] = default_timezone
-    elif zones.is_zone(zone):
+    elif timezones.is_zone(zone):
         values["timezone"] = zone
     else:
         errors.append(f"timezone {_show(zone)} is not an IANA time zone name such as America/New_York.")
@@ -576,29 +575,12 @@ def save_records(
                 progress("saved", done, len(records))
         counts["created"] += _create(to_create, types)
         history.extend((meeting, ADDITION, f"Imported from {source}.") for meeting, _ in to_create)
-        _record_history(history, user)
+        record_history(history, user=user)
         transaction.on_commit(forget_zones_in_use)  # bulk writes send no signals
         forget_zones_in_use()
         seen = {record.source_slug for record in records}
         counts["missing_from_feed"] = sum(1 for slug in existing if slug not in seen)
     return counts
-
-
-def _record_history(history: list[tuple[Meeting, int, str]], user) -> None:
-    """Write the admin history entries of an import in one statement."""
-    if not history:
-        return
-    from opendata.importers.base import history_user  # the account every import is recorded under
-
-    account = history_user(user)
-    content_type = ContentType.objects.get_for_model(Meeting)
-    LogEntry.objects.bulk_create(
-        LogEntry(
-            user_id=account.pk, content_type_id=content_type.pk, object_id=str(meeting.pk),
-            object_repr=str(meeting)[:200], action_flag=flag, change_message=message,
-        )
-        for meeting, flag, message in history
-    )
 
 
 def _create(batch: list[tuple[Meeting, MeetingRecord]], types: dict[str, int]) -> int:
@@ -626,7 +608,7 @@ def import_feed(
 ) -> ImportResult:
     """Check a whole feed, then write it in one transaction: unless some row is invalid (and
     `skip_invalid` is false), in which case nothing is written. A dry run writes, counts, and rolls back."""
-    if not zones.is_zone(default_timezone):
+    if not timezones.is_zone(default_timezone):
         raise FeedError(f"{default_timezone!r} is not an IANA time zone name.")
     parsed = parse_feed(rows, default_timezone=default_timezone, progress=progress)
     result = ImportResult(parsed=parsed, source=source, dry_run=dry_run)

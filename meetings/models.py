@@ -26,9 +26,8 @@ from django.urls import reverse
 from django.utils import timezone as django_timezone
 from django.utils.text import capfirst
 
-from directory import geo
-from directory.models import great_circle_distance
-from meetings import zones
+from places import geo, timezones, weekdays
+from places.distance import NearQuerySetMixin
 
 DEFAULT_LENGTH = datetime.timedelta(hours=1)  # the spec's default when a feed gives no end time
 SOON = datetime.timedelta(minutes=60)
@@ -197,19 +196,10 @@ def read_zones_in_use(using: str = "default") -> list[str]:
         return [row[0] for row in cursor.fetchall()]
 
 
-class MeetingQuerySet(models.QuerySet):
+class MeetingQuerySet(NearQuerySetMixin, models.QuerySet):
     def active(self) -> "MeetingQuerySet":
         """Meetings a person can go to: not temporarily closed, with an address or a way to join online."""
         return self.filter(status=Meeting.Status.ACTIVE).exclude(attendance=Attendance.INACTIVE)
-
-    def near(self, place: geo.Place, miles: float) -> "MeetingQuerySet":
-        """Meetings within `miles` of `place`, annotated with `distance` in miles (bounding box, then exact)."""
-        min_lat, max_lat, min_lng, max_lng = geo.bounding_box(place.latitude, place.longitude, miles)
-        return (
-            self.filter(latitude__range=(min_lat, max_lat), longitude__range=(min_lng, max_lng))
-            .annotate(distance=great_circle_distance(place.latitude, place.longitude))
-            .filter(distance__lte=miles)
-        )
 
     def on_weekday(self, day: int) -> "MeetingQuerySet":
         """Meetings held on a Meeting Guide day (0 = Sunday), in their own time zone."""
@@ -259,7 +249,7 @@ class MeetingQuerySet(models.QuerySet):
         in_use = zones_in_use(self.db)
         groups: dict[tuple, list[str]] = defaultdict(list)
         for zone in in_use:
-            groups[zones.wall_windows(start, start + within, zone)].append(zone)
+            groups[timezones.wall_windows(start, start + within, zone)].append(zone)
         t = self._table()
         clauses, params = [], []
         for windows, names in groups.items():
@@ -280,11 +270,11 @@ class MeetingQuerySet(models.QuerySet):
         in_use = zones_in_use(self.db)
         groups: dict[datetime.datetime, list[str]] = defaultdict(list)
         for zone in in_use:
-            groups[zones.local_now(now, zone).replace(tzinfo=None)].append(zone)
+            groups[timezones.local_now(now, zone).replace(tzinfo=None)].append(zone)
         t = self._table()
         clauses, params = [], []
         for local, names in groups.items():
-            day, clock = zones.meeting_day(local.date()), local.time()
+            day, clock = weekdays.meeting_day(local.date()), local.time()
             clauses.append(
                 f"({t}.timezone = ANY(%s) AND {t}.days @> ARRAY[%s]::smallint[] AND {t}.start_time <= %s"
                 f" AND ({t}.ends_at > %s OR {t}.ends_at <= {t}.start_time))"
@@ -305,7 +295,7 @@ class MeetingQuerySet(models.QuerySet):
         """
         groups: dict[int, list[str]] = defaultdict(list)
         for zone in in_use:
-            local = zones.local_now(now, zone)
+            local = timezones.local_now(now, zone)
             groups[local.hour * 3600 + local.minute * 60 + local.second].append(zone)
         if not groups:
             return Value(None, output_field=IntegerField())
@@ -322,8 +312,8 @@ class MeetingQuerySet(models.QuerySet):
         """Annotate `starts_in`: seconds from now until the meeting's next start in its own zone's clock."""
         groups: dict[tuple[int, int], list[str]] = defaultdict(list)
         for zone in zones_in_use(self.db) if in_use is None else in_use:
-            local = zones.local_now(now, zone)
-            groups[(zones.meeting_day(local.date()), local.hour * 3600 + local.minute * 60 + local.second)].append(zone)
+            local = timezones.local_now(now, zone)
+            groups[(weekdays.meeting_day(local.date()), local.hour * 3600 + local.minute * 60 + local.second)].append(zone)
         if not groups:
             return self.annotate(starts_in=Value(None, output_field=IntegerField()))
         t = self._table()
@@ -406,7 +396,7 @@ class Meeting(models.Model):
         db_persist=True,
     )
     timezone = models.CharField(
-        "time zone", max_length=64, default=default_zone, validators=[zones.validate_zone],
+        "time zone", max_length=64, default=default_zone, validators=[timezones.validate_zone],
         help_text="IANA name such as America/New_York, America/Chicago, America/Denver, America/Phoenix.",
     )
     types = models.ManyToManyField(MeetingType, blank=True, related_name="meetings")
@@ -480,7 +470,7 @@ class Meeting(models.Model):
                 models.Index(
                     fields=["start_time", "timezone", "attendance"],
                     condition=Q(days__contains=[day], status="active") & ~Q(attendance=Attendance.INACTIVE),
-                    name=f"meeting_{zones.ICAL_DAYS[day].lower()}_start",
+                    name=f"meeting_{weekdays.ICAL_DAYS[day].lower()}_start",
                 )
                 for day in range(7)
             ],
@@ -546,11 +536,11 @@ class Meeting(models.Model):
 
     @property
     def zone(self):
-        return zones.get_zone(self.timezone)
+        return timezones.get_zone(self.timezone)
 
     @property
     def zone_label(self) -> str:
-        return zones.zone_label(self.timezone)
+        return timezones.zone_label(self.timezone)
 
     @property
     def length(self) -> datetime.timedelta:
@@ -572,7 +562,7 @@ class Meeting(models.Model):
         local = now.astimezone(self.zone)
         for offset in range(8):
             date = local.date() + datetime.timedelta(days=offset)
-            if zones.meeting_day(date) in self.days:
+            if weekdays.meeting_day(date) in self.days:
                 start = datetime.datetime.combine(date, self.start_time, tzinfo=self.zone)
                 if start.astimezone(datetime.timezone.utc) >= now.astimezone(datetime.timezone.utc):
                     return start
@@ -587,7 +577,7 @@ class Meeting(models.Model):
             return "Weekdays (Monday to Friday)"
         if days == [0, 6]:
             return "Saturdays and Sundays"
-        names = [zones.DAY_PLURALS[day] for day in sorted(days, key=lambda d: (d - 1) % 7)]
+        names = [weekdays.DAY_PLURALS[day] for day in sorted(days, key=lambda d: (d - 1) % 7)]
         return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
     # Place.

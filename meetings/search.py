@@ -8,9 +8,8 @@ from urllib.parse import urlencode
 from django.urls import reverse
 from django.utils import timezone
 
-from directory import geo
-from meetings import zones
 from meetings.models import Attendance, Meeting
+from places import geo, weekdays
 
 
 def place_query(place: geo.Place) -> str:
@@ -25,7 +24,7 @@ def place_query(place: geo.Place) -> str:
 def relative_day(start: datetime.datetime, now: datetime.datetime) -> str:
     """'Today', 'Tomorrow' or the weekday of an aware datetime, judged by the clock of its own zone."""
     today = now.astimezone(start.tzinfo).date()
-    return {0: "Today", 1: "Tomorrow"}.get((start.date() - today).days, zones.DAY_NAMES[zones.meeting_day(start.date())])
+    return {0: "Today", 1: "Tomorrow"}.get((start.date() - today).days, weekdays.DAY_NAMES[weekdays.meeting_day(start.date())])
 
 
 def when_label(meeting: Meeting, now: datetime.datetime) -> str:

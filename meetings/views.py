@@ -11,13 +11,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from portal.notices import SEARCH_PHRASE, ignored_parameters, read_page_number
-from meetings import ics, zones
+from meetings import ics
 from meetings.feed import feed_chunks
 from meetings.filters import DayListing, MeetingFilterSet
 from meetings.models import Attendance, Fellowship, Meeting, MeetingType
 from meetings.search import relative_day
 from meetings.templatetags.meetings_tags import clock, started_ago, starts_in
+from places import timezones, weekdays
+from portal.notices import SEARCH_PHRASE, ignored_parameters, read_page_number
 
 PAGE_PARAM = "page"
 MAX_NOTICES = 6
@@ -153,7 +154,7 @@ def prepare_cards(meetings: list[Meeting], *, list_days: bool) -> list[Meeting]:
         meeting.type_names = [name for name in meeting.type_names or [] if name]
         times = clock(meeting.start_time) + (f" to {clock(meeting.end_time)}" if meeting.end_time else "")
         meeting.time_text = f"{meeting.days_display()}, {times}" if list_days else times
-        meeting.zone_text = f"{zones.zone_label(meeting.timezone)} ({meeting.timezone})"
+        meeting.zone_text = f"{timezones.zone_label(meeting.timezone)} ({meeting.timezone})"
         if hasattr(meeting, "starts_in"):
             meeting.badge_text = starts_in(meeting.starts_in).capitalize()
         elif hasattr(meeting, "started_ago"):
@@ -184,7 +185,7 @@ def results_heading(filterset: MeetingFilterSet, count: int) -> str:
     elif filterset.cleaned("when") == "now":
         parts.append("in progress now")
     if day is not None:
-        parts.append(f"on {zones.DAY_NAMES[day]}{' (today)' if day == filterset.today else ''}")
+        parts.append(f"on {weekdays.DAY_NAMES[day]}{' (today)' if day == filterset.today else ''}")
     elif mode == "day":
         parts.append("this week, by day")
     return " ".join(parts)
@@ -207,7 +208,7 @@ def form_options(filterset: MeetingFilterSet) -> dict:
     options = {
         "radius": choices("radius", filterset.radius_miles),
         "day": choices("day", filterset.cleaned("day", ""),
-                       {"today": f"Today ({zones.DAY_NAMES[filterset.today]})"}),
+                       {"today": f"Today ({weekdays.DAY_NAMES[filterset.today]})"}),
         "time": choices("time", filterset.cleaned("time", "")),
         "when": choices("when", filterset.cleaned("when", "")),
         "attendance": choices("attendance", attendance),
@@ -240,7 +241,7 @@ def finder_notices(request, filterset: MeetingFilterSet) -> list[str]:
     if filterset.place and filterset.attendance_mode == Attendance.ONLINE:
         notices.append(
             "Online meetings can be joined from anywhere, so they are not limited by distance. "
-            f"Your place sets which day is today ({zones.zone_label(filterset.zone)})."
+            f"Your place sets which day is today ({timezones.zone_label(filterset.zone)})."
         )
     return notices
 

@@ -2,44 +2,49 @@
 import os
 from pathlib import Path
 
+import environ
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
-def read_env_file(path: Path) -> None:
-    """Read KEY=VALUE lines from a .env file into the environment; real variables take precedence."""
-    if not path.is_file():
-        return
-    for line in path.read_text(encoding="utf-8").splitlines():
-        line = line.strip()
-        if not line or line.startswith("#") or "=" not in line:
-            continue
-        key, _, value = line.partition("=")
-        os.environ.setdefault(key.strip(), value.strip().strip("'\""))
+class Env(environ.Env):
+    """django-environ's reader with the portal's two rules: spaces around a value do not count, and an
+    empty value (`KEY=` in .env) means "not set", so the default applies."""
+
+    def get_value(self, var, cast=None, default=environ.Env.NOTSET, parse_default=False):
+        raw = self.ENVIRON.get(f"{self.prefix}{var}")
+        if raw is not None and not raw.strip() and default is not self.NOTSET:
+            return default
+        return super().get_value(var, cast=cast, default=default, parse_default=parse_default)
+
+    @classmethod
+    def parse_value(cls, value, cast):
+        return super().parse_value(value.strip() if isinstance(value, str) else value, cast)
 
 
-read_env_file(Path(os.environ.get("PORTAL_ENV_FILE", BASE_DIR / ".env")))
+env = Env()
+# A .env file (see .env.example) fills in what the real environment does not set. `export KEY=value`
+# lines and comments after values (`KEY=value  # note`) are understood; quote a value that contains
+# `#` with single quotes.
+Env.read_env(os.environ.get("PORTAL_ENV_FILE", BASE_DIR / ".env"), parse_comments=True)
 
 from portal.database import database_config  # noqa: E402  (reads DATABASE_URL, so after .env)
 
 
 def env_bool(name: str, default: bool = False) -> bool:
-    """Read a yes/no environment variable."""
-    value = os.environ.get(name)
-    if value is None or value.strip() == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    """Read a yes/no environment variable (1/0, true/false, yes/no, on/off)."""
+    return env.bool(name, default=default)
 
 
 def env_list(name: str, default: str = "") -> list[str]:
     """Read a comma-separated environment variable."""
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+    return [item.strip() for item in env.str(name, default=default).split(",") if item.strip()]
 
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
 
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
 if not SECRET_KEY:
     if not DEBUG and not env_bool("PORTAL_ALLOW_INSECURE_KEY"):
         raise ImproperlyConfigured(
@@ -60,6 +65,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django.contrib.sitemaps",
     "django_filters",
+    "places",
     "portal",
     "directory",
     "articles",
@@ -110,12 +116,12 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-us"
-TIME_ZONE = os.environ.get("PORTAL_TIME_ZONE", "America/New_York")
+TIME_ZONE = env.str("PORTAL_TIME_ZONE", default="America/New_York")
 USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", "") or BASE_DIR / "staticfiles")
+STATIC_ROOT = Path(env.str("DJANGO_STATIC_ROOT", default="") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -142,7 +148,7 @@ if env_bool("DJANGO_SECURE", not DEBUG and env_bool("DJANGO_HTTPS", False)):
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=31536000)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Logging: never write a visitor's search (and so their location) to a log.
@@ -161,17 +167,17 @@ LOGGING = {
 }
 
 # Portal settings.
-PORTAL_NAME = os.environ.get("PORTAL_NAME", "Find Opioid Treatment")
-PORTAL_REGION = os.environ.get("PORTAL_REGION", "")
+PORTAL_NAME = env.str("PORTAL_NAME", default="Find Opioid Treatment")
+PORTAL_REGION = env.str("PORTAL_REGION", default="")
 PORTAL_DEMO = env_bool("PORTAL_DEMO", False)
-PORTAL_QUICK_EXIT_URL = os.environ.get("PORTAL_QUICK_EXIT_URL", "https://www.weather.gov/")
-PORTAL_PAGE_SIZE = int(os.environ.get("PORTAL_PAGE_SIZE", "20"))
-PORTAL_STALE_AFTER_DAYS = int(os.environ.get("PORTAL_STALE_AFTER_DAYS", "180"))
+PORTAL_QUICK_EXIT_URL = env.str("PORTAL_QUICK_EXIT_URL", default="https://www.weather.gov/")
+PORTAL_PAGE_SIZE = env.int("PORTAL_PAGE_SIZE", default=20)
+PORTAL_STALE_AFTER_DAYS = env.int("PORTAL_STALE_AFTER_DAYS", default=180)
 
 # Open data (imports and the HSDS API).
 # UUID namespace of the HSDS identifiers this portal publishes; keep it fixed once data is shared.
-OPENDATA_ID_NAMESPACE = os.environ.get("OPENDATA_ID_NAMESPACE", "")
+OPENDATA_ID_NAMESPACE = env.str("OPENDATA_ID_NAMESPACE", default="")
 # Largest file an import accepts (bytes; a zip's uncompressed contents count).
-OPENDATA_MAX_IMPORT_BYTES = int(os.environ.get("OPENDATA_MAX_IMPORT_BYTES", str(50 * 1024 * 1024)))
+OPENDATA_MAX_IMPORT_BYTES = env.int("OPENDATA_MAX_IMPORT_BYTES", default=50 * 1024 * 1024)
 # Where uploaded files wait between the admin preview and the import (default: the system temp folder).
-OPENDATA_UPLOAD_DIR = os.environ.get("OPENDATA_UPLOAD_DIR", "")
+OPENDATA_UPLOAD_DIR = env.str("OPENDATA_UPLOAD_DIR", default="")

@@ -3,9 +3,17 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from articles.sitemaps import SITEMAPS
-from articles.views import robots_txt
+from articles.sitemaps import ArticleSitemap, TopicSitemap
+from directory.sitemaps import ProgramSitemap
 from portal import health, views
+from portal.sitemaps import StaticPageSitemap
+
+SITEMAPS = {
+    "pages": StaticPageSitemap,
+    "articles": ArticleSitemap,
+    "topics": TopicSitemap,
+    "programs": ProgramSitemap,
+}
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -16,7 +24,7 @@ urlpatterns = [
     path("meetings/", include("meetings.urls")),
     path("learn/", include("articles.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="django.contrib.sitemaps.views.sitemap"),
-    path("robots.txt", robots_txt, name="robots-txt"),
+    path("robots.txt", views.robots_txt, name="robots-txt"),
     path("api/", include("opendata.urls")),
     path("admin/opendata/", include("opendata.admin_urls")),
     path("admin/", admin.site.urls),

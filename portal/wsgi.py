@@ -7,6 +7,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 application = get_wsgi_application()
 
 # Load the offline gazetteer before the first request rather than during it.
-from directory.geo import gazetteer  # noqa: E402
+from places.geo import gazetteer  # noqa: E402
 
 gazetteer()

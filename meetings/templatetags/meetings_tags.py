@@ -3,7 +3,7 @@ import datetime
 
 from django import template
 
-from meetings import zones
+from places import timezones, weekdays
 
 register = template.Library()
 
@@ -19,7 +19,7 @@ def clock(value) -> str:
 @register.filter
 def day_name(value) -> str:
     try:
-        return zones.DAY_NAMES[int(value)]
+        return weekdays.DAY_NAMES[int(value)]
     except (TypeError, ValueError, IndexError):
         return ""
 
@@ -27,7 +27,7 @@ def day_name(value) -> str:
 @register.filter
 def zone_name(value: str) -> str:
     """'Eastern time' for America/New_York."""
-    return zones.zone_label(str(value or ""))
+    return timezones.zone_label(str(value or ""))
 
 
 @register.filter
@@ -76,3 +76,14 @@ def conference_tel(number: str) -> str:
 def phone_display(number: str) -> str:
     """The dialled part of a conference phone number, without one-tap codes after the first comma."""
     return str(number or "").split(",", 1)[0].strip()
+
+
+@register.inclusion_tag("meetings/includes/nearby_meetings.html")
+def nearby_meetings_box(place, miles, heading_level: int = 2) -> dict:
+    """The next in-person meetings near a place, for another app's page (the treatment search).
+
+    Usage: {% load meetings_tags %}{% nearby_meetings_box place radius heading_level=2 %}
+    """
+    from meetings.search import nearby_meetings
+
+    return {"nearby": nearby_meetings(place, miles), "heading_level": heading_level}

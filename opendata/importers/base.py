@@ -18,13 +18,15 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.contrib.admin.models import ADDITION, CHANGE
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import connection, transaction
 from django.utils.text import slugify
 
-from directory import geo
 from directory.models import OpeningHours, Organization, Program, Term
+from places import geo
+from portal.admin_tools import history_user, record_history  # noqa: F401  (history_user: used by callers)
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 BATCH = 1000
@@ -588,34 +590,15 @@ def report_progress(progress: Progress | None, done: int, total: int) -> None:
         progress("read", done, total)
 
 
-def history_user(user=None):
-    """The account import history is recorded under: the uploader, or an inactive system account."""
-    if user is not None and getattr(user, "pk", None):
-        return user
-    from django.contrib.auth import get_user_model
-
-    account, created = get_user_model().objects.get_or_create(
-        username="data-import", defaults={"is_active": False, "first_name": "Data", "last_name": "import"}
-    )
-    if created:
-        account.set_unusable_password()
-        account.save(update_fields=["password"])
-    return account
-
-
 def _record_history(plans: list[_Plan], *, filename: str, user=None) -> None:
     """Write one admin history entry per program the import created or changed."""
-    from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
-
-    account = history_user(user)
     source = filename or "a file"
+    entries = []
     for plan in plans:
         if plan.program is None or not plan.changed:
             continue
         if plan.changed == ["created"]:
-            flag, message = ADDITION, f"Imported from {source}."
+            entries.append((plan.program, ADDITION, f"Imported from {source}."))
         else:
-            flag, message = CHANGE, f"Import of {source} changed: {', '.join(plan.changed)}."
-        LogEntry.objects.log_actions(
-            user_id=account.pk, queryset=[plan.program], action_flag=flag, change_message=message, single_object=True
-        )
+            entries.append((plan.program, CHANGE, f"Import of {source} changed: {', '.join(plan.changed)}."))
+    record_history(entries, user=user)

@@ -14,6 +14,8 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
 
+from meetings import importers
+from meetings.models import Fellowship, Meeting
 from opendata.importers.base import (
     IMPORT_LOCK_KEY,
     Change,
@@ -23,14 +25,13 @@ from opendata.importers.base import (
     Rejection,
     read_source,
 )
+from places import timezones
 
 FORMAT_MEETING_GUIDE = "meeting-guide"
 _PHASES = {"checked": "check", "saved": "write"}
 
 
 def _source_name(source: Any, filename: str, source_name: str | None) -> str:
-    from meetings import importers
-
     if source_name:
         return source_name
     if filename:
@@ -60,15 +61,12 @@ def import_meeting_guide(
     counts then say what importing would do).
     Each meeting created or changed gets an admin history entry in the name of `user`.
     """
-    from meetings import importers, zones
-    from meetings.models import Fellowship
-
     report = ImportReport(format=format or FORMAT_MEETING_GUIDE, filename=filename, dry_run=dry_run,
                           skip_invalid=skip_invalid)
     step = (lambda phase, done, total: progress(_PHASES.get(phase, phase), done, total)) if progress else None
 
     zone = settings.TIME_ZONE
-    if not zones.is_zone(zone):
+    if not timezones.is_zone(zone):
         report.errors.append(f"The portal's time zone {zone!r} is not an IANA time zone name.")
         return report
     fellowship = Fellowship.objects.filter(
@@ -121,6 +119,5 @@ def import_meeting_guide(
 
 
 def _known_slugs(source: str, slugs: list[str]) -> set[str]:
-    from meetings.models import Meeting
 
     return set(Meeting.objects.filter(source=source, source_slug__in=slugs).values_list("source_slug", flat=True))

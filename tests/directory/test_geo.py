@@ -3,7 +3,7 @@ import math
 
 import pytest
 
-from directory import geo
+from places import geo
 
 
 def test_zip_code_resolves_to_its_city():

@@ -5,8 +5,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from directory import geo
 from directory.models import Category, Program, Term
+from places import geo
 from tests.factories import make_program
 
 pytestmark = pytest.mark.django_db

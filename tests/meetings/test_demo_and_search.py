@@ -10,11 +10,11 @@ from django.apps import apps
 from django.core.management import call_command
 from django.template.loader import render_to_string
 
-from directory import geo
 from directory.demo import METROS
 from meetings.demo import DEMO_FILE, MeetingDemoFactory
 from meetings.models import Attendance, Meeting
 from meetings.search import nearby_meetings
+from places import geo
 
 from .conftest import at
 from .factories import make_meeting, make_online_meeting

@@ -4,9 +4,8 @@ import datetime
 import pytest
 from django.db import IntegrityError
 
-from directory import geo
-from meetings import zones
 from meetings.models import Attendance, Meeting
+from places import geo, timezones
 
 from .conftest import at
 from .factories import PHOENIX, make_meeting, make_online_meeting
@@ -220,9 +219,9 @@ class TestStartingSoonAndInProgress:
 class TestZones:
     def test_searchers_today_depends_on_their_zone(self):
         now = at("2026-03-08 05:30")  # Sunday 12:30 AM in New York, still Saturday in Phoenix
-        assert zones.today_in(zones.zone_for_place(geo.resolve("85004")), now) == SATURDAY
-        assert zones.today_in(zones.zone_for_place(geo.resolve("21201")), now) == SUNDAY
-        assert zones.today_in(zones.zone_for_place(None), now) == SUNDAY  # the portal's zone
+        assert timezones.today_in(timezones.zone_for_place(geo.resolve("85004")), now) == SATURDAY
+        assert timezones.today_in(timezones.zone_for_place(geo.resolve("21201")), now) == SUNDAY
+        assert timezones.today_in(timezones.zone_for_place(None), now) == SUNDAY  # the portal's zone
 
     @pytest.mark.parametrize("place,zone", [
         ("21201", "America/New_York"), ("85004", "America/Phoenix"), ("80202", "America/Denver"),
@@ -231,15 +230,15 @@ class TestZones:
         ("37203", "America/Chicago"), ("33.45,-112.07", "America/Phoenix"),
     ])
     def test_zone_for_place(self, place, zone):
-        assert zones.zone_for_place(geo.resolve(place)) == zone
+        assert timezones.zone_for_place(geo.resolve(place)) == zone
 
     def test_zone_labels(self):
-        assert zones.zone_label("America/New_York") == "Eastern time"
-        assert zones.zone_label("America/Phoenix") == "Arizona time"
-        assert zones.zone_label("Europe/Paris") == "Paris time"
+        assert timezones.zone_label("America/New_York") == "Eastern time"
+        assert timezones.zone_label("America/Phoenix") == "Arizona time"
+        assert timezones.zone_label("Europe/Paris") == "Paris time"
 
     def test_wall_windows_skip_the_spring_gap(self):
-        windows = zones.wall_windows(at("2026-03-08 06:45"), at("2026-03-08 07:45"), "America/New_York")
+        windows = timezones.wall_windows(at("2026-03-08 06:45"), at("2026-03-08 07:45"), "America/New_York")
         assert [(w.day, w.start.strftime("%H:%M"), w.end.strftime("%H:%M")) for w in windows] == [
             (SUNDAY, "01:45", "01:59"), (SUNDAY, "03:00", "03:45"),
         ]
@@ -247,6 +246,6 @@ class TestZones:
     def test_validate_zone(self):
         from django.core.exceptions import ValidationError
 
-        zones.validate_zone("America/Phoenix")
+        timezones.validate_zone("America/Phoenix")
         with pytest.raises(ValidationError):
-            zones.validate_zone("Mars/Olympus_Mons")
+            timezones.validate_zone("Mars/Olympus_Mons")

@@ -2,8 +2,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
-from meetings import importers, zones
+from meetings import importers
 from meetings.models import Fellowship
+from places import timezones
 
 MAX_LISTED = 12  # row numbers shown per kind of warning before "and N more"
 
@@ -37,7 +38,7 @@ class Command(BaseCommand):
     def handle(self, *args, source, fellowship, source_name, timezone, dry_run, skip_invalid, max_bytes, timeout,
                **options):
         zone = timezone or settings.TIME_ZONE
-        if not zones.is_zone(zone):
+        if not timezones.is_zone(zone):
             raise CommandError(f"--timezone {zone!r} is not an IANA time zone name such as America/New_York.")
         chosen = Fellowship.objects.filter(Q(slug__iexact=fellowship) | Q(abbreviation__iexact=fellowship)).first()
         if chosen is None:

@@ -1,4 +1,4 @@
-"""Offline geocoding of US places (ZIP codes, cities, coordinates) and great-circle distances.
+"""Offline geocoding of US places (ZIP codes, cities, coordinates) and great-circle distance in Python.
 
 Everything here works from the `zipcodes` package's gazetteer, read once per process. No request
 ever leaves the server to resolve a place.
@@ -13,24 +13,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from places.states import STATE_BY_NAME, US_STATES
+
 EARTH_RADIUS_MILES = 3958.7613
 
-US_STATES = {
-    "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas", "CA": "California",
-    "CO": "Colorado", "CT": "Connecticut", "DE": "Delaware", "DC": "District of Columbia",
-    "FL": "Florida", "GA": "Georgia", "HI": "Hawaii", "ID": "Idaho", "IL": "Illinois",
-    "IN": "Indiana", "IA": "Iowa", "KS": "Kansas", "KY": "Kentucky", "LA": "Louisiana",
-    "ME": "Maine", "MD": "Maryland", "MA": "Massachusetts", "MI": "Michigan", "MN": "Minnesota",
-    "MS": "Mississippi", "MO": "Missouri", "MT": "Montana", "NE": "Nebraska", "NV": "Nevada",
-    "NH": "New Hampshire", "NJ": "New Jersey", "NM": "New Mexico", "NY": "New York",
-    "NC": "North Carolina", "ND": "North Dakota", "OH": "Ohio", "OK": "Oklahoma", "OR": "Oregon",
-    "PA": "Pennsylvania", "RI": "Rhode Island", "SC": "South Carolina", "SD": "South Dakota",
-    "TN": "Tennessee", "TX": "Texas", "UT": "Utah", "VT": "Vermont", "VA": "Virginia",
-    "WA": "Washington", "WV": "West Virginia", "WI": "Wisconsin", "WY": "Wyoming",
-    "PR": "Puerto Rico", "GU": "Guam", "VI": "U.S. Virgin Islands", "AS": "American Samoa",
-    "MP": "Northern Mariana Islands",
-}
-STATE_BY_NAME = {name.lower(): code for code, name in US_STATES.items()}
 
 _ZIP = re.compile(r"^(\d{5})(?:-\d{4})?$")
 _COORDS = re.compile(r"^\s*(-?\d{1,3}(?:\.\d+)?)\s*[,; ]\s*(-?\d{1,3}(?:\.\d+)?)\s*$")

@@ -1,0 +1,15 @@
+"""The sitemap section of the site's fixed pages (each app owns the section of its own content;
+the URL conf gathers them)."""
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+
+class StaticPageSitemap(Sitemap):
+    changefreq = "monthly"
+    priority = 0.6
+
+    def items(self) -> list[str]:
+        return ["home", "directory:program-search", "articles:index", "articles:faq", "about"]
+
+    def location(self, item: str) -> str:
+        return reverse(item)
