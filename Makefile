@@ -31,7 +31,14 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi; }
 
-migrate: install
+# A local .env (only when there is none) so that manage.py commands typed by hand also run in
+# development mode on this machine. Production settings come from the environment instead (README).
+.env:
+	@printf '%s\n' '# Written by `make run` for local development on this machine. Never use in production:' \
+	  '# see .env.example and the Deploying section of README.md.' 'DJANGO_DEBUG=1' 'PORTAL_DEMO=1' > $@
+	@echo "Wrote .env for local development (DJANGO_DEBUG=1)."
+
+migrate: install .env
 	$(PY) manage.py migrate --noinput
 
 demo: migrate

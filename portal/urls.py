@@ -15,6 +15,10 @@ SITEMAPS = {
     "programs": ProgramSitemap,
 }
 
+# The admin's app list sidebar would take a quarter of a 1280 px screen from the lists; the home
+# page and the breadcrumbs lead everywhere it does.
+admin.site.enable_nav_sidebar = False
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("about/", views.about, name="about"),
