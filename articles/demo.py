@@ -26,9 +26,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 
 from articles.models import Article, FaqEntry, Source, Topic
+from portal.slugs import unique_slug
 
 ARTICLES_DIR = Path(settings.BASE_DIR) / "fixtures" / "articles"
 DEMO_REVIEWER = "Portal editorial team (demo)"
@@ -165,11 +165,7 @@ def ensure_topics(names: list[str]) -> dict[str, Topic]:
 
 
 def _unique_topic_slug(name: str) -> str:
-    base = slugify(name)[:100] or "topic"
-    slug, n = base, 2
-    while Topic.objects.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
+    return unique_slug(name, Topic.objects.all(), max_length=100, fallback="topic")
 
 
 @transaction.atomic

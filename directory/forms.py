@@ -19,3 +19,9 @@ class ProblemReportForm(forms.ModelForm):
         }
         labels = {"details": "Tell us more (optional)"}
         help_texts = {"details": "For example the right phone number. Please do not include your name or health details."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # One radio button per kind of problem, none ticked: a blank "---------" choice would read as
+        # an answer and let an empty report through.
+        self.fields["kind"].choices = ProblemReport.Kind.choices

@@ -5,15 +5,15 @@ import datetime
 from collections.abc import Callable, Iterable
 
 from django.db import transaction
-from django.utils.text import slugify
 
-from directory.models import OpeningHours, Organization, Program, Term
+from directory.models import OpeningHours, Organization, Program, Term, program_slug_text
+from portal.slugs import slug_base
 
 BATCH = 2000
 
 
 def program_slug(record: dict) -> str:
-    return slugify(f"{record['name']} {record['city']} {record['state']}")[:200]
+    return slug_base(program_slug_text(record["name"], record["city"], record["state"]), max_length=200, fallback="program")
 
 
 @transaction.atomic

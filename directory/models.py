@@ -12,13 +12,18 @@ from django.db import connection, models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 
 from places import geo
 from places.distance import NearQuerySetMixin
 from places.states import STATE_CHOICES
+from portal.slugs import unique_slug
 
 zip_validator = RegexValidator(r"^\d{5}(-\d{4})?$", "Enter a 5-digit ZIP code (or ZIP+4).")
+
+
+def program_slug_text(name: str, city: str, state: str) -> str:
+    """What a program's slug is made from: its name, city and state."""
+    return f"{name} {city} {state}"
 
 
 class Category(models.Model):
@@ -254,11 +259,10 @@ class Program(models.Model):
         super().save(*args, **kwargs)
 
     def _unique_slug(self) -> str:
-        base = slugify(f"{self.name} {self.city} {self.state}")[:200] or "program"
-        slug, n = base, 2
-        while Program.objects.filter(slug=slug).exclude(pk=self.pk).exists():
-            slug, n = f"{base}-{n}", n + 1
-        return slug
+        return unique_slug(
+            program_slug_text(self.name, self.city, self.state), Program.objects.exclude(pk=self.pk),
+            max_length=200, fallback="program",
+        )
 
     @property
     def address_lines(self) -> list[str]:

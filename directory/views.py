@@ -45,7 +45,9 @@ def program_search(request):
         counts = filterset.facet_counts()
     else:
         counts = facet_counts_of(ordered_ids)
-    filter_count = sum(len(ids) for ids in filterset.selected_term_ids().values()) + bool(filterset.cleaned("accepting"))
+    facets = build_facets(filterset, counts)
+    filter_names = filters_in_use(filterset, facets)
+    filter_count = len(filter_names)
     context = {
         "filterset": filterset,
         "form": filterset.form,
@@ -55,12 +57,15 @@ def program_search(request):
         "place": filterset.place,
         "radius": filterset.radius_miles,
         "notices": notices[:MAX_NOTICES],
-        "facets": build_facets(filterset, counts),
+        "facets": facets,
         "suggestions": filterset.location_suggestions(),
         "wider_radius": next((r for r, _ in RADIUS_CHOICES if r > filterset.radius_miles), None),
         "has_filters": bool(filter_count),
         "filter_count": filter_count,
+        "filter_names": filter_names,
+        "more_filter_names": [name for facet in facets for name in facet["chosen_names"]],
         "searched": bool(request.GET),
+        "panel_open": not request.GET or "near" in filterset.form.errors,
         "show_meetings": bool(filterset.cleaned("meetings")),
     }
     return render(request, "directory/program_search.html", context)
@@ -130,6 +135,16 @@ def search_notices(request, filterset: ProgramFilterSet) -> list[str]:
     return notices
 
 
+def filters_in_use(filterset: ProgramFilterSet, facets: list[dict]) -> list[str]:
+    """The names of the filters a search uses, in form order: what "Filters (3)" stands for."""
+    names = ["Accepting new patients"] if filterset.cleaned("accepting") else []
+    names += [name for facet in facets for name in facet["chosen_names"]]
+    state = filterset.cleaned("state")
+    if state:
+        names.append(dict(filterset.form.fields["state"].choices).get(state, state))
+    return names
+
+
 def build_facets(filterset: ProgramFilterSet, counts: dict[int, int] | None) -> list[dict]:
     """Each category with its terms, whether ticked, and how many programs ticking it would leave."""
     facets = []
@@ -152,6 +167,7 @@ def build_facets(filterset: ProgramFilterSet, counts: dict[int, int] | None) -> 
             "options": options,
             "open": bool(chosen) or entry.category.show_in_results,
             "chosen": len(chosen),
+            "chosen_names": [option["name"] for option in options if option["checked"]],
         })
     return facets
 

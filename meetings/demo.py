@@ -13,10 +13,10 @@ import random
 from pathlib import Path
 
 from django.conf import settings
-from django.utils.text import slugify
 
 from directory.demo import METROS, PLACE_WORDS, STREET_KINDS, STREET_WORDS, DemoFactory
 from places import geo, timezones, weekdays
+from portal.slugs import unique_slug
 
 DEMO_FILE = Path(settings.BASE_DIR) / "fixtures" / "demo_meetings.json"
 DEMO_SOURCE = "demo"
@@ -99,12 +99,7 @@ class MeetingDemoFactory:
         return name
 
     def _slug(self, name: str, days: list[int]) -> str:
-        base = slugify(f"{name} {weekdays.ICAL_DAYS[days[0]]}")[:80]
-        slug, n = base, 2
-        while slug in self.slugs:
-            slug, n = f"{base}-{n}", n + 1
-        self.slugs.add(slug)
-        return slug
+        return unique_slug(f"{name} {weekdays.ICAL_DAYS[days[0]]}", self.slugs, max_length=80, fallback="meeting")
 
     def _schedule(self) -> tuple[list[int], str, str | None]:
         rng = self.rng

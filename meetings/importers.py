@@ -36,6 +36,7 @@ from meetings.models import (
     forget_zones_in_use,
 )
 from places import geo, timezones
+from portal import slugs
 from portal.admin_tools import record_history
 
 MAX_FEED_BYTES = 25 * 1024 * 1024
@@ -487,13 +488,9 @@ def _types(value, number: int, folded: dict[str, str], parsed: ParsedFeed, error
 
 def unique_slug(wanted: str, name: str, taken: set[str]) -> str:
     """A slug for a new meeting page: the feed's own slug when it is URL-safe and free, else a variant."""
-    base = wanted if _SLUG_SAFE.match(wanted or "") and len(wanted) <= 190 else slugify(wanted)[:190].strip("-")
-    base = base or slugify(name)[:190].strip("-") or "meeting"
-    slug, n = base, 2
-    while slug in taken:
-        slug, n = f"{base}-{n}", n + 1
-    taken.add(slug)
-    return slug
+    if _SLUG_SAFE.match(wanted or "") and len(wanted) <= 190:
+        return slugs.unique_slug(wanted, taken, already_slug=True)
+    return slugs.unique_slug(wanted, taken, max_length=190, fallback=slugs.slug_base(name, max_length=190, fallback="meeting"))
 
 
 def _same(current, new) -> bool:

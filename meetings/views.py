@@ -79,6 +79,7 @@ def meeting_finder(request):
     heading = results_heading(filterset, paginator.count)
     if paginator.num_pages > 1:
         heading += f", page {page.number} of {paginator.num_pages}"
+    options = form_options(filterset)
     context = {
         "filterset": filterset,
         "form": filterset.form,
@@ -92,12 +93,15 @@ def meeting_finder(request):
         "day": filterset.day_number,
         "today": filterset.today,
         "searcher_zone": filterset.zone,
-        "options": form_options(filterset),
+        "options": options,
+        "filter_names": filters_in_use(options, filterset.keywords),
+        "more_filter_names": filters_in_use(options, filterset.keywords, names=("fellowship", "type")),
         "chosen_fellowships": len(filterset.cleaned("fellowship", [])),
         "chosen_types": len(filterset.cleaned("type", [])),
         "notices": notices[:MAX_NOTICES],
         "suggestions": filterset.location_suggestions(),
         "searched": bool(request.GET),
+        "panel_open": not request.GET or "near" in filterset.form.errors,
         "more_filters_open": bool(filterset.cleaned("fellowship") or filterset.cleaned("type") or filterset.keywords),
     }
     return render(request, "meetings/finder.html", context)
@@ -219,6 +223,17 @@ def form_options(filterset: MeetingFilterSet) -> dict:
     options["any_when"] = not any(chosen for _, _, chosen in options["when"])
     options["any_attendance"] = not any(chosen for _, _, chosen in options["attendance"])
     return options
+
+
+FILTER_OPTIONS = ("day", "time", "when", "attendance", "fellowship", "type")
+
+
+def filters_in_use(options: dict, keywords: str, names=FILTER_OPTIONS) -> list[str]:
+    """The labels of the chosen options, in form order (and the keywords): what "Filters (3)" stands for."""
+    chosen = [label for name in names for _value, label, picked in options[name] if picked]
+    if keywords and "fellowship" in names:
+        chosen.append(f"“{keywords}”")
+    return chosen
 
 
 def finder_notices(request, filterset: MeetingFilterSet) -> list[str]:

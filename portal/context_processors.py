@@ -3,7 +3,8 @@ from django.conf import settings
 
 CRISIS_LINES = (
     {
-        "name": "988 Suicide & Crisis Lifeline",
+        # Shown after its number: "988 Suicide & Crisis Lifeline", the Lifeline's full name.
+        "name": "Suicide & Crisis Lifeline",
         "display": "988",
         "tel": "988",
         "sms": "988",

@@ -22,11 +22,11 @@ from django.contrib.admin.models import ADDITION, CHANGE
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import connection, transaction
-from django.utils.text import slugify
 
-from directory.models import OpeningHours, Organization, Program, Term
+from directory.models import OpeningHours, Organization, Program, Term, program_slug_text
 from places import geo
 from portal.admin_tools import history_user, record_history  # noqa: F401  (history_user: used by callers)
+from portal.slugs import unique_slug
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 BATCH = 1000
@@ -501,12 +501,10 @@ def _unique_slugs(plans: list[_Plan]) -> dict[int, str]:
     slugs = {}
     for index, plan in enumerate(plans):
         values = plan.record.values
-        base = slugify(f"{values['name']} {values['city']} {values['state']}")[:200] or "program"
-        slug, n = base, 2
-        while slug in taken:
-            slug, n = f"{base}-{n}", n + 1
-        taken.add(slug)
-        slugs[index] = slug
+        slugs[index] = unique_slug(
+            program_slug_text(values["name"], values["city"], values["state"]), taken,
+            max_length=200, fallback="program",
+        )
     return slugs
 
 

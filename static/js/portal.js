@@ -41,6 +41,12 @@
     });
   }
 
+  // On a wide screen the search form has room beside the results: unfold it.
+  var panel = document.querySelector("[data-search-panel]");
+  if (panel && window.matchMedia && window.matchMedia("(min-width: 48rem)").matches) {
+    panel.open = true;
+  }
+
   var print = document.querySelector("[data-print]");
   if (print) {
     print.hidden = false;

@@ -47,6 +47,7 @@ def test_read_an_article_and_follow_its_call_to_action_to_results(page, live_ser
     expect(page.get_by_role("link", name="Riverside Buprenorphine Clinic")).to_be_visible()
     expect(page.get_by_role("link", name="Hillside Counseling Center")).to_have_count(0)
 
+    page.get_by_text("Change search").click()
     page.get_by_label("ZIP code or city").fill("22902")
     page.get_by_role("button", name="Update results").click()
     page.wait_for_url(re.compile(r"near=22902"))

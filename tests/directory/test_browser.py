@@ -50,6 +50,7 @@ def test_the_shared_url_reproduces_the_search(page, programs):
     page.goto("/programs/?near=22902&radius=25&medication=BU&payment=MD")
     expect(page.get_by_role("article")).to_have_count(2)
     expect(page.get_by_label("ZIP code or city")).to_have_value("22902")
+    page.get_by_text("Change search").click()
     page.get_by_text("More filters").click()
     expect(page.get_by_role("checkbox", name=re.compile(r"^Medicaid"))).to_be_checked()
 

@@ -65,6 +65,7 @@ def test_online_meetings_by_visible_labels(page, listed):
     expect(page.get_by_text("No address is needed for online meetings.")).to_be_visible()
     assert axe_violations(page) == []
     page.go_back()
+    page.get_by_text("Change search").click()
     page.get_by_text("Fellowship, meeting type and keywords").click()
     page.get_by_label("SMART Recovery").check()
     page.get_by_role("button", name="Find meetings").click()
