@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from articles.models import STALE_REVIEW_DAYS, Article, FaqEntry, Source, Topic
+from portal.admin_locking import OptimisticLockingMixin
 
 
 def describe_age(days: int) -> str:
@@ -78,7 +79,7 @@ def send_back_to_draft(modeladmin, request, queryset):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(OptimisticLockingMixin, admin.ModelAdmin):
     list_display = ["title", "status", "topic_list", "publish_date", "reviewed", "site_link"]
     list_filter = ["status", "topics", ReviewFilter]
     search_fields = ["title", "summary", "body", "slug"]

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from directory.models import Category, ListingToVerify, OpeningHours, Organization, ProblemReport, Program, Term
+from portal.admin_locking import OptimisticLockingMixin
 from portal.admin_tools import HistoryWithValuesMixin, VerificationQueueAdmin, VerifiedAgeFilter, log_changes
 
 
@@ -62,7 +63,7 @@ class OpeningHoursInline(admin.TabularInline):
 
 
 @admin.register(Program)
-class ProgramAdmin(HistoryWithValuesMixin, admin.ModelAdmin):
+class ProgramAdmin(OptimisticLockingMixin, HistoryWithValuesMixin, admin.ModelAdmin):
     # Seven short columns fit a 1280 px screen beside the filters; "Verified" sorts by the date.
     list_display = ["name", "city", "state", "status", "accepting", "verified_age", "open_reports"]
     list_filter = ["status", "accepting_new_patients", VerifiedAgeFilter, StateFilter, ServiceFilter]
@@ -142,7 +143,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Term)
-class TermAdmin(admin.ModelAdmin):
+class TermAdmin(OptimisticLockingMixin, admin.ModelAdmin):
     list_display = ["name", "code", "category", "position", "program_count"]
     list_filter = ["category"]
     list_select_related = ["category"]
