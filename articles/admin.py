@@ -1,9 +1,10 @@
 from django.contrib import admin, messages
 from django.db.models import Count
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from articles.models import STALE_REVIEW_DAYS, Article, FaqEntry, Source, Topic
+from articles.models import STALE_REVIEW_DAYS, Article, FaqEntry, Language, Source, Topic
 from portal.admin_locking import OptimisticLockingMixin
 
 
@@ -19,10 +20,11 @@ def describe_age(days: int) -> str:
 
 @admin.register(Topic)
 class TopicAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "position", "article_count"]
+    list_display = ["name", "name_es", "slug", "position", "article_count"]
     list_editable = ["position"]
-    search_fields = ["name", "description"]
+    search_fields = ["name", "description", "name_es", "description_es"]
     prepopulated_fields = {"slug": ["name"]}
+    fields = ["name", "slug", "description", "name_es", "description_es", "position"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(n_articles=Count("articles")).order_by("position", "name")
@@ -80,17 +82,23 @@ def send_back_to_draft(modeladmin, request, queryset):
 
 @admin.register(Article)
 class ArticleAdmin(OptimisticLockingMixin, admin.ModelAdmin):
-    list_display = ["title", "status", "topic_list", "publish_date", "reviewed", "site_link"]
-    list_filter = ["status", "topics", ReviewFilter]
+    list_display = ["title", "language", "status", "counterpart_column", "topic_list", "publish_date", "reviewed",
+                    "site_link"]
+    list_filter = ["language", "status", "topics", ReviewFilter]
     search_fields = ["title", "summary", "body", "slug"]
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["topics"]
+    autocomplete_fields = ["topics", "translation_of"]
     inlines = [SourceInline, FaqEntryInline]
     actions = [publish, send_back_to_draft]
-    readonly_fields = ["reading_time", "created", "updated"]
+    readonly_fields = ["counterpart_status", "reading_time", "created", "updated"]
     date_hierarchy = "publish_date"
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "body", "topics"]}),
+        ("Language", {
+            "fields": ["language", "translation_of", "counterpart_status"],
+            "description": "Spanish articles are listed, searched and shown on the Spanish pages. Link each one to "
+            "its English counterpart so that each page offers the other.",
+        }),
         ("Publishing", {"fields": ["status", "publish_date", "last_reviewed", "reviewer"]}),
         ("Link to the directory", {
             "fields": ["directory_label", "directory_query"],
@@ -100,10 +108,38 @@ class ArticleAdmin(OptimisticLockingMixin, admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("topics")
+        return super().get_queryset(request).select_related("translation_of", "translation").prefetch_related("topics")
 
     def view_on_site(self, obj: Article) -> str:
         return obj.get_absolute_url() if obj.is_public else obj.preview_url
+
+    @admin.display(description="counterpart")
+    def counterpart_column(self, obj: Article) -> str:
+        counterpart = obj.counterpart
+        if counterpart is None:
+            return "—"
+        return format_html(
+            '<a href="{}">{} ({})</a>',
+            reverse("admin:articles_article_change", args=[counterpart.pk]), counterpart.title, counterpart.language,
+        )
+
+    @admin.display(description="counterpart")
+    def counterpart_status(self, obj: Article) -> str:
+        """The linked article in the other language, or a link to start writing one."""
+        if not obj.pk:
+            return "Choose the English original above when this article translates one."
+        counterpart = obj.counterpart
+        if counterpart is not None:
+            return format_html(
+                '<a href="{}">{}</a> ({}, {})',
+                reverse("admin:articles_article_change", args=[counterpart.pk]),
+                counterpart.title, counterpart.get_language_display(), counterpart.get_status_display().lower(),
+            )
+        other = Language.SPANISH if obj.language == Language.ENGLISH else Language.ENGLISH
+        return format_html(
+            'None yet. <a href="{}?language={}&amp;translation_of={}">Write the {} version</a>',
+            reverse("admin:articles_article_add"), other.value, obj.pk, other.label,
+        )
 
     @admin.display(description="topics")
     def topic_list(self, obj: Article) -> str:

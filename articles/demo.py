@@ -13,7 +13,13 @@ Each file starts with a front-matter block between two '---' lines:
     faq:
       - A question? | Its answer.
 
-and the Markdown body follows.
+and the Markdown body follows. Articles in another language than English (fixtures/articles/es/)
+also say so, and name their English counterpart by slug and who reviewed them when:
+
+    language: es
+    counterpart: buprenorphine
+    reviewer: Equipo editorial del portal (demo)
+    reviewed: 2026-12-01
 """
 from __future__ import annotations
 
@@ -27,7 +33,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from articles.models import Article, FaqEntry, Source, Topic
+from articles.models import Article, FaqEntry, Language, Source, Topic
 from portal.slugs import unique_slug
 
 ARTICLES_DIR = Path(settings.BASE_DIR) / "fixtures" / "articles"
@@ -35,32 +41,55 @@ DEMO_REVIEWER = "Portal editorial team (demo)"
 DEMO_REVIEWED_ON = datetime.date(2026, 10, 1)
 DEMO_PUBLISHED_AT = datetime.datetime(2026, 10, 1, 9, 0, tzinfo=datetime.timezone.utc)
 
-SCALAR_KEYS = {"title", "slug", "summary", "topics", "directory_label", "directory_query"}
+SCALAR_KEYS = {
+    "title", "slug", "summary", "topics", "directory_label", "directory_query",
+    "language", "counterpart", "reviewer", "reviewed",
+}
 LIST_KEYS = {"sources", "faq"}
 REQUIRED_KEYS = {"title", "slug", "summary"}
 
-# The order and descriptions of the demo topics, in index order.
+# The demo topics in index order: name, description, and both in Spanish.
 TOPICS = [
     ("Understanding addiction",
-     "What opioid use disorder is, why it happens, and the signs that someone may be using."),
+     "What opioid use disorder is, why it happens, and the signs that someone may be using.",
+     "Entender la adicción",
+     "Qué es el trastorno por consumo de opioides, por qué pasa y las señales de que alguien puede estar usando."),
     ("Withdrawal and detox",
-     "What withdrawal feels like, how long it lasts, and what should come after detox."),
+     "What withdrawal feels like, how long it lasts, and what should come after detox.",
+     "Abstinencia y desintoxicación",
+     "Cómo se siente la abstinencia, cuánto dura y qué debe venir después de la desintoxicación."),
     ("Medications",
-     "How methadone, buprenorphine and naltrexone work, and how to choose between them."),
+     "How methadone, buprenorphine and naltrexone work, and how to choose between them.",
+     "Medicamentos",
+     "Cómo funcionan la metadona, la buprenorfina y la naltrexona, y cómo escoger entre ellas."),
     ("Types of care",
-     "Hospital, residential, intensive outpatient and outpatient care, and what each one involves."),
+     "Hospital, residential, intensive outpatient and outpatient care, and what each one involves.",
+     "Tipos de tratamiento",
+     "Hospital, tratamiento residencial, ambulatorio intensivo y ambulatorio: qué incluye cada uno."),
     ("Therapy and support",
-     "Counseling, group and family therapy, peer support, and care for mental health and trauma."),
+     "Counseling, group and family therapy, peer support, and care for mental health and trauma.",
+     "Terapia y apoyo",
+     "Consejería, terapia de grupo y de familia, apoyo de pares y atención para la salud mental y el trauma."),
     ("Safety and overdose",
-     "How to recognise an overdose, use naloxone, and lower the risks while someone is still using."),
+     "How to recognise an overdose, use naloxone, and lower the risks while someone is still using.",
+     "Seguridad y sobredosis",
+     "Cómo reconocer una sobredosis, usar la naloxona y bajar los riesgos mientras alguien todavía usa."),
     ("Recovery",
-     "Life after treatment: aftercare, staying well, and what to do if old habits come back."),
+     "Life after treatment: aftercare, staying well, and what to do if old habits come back.",
+     "Recuperación",
+     "La vida después del tratamiento: seguir cuidándose y qué hacer si vuelven los viejos hábitos."),
     ("Paying for care",
-     "Insurance, Medicaid, sliding fees and free programs, and how to ask about cost."),
+     "Insurance, Medicaid, sliding fees and free programs, and how to ask about cost.",
+     "Cómo pagar el tratamiento",
+     "Seguro médico, Medicaid, tarifas según ingresos y programas gratis, y cómo preguntar el precio."),
     ("Choosing a program",
-     "Questions to ask a program, and the warning signs of one to avoid."),
+     "Questions to ask a program, and the warning signs of one to avoid.",
+     "Escoger un programa",
+     "Preguntas para hacerle a un programa y las señales de uno que conviene evitar."),
     ("Families and loved ones",
-     "How to help someone you care about, and how to look after yourself while you do."),
+     "How to help someone you care about, and how to look after yourself while you do.",
+     "Familias y seres queridos",
+     "Cómo ayudar a alguien que usted quiere y cómo cuidarse usted mientras lo hace."),
 ]
 
 
@@ -80,6 +109,10 @@ class ArticleRecord:
     directory_query: str = ""
     sources: list[tuple[str, str]] = field(default_factory=list)
     faq: list[tuple[str, str]] = field(default_factory=list)
+    language: str = Language.ENGLISH.value
+    counterpart: str = ""
+    reviewer: str = ""
+    reviewed: datetime.date | None = None
 
 
 def parse_article_file(path: Path) -> ArticleRecord:
@@ -123,6 +156,15 @@ def parse_article_file(path: Path) -> ArticleRecord:
     if missing:
         raise ArticleFileError(f"{path.name}: missing {', '.join(missing)} in the front matter.")
     body = "\n".join(lines[end + 1:]).strip() + "\n"
+    language = values.get("language", Language.ENGLISH.value)
+    if language not in Language.values:
+        raise ArticleFileError(f"{path.name}: unknown language {language!r}; use one of {', '.join(Language.values)}.")
+    reviewed = None
+    if values.get("reviewed"):
+        try:
+            reviewed = datetime.date.fromisoformat(values["reviewed"])
+        except ValueError:
+            raise ArticleFileError(f"{path.name}: 'reviewed' must be a date such as 2026-12-01.") from None
     return ArticleRecord(
         path=path,
         title=values["title"],
@@ -134,6 +176,10 @@ def parse_article_file(path: Path) -> ArticleRecord:
         directory_query=values.get("directory_query", ""),
         sources=lists["sources"],
         faq=lists["faq"],
+        language=language,
+        counterpart=values.get("counterpart", ""),
+        reviewer=values.get("reviewer", ""),
+        reviewed=reviewed,
     )
 
 
@@ -146,20 +192,29 @@ def _split_item(text: str, kind: str, where: str) -> tuple[str, str]:
 
 
 def article_files(directory: Path = ARTICLES_DIR) -> list[Path]:
-    return sorted(directory.glob("*.md"))
+    """The article files in the folder and in its language subfolders (es/), English first."""
+    return sorted(directory.glob("*.md")) + sorted(directory.glob("*/*.md"))
 
 
 def ensure_topics(names: list[str]) -> dict[str, Topic]:
-    """The topics with these names, created when missing (known demo topics get their description)."""
-    known = {name: (position, description) for position, (name, description) in enumerate(TOPICS, start=1)}
+    """The topics with these names, created when missing (known demo topics get their descriptions).
+
+    A known topic that has no Spanish name or description yet gets the demo's.
+    """
+    known = {name: (position, rest) for position, (name, *rest) in enumerate(TOPICS, start=1)}
     topics = {}
     for name in names:
-        position, description = known.get(name, (len(TOPICS) + 1, ""))
+        position, (description, name_es, description_es) = known.get(name, (len(TOPICS) + 1, ("", "", "")))
         topic = Topic.objects.filter(name=name).first()
         if topic is None:
             topic = Topic.objects.create(
-                name=name, slug=_unique_topic_slug(name), description=description, position=position
+                name=name, slug=_unique_topic_slug(name), description=description, position=position,
+                name_es=name_es, description_es=description_es,
             )
+        elif (name_es and not topic.name_es) or (description_es and not topic.description_es):
+            topic.name_es = topic.name_es or name_es
+            topic.description_es = topic.description_es or description_es
+            topic.save(update_fields=["name_es", "description_es"])
         topics[name] = topic
     return topics
 
@@ -178,8 +233,10 @@ def load_article_records(
 ) -> tuple[int, int]:
     """Create or update published articles by slug, with their topics, sources and FAQ entries.
 
-    Running it twice gives the same result. Returns (created, updated). Raises ArticleFileError
-    when a record fails validation; nothing is kept then.
+    Each record's own reviewer and review date win over the defaults. Counterparts are linked once
+    every record is saved, so a Spanish file may name an English one loaded in the same run (or
+    already in the database). Running it twice gives the same result. Returns (created, updated).
+    Raises ArticleFileError when a record fails validation; nothing is kept then.
     """
     topics = ensure_topics(sorted({name for record in records for name in record.topics}))
     created = updated = 0
@@ -192,10 +249,11 @@ def load_article_records(
         article.title = record.title
         article.summary = record.summary
         article.body = record.body
+        article.language = record.language
         article.status = Article.Status.PUBLISHED
         article.publish_date = article.publish_date or publish_at
-        article.last_reviewed = reviewed_on
-        article.reviewer = reviewer
+        article.last_reviewed = record.reviewed or reviewed_on
+        article.reviewer = record.reviewer or reviewer
         article.directory_label = record.directory_label
         article.directory_query = record.directory_query
         try:
@@ -221,7 +279,29 @@ def load_article_records(
         updated += not is_new
         if progress:
             progress(record, is_new)
+    for record in records:
+        if record.counterpart:
+            _link_counterpart(record)
     return created, updated
+
+
+def _link_counterpart(record: ArticleRecord) -> None:
+    article = Article.objects.get(slug=record.slug)
+    other = Article.objects.filter(slug=record.counterpart).first()
+    if other is None:
+        raise ArticleFileError(f"{record.path.name}: no article has the counterpart slug {record.counterpart!r}.")
+    if article.translation_of_id == other.pk:
+        return
+    # A link in the other direction (from an earlier load) gives way to the one this file declares.
+    Article.objects.filter(pk__in=[article.pk, other.pk], translation_of__in=[article.pk, other.pk]).update(
+        translation_of=None
+    )
+    article.translation_of = other
+    try:
+        article.full_clean()
+    except ValidationError as error:
+        raise ArticleFileError(f"{record.path.name}: counterpart: {_describe(error)}") from error
+    article.save(update_fields=["translation_of"])
 
 
 def load_demo_articles(directory: Path = ARTICLES_DIR, **options) -> tuple[int, int]:

@@ -26,7 +26,12 @@ class LatestArticlesFeed(Feed):
         return settings.PORTAL_NAME
 
     def items(self):
-        return Article.objects.published().prefetch_related("topics").order_by("-publish_date", "title")[:FEED_LENGTH]
+        return (
+            Article.objects.published()
+            .in_language()
+            .prefetch_related("topics")
+            .order_by("-publish_date", "title")[:FEED_LENGTH]
+        )
 
     def item_title(self, item: Article) -> str:
         return item.title
@@ -43,4 +48,4 @@ class LatestArticlesFeed(Feed):
         return item.updated
 
     def item_categories(self, item: Article) -> list[str]:
-        return [topic.name for topic in item.topics.all()]
+        return [topic.localized_name for topic in item.topics.all()]

@@ -15,7 +15,7 @@ def article(article: Article, request) -> dict:
         "headline": article.title,
         "description": article.summary,
         "url": request.build_absolute_uri(article.get_absolute_url()),
-        "inLanguage": "en",
+        "inLanguage": article.language,
         "audience": {"@type": "Audience", "audienceType": "Patients, families and caregivers"},
         "publisher": {"@type": "Organization", "name": settings.PORTAL_NAME},
         "dateModified": article.updated.isoformat(),
@@ -26,7 +26,15 @@ def article(article: Article, request) -> dict:
         data["lastReviewed"] = article.last_reviewed.isoformat()
     if article.reviewer:
         data["reviewedBy"] = {"@type": "Organization", "name": article.reviewer}
-    topics = [topic.name for topic in article.topics.all()]
+    counterpart = article.public_counterpart
+    if counterpart is not None:
+        key = "translationOfWork" if article.translation_of_id else "workTranslation"
+        data[key] = {
+            "@type": "MedicalWebPage",
+            "url": request.build_absolute_uri(counterpart.get_absolute_url()),
+            "inLanguage": counterpart.language,
+        }
+    topics = [topic.localized_name for topic in article.topics.all()]
     if topics:
         data["about"] = [{"@type": "Thing", "name": name} for name in topics]
     sources = list(article.sources.all())

@@ -3,20 +3,41 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
-from django.db.models import F
+from django.db.models import Case, F, Func, Value, When
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.rendering import MARK_START, MARK_STOP, reading_minutes, render_markdown, sanitise_html
 from articles.validators import normalise_directory_query, validate_directory_query
 
-SEARCH_CONFIG = "english"
+
+class Language(models.TextChoices):
+    """The languages articles are written in; each has its PostgreSQL text search configuration."""
+
+    ENGLISH = "en", "English"
+    SPANISH = "es", "Spanish"
+
+
+DEFAULT_LANGUAGE = Language.ENGLISH
+SEARCH_CONFIGS = {Language.ENGLISH: "english", Language.SPANISH: "spanish"}
+# Many Spanish readers type without accents (phones, English keyboards). The Spanish stemmer only
+# recognises suffixes with their accents ("desintoxicación" -> desintox, "desintoxicacion" is kept
+# whole), and unaccent is a contrib extension the embedded server lacks, so Spanish articles are
+# indexed twice: as written, and with accents and tildes folded by translate() (immutable, core).
+ACCENTED = "áéíóúüñÁÉÍÓÚÜÑ"
+UNACCENTED = "aeiouunAEIOUUN"
+# Text of the link to an article's counterpart, written in the counterpart's own language.
+COUNTERPART_LINK_TEXT = {
+    Language.ENGLISH: "Read this article in English",
+    Language.SPANISH: "Lea este artículo en español",
+}
 TABLE_OF_CONTENTS_AFTER = 3  # sections: longer articles get a table of contents
 STALE_REVIEW_DAYS = 365
 RESERVED_SLUGS = {"search", "faq", "feed", "topic"}  # addresses under /learn/ that are not articles
@@ -28,6 +49,10 @@ class Topic(models.Model):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=110, unique=True)
     description = models.TextField(blank=True, help_text="One or two sentences shown on the index and topic page.")
+    name_es = models.CharField("name in Spanish", max_length=100, blank=True, help_text="Shown on Spanish pages.")
+    description_es = models.TextField(
+        "description in Spanish", blank=True, help_text="Shown on Spanish pages; the English one is used when empty."
+    )
     position = models.PositiveSmallIntegerField(default=0, help_text="Order on the article index.")
 
     class Meta:
@@ -36,13 +61,67 @@ class Topic(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def localized_name(self) -> str:
+        """The name in the active language (Spanish when there is one and the page is Spanish)."""
+        return self.name_es if language_code() == Language.SPANISH and self.name_es else self.name
+
+    @property
+    def localized_description(self) -> str:
+        return self.description_es if language_code() == Language.SPANISH and self.description_es else self.description
+
     def get_absolute_url(self) -> str:
         return reverse("articles:topic", kwargs={"slug": self.slug})
 
 
-def search_query(text: str) -> SearchQuery:
-    """Web-style search text (quotes, OR, -word) as a PostgreSQL query; never raw tsquery syntax."""
-    return SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+def language_code(code: str | None = None) -> str:
+    """The article language for a Django language code ('es', 'es-mx' -> 'es'); the active one if none.
+
+    Anything that is not Spanish is English, the portal's default language.
+    """
+    code = (code or translation.get_language() or "").lower()
+    return Language.SPANISH.value if code.split("-")[0] == Language.SPANISH else DEFAULT_LANGUAGE.value
+
+
+def fold_accents(text: str) -> str:
+    """The text with Spanish accents and tildes removed, as the index's folded copy has them."""
+    return text.translate(str.maketrans(ACCENTED, UNACCENTED))
+
+
+def search_query(text: str, language: str | None = None) -> SearchQuery:
+    """Web-style search text (quotes, OR, -word) as a PostgreSQL query; never raw tsquery syntax.
+
+    Parsed with the text search configuration of the language (the active one when not given).
+    A Spanish query also matches the accent-folded copy of the Spanish index.
+    """
+    language = language_code(language)
+    config = SEARCH_CONFIGS[language]
+    query = SearchQuery(text, search_type="websearch", config=config)
+    if language == Language.SPANISH and fold_accents(text) != text:
+        query |= SearchQuery(fold_accents(text), search_type="websearch", config=config)
+    return query
+
+
+def _folded(field: str) -> Func:
+    return Func(F(field), Value(ACCENTED), Value(UNACCENTED), function="translate", output_field=models.TextField())
+
+
+def _search_vector(language: str):
+    """Title (A), summary (B) and body (C) in the language's configuration; Spanish also accent-folded."""
+    config = SEARCH_CONFIGS[language]
+    vector = (
+        SearchVector("title", weight="A", config=config)
+        + SearchVector("summary", weight="B", config=config)
+        + SearchVector("body", weight="C", config=config)
+    )
+    if language == Language.SPANISH:
+        vector = (
+            vector
+            + SearchVector(_folded("title"), weight="A", config=config)
+            + SearchVector(_folded("summary"), weight="B", config=config)
+            + SearchVector(_folded("body"), weight="C", config=config)
+        )
+    return vector
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -50,26 +129,37 @@ class ArticleQuerySet(models.QuerySet):
         """Articles the public can read: published, with a publish date that has come."""
         return self.filter(status=Article.Status.PUBLISHED, publish_date__lte=timezone.now())
 
-    def search(self, text: str) -> "ArticleQuerySet":
-        """Articles matching web-style search text, best first, annotated with `rank`."""
-        query = search_query(text)
+    def in_language(self, code: str | None = None) -> "ArticleQuerySet":
+        """Articles written in a language ('en', 'es', or a Django code such as 'es-mx'); the active one if none."""
+        return self.filter(language=language_code(code))
+
+    def search(self, text: str, language: str | None = None) -> "ArticleQuerySet":
+        """Articles in the language (the active one if none) matching web-style search text, best first.
+
+        Each article's vector is built with its own language's configuration, so the query is parsed
+        with that configuration and only articles in that language are searched. Annotates `rank`.
+        """
+        language = language_code(language)
+        query = search_query(text, language)
         return (
-            self.filter(search_vector=query)
+            self.in_language(language)
+            .filter(search_vector=query)
             .annotate(rank=SearchRank(F("search_vector"), query))
             .order_by("-rank", "title", "pk")
         )
 
-    def with_snippets(self, text: str) -> "ArticleQuerySet":
+    def with_snippets(self, text: str, language: str | None = None) -> "ArticleQuerySet":
         """Annotate `headline`: passages of the article text around the matches, with plain-text markers.
 
         Pass it through articles.search.highlight() before display: that escapes it and turns the
         markers into <mark> elements.
         """
+        language = language_code(language)
         return self.annotate(
             headline=SearchHeadline(
                 "body_text",
-                search_query(text),
-                config=SEARCH_CONFIG,
+                search_query(text, language),
+                config=SEARCH_CONFIGS[language],
                 start_sel=MARK_START,
                 stop_sel=MARK_STOP,
                 max_words=30,
@@ -94,7 +184,28 @@ class Article(models.Model):
         PUBLISHED = "published", "Published"
 
     title = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=200, unique=True, help_text="The article's address: /learn/<slug>/.")
+    # Slugs are unique across both languages: an address names one article, old links and the
+    # sitemap never become ambiguous, and the view can send a visitor who asks for an article in
+    # the other language's URL space to its counterpart. Spanish articles get Spanish slugs.
+    slug = models.SlugField(
+        max_length=200, unique=True,
+        help_text="The article's address: /learn/<slug>/ (Spanish articles: /es/learn/<slug>/). "
+        "Unique across both languages; give Spanish articles a Spanish slug.",
+    )
+    language = models.CharField(
+        max_length=5, choices=Language.choices, default=DEFAULT_LANGUAGE, db_index=True,
+        help_text="The language the article is written in. It is listed and searched with the pages in that language.",
+    )
+    translation_of = models.OneToOneField(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="translation",
+        verbose_name="counterpart in the other language",
+        help_text="The article this one translates or adapts (for a Spanish article, its English original). "
+        "Each page then links to the other. An article has at most one counterpart.",
+    )
     summary = models.CharField(
         max_length=400, help_text="One or two sentences shown in lists, search results and feeds."
     )
@@ -130,11 +241,13 @@ class Article(models.Model):
     word_count = models.PositiveIntegerField(editable=False, default=0)
     sections = models.JSONField(editable=False, default=list, blank=True)
 
+    # Each branch uses a constant configuration: casting a computed name to regconfig is not
+    # immutable, and a generated column must be.
     search_vector = models.GeneratedField(
-        expression=(
-            SearchVector("title", weight="A", config=SEARCH_CONFIG)
-            + SearchVector("summary", weight="B", config=SEARCH_CONFIG)
-            + SearchVector("body", weight="C", config=SEARCH_CONFIG)
+        expression=Case(
+            When(language=Language.SPANISH, then=_search_vector(Language.SPANISH)),
+            default=_search_vector(Language.ENGLISH),
+            output_field=SearchVectorField(),
         ),
         output_field=SearchVectorField(),
         db_persist=True,
@@ -156,7 +269,42 @@ class Article(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("articles:article", kwargs={"slug": self.slug})
+        # Reversed in the article's own language, so a Spanish article's address has the Spanish
+        # prefix once the URL conf uses i18n_patterns (and is plain /learn/<slug>/ before that).
+        # English is reversed as LANGUAGE_CODE itself, the one language i18n_patterns leaves unprefixed.
+        code = settings.LANGUAGE_CODE if self.language == DEFAULT_LANGUAGE else self.language
+        with translation.override(code):
+            return reverse("articles:article", kwargs={"slug": self.slug})
+
+    @property
+    def counterpart(self) -> "Article | None":
+        """The same article in the other language, whichever side of the link this one is on."""
+        if self.translation_of_id:
+            return self.translation_of
+        try:
+            return self.translation
+        except Article.DoesNotExist:
+            return None
+
+    @property
+    def public_counterpart(self) -> "Article | None":
+        """The counterpart, when the public can read it."""
+        counterpart = self.counterpart
+        return counterpart if counterpart is not None and counterpart.is_public else None
+
+    def language_alternates(self) -> dict[str, str]:
+        """This article's address by language code, with its public counterpart's: for hreflang links."""
+        alternates = {self.language: self.get_absolute_url()}
+        counterpart = self.public_counterpart
+        if counterpart is not None:
+            alternates[counterpart.language] = counterpart.get_absolute_url()
+        return alternates
+
+    @property
+    def counterpart_link_text(self) -> str:
+        """'Lea este artículo en español' or 'Read this article in English': in the counterpart's language."""
+        counterpart = self.counterpart
+        return COUNTERPART_LINK_TEXT[counterpart.language] if counterpart is not None else ""
 
     @property
     def preview_url(self) -> str:
@@ -170,6 +318,33 @@ class Article(models.Model):
             raise ValidationError({"directory_label": "Give the button a label, or clear the directory search."})
         if self.directory_label and not self.directory_query:
             raise ValidationError({"directory_query": "Give the search the button opens, or clear the label."})
+        self._clean_counterpart()
+
+    def _clean_counterpart(self) -> None:
+        other = self.translation_of
+        if other is None:
+            return
+        if self.pk and other.pk == self.pk:
+            raise ValidationError({"translation_of": "An article cannot be its own counterpart."})
+        if other.language == self.language:
+            raise ValidationError({
+                "translation_of": f"“{other.title}” is also in {other.get_language_display()}; "
+                "choose the article in the other language."
+            })
+        if other.translation_of_id:
+            raise ValidationError({
+                "translation_of": f"“{other.title}” is itself the counterpart of another article; link to that one instead."
+            })
+        if self.pk and Article.objects.filter(translation_of=self.pk).exists():
+            raise ValidationError({
+                "translation_of": "Another article already names this one as its counterpart; "
+                "an article has only one counterpart, so clear the link on that article first."
+            })
+        taken = Article.objects.filter(translation_of=other).exclude(pk=self.pk).first()
+        if taken is not None:
+            raise ValidationError({
+                "translation_of": f"“{other.title}” already has a counterpart: “{taken.title}”."
+            })
 
     def save(self, *args, **kwargs) -> None:
         self.refresh_rendering()

@@ -30,17 +30,24 @@ def highlight(headline: str | None) -> SafeString:
     return mark_safe(marked.replace(MARK_START, "").replace(MARK_STOP, ""))
 
 
-def search_articles(text: str):
-    """Published articles matching the text, best first, each with a `headline` to pass to highlight()."""
+def search_articles(text: str, language: str | None = None):
+    """Published articles in the language (the active one if none) matching the text, best first.
+
+    Each has a `headline` to pass to highlight().
+    """
     text = clean_search_text(text)
     if not text:
         return Article.objects.none()
-    return Article.objects.published().search(text).with_snippets(text).prefetch_related("topics")
+    return (
+        Article.objects.published().search(text, language).with_snippets(text, language).prefetch_related("topics")
+    )
 
 
-def related_articles(text: str | None, limit: int = 3) -> list[Article]:
-    """Published articles that match a directory keyword search, best first (none for empty text)."""
+def related_articles(text: str | None, limit: int = 3, language: str | None = None) -> list[Article]:
+    """Published articles in the language (the active one if none) that match a directory keyword search."""
     text = clean_search_text(text)
     if not text or limit < 1:
         return []
-    return list(Article.objects.published().search(text).only("title", "slug", "summary")[:limit])
+    return list(
+        Article.objects.published().search(text, language).only("title", "slug", "summary", "language")[:limit]
+    )

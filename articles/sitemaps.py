@@ -9,7 +9,7 @@ class ArticleSitemap(Sitemap):
     priority = 0.7
 
     def items(self):
-        return Article.objects.published().only("slug", "updated").order_by("pk")
+        return Article.objects.published().only("slug", "language", "updated").order_by("pk")
 
     def lastmod(self, item: Article):
         return item.updated

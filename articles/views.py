@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
+from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from articles import jsonld
 from articles.forms import ArticleSearchForm
-from articles.models import Article, FaqEntry, Topic
+from articles.models import Article, FaqEntry, Topic, language_code
 from articles.search import highlight, search_articles
 from portal.notices import ignored_parameters, read_page_number
 
@@ -20,8 +21,8 @@ RELATED_LIMIT = 4
 
 @require_safe
 def article_index(request):
-    """Every published article, grouped by topic."""
-    published = Article.objects.published().order_by("title")
+    """Every published article in the page's language, grouped by topic."""
+    published = Article.objects.published().in_language().order_by("title")
     topics = Topic.objects.prefetch_related(Prefetch("articles", queryset=published, to_attr="public_articles"))
     groups = [topic for topic in topics if topic.public_articles]
     return render(request, "articles/article_index.html", {
@@ -33,13 +34,15 @@ def article_index(request):
 
 @require_safe
 def topic_detail(request, slug: str):
-    """The published articles on one topic."""
+    """The published articles in the page's language on one topic."""
     topic = get_object_or_404(Topic, slug=slug)
     return render(request, "articles/topic_detail.html", {
         "topic": topic,
-        "articles": list(topic.articles.published().order_by("title")),
+        "articles": list(topic.articles.published().in_language().order_by("title")),
         "other_topics": list(
-            Topic.objects.exclude(pk=topic.pk).filter(articles__in=Article.objects.published()).distinct()
+            Topic.objects.exclude(pk=topic.pk)
+            .filter(articles__in=Article.objects.published().in_language())
+            .distinct()
         ),
         "notices": ignored_parameters(request),
     })
@@ -53,24 +56,49 @@ def article_detail(request, slug: str):
     can_preview = wants_preview and request.user.is_active and request.user.is_staff
     articles = Article.objects.all() if can_preview else Article.objects.published()
     article = get_object_or_404(
-        articles.prefetch_related("topics", "sources", "faq_entries"),
+        articles.select_related("translation_of", "translation").prefetch_related("topics", "sources", "faq_entries"),
         slug=slug,
     )
+    redirect_to = language_redirect(request, article)
+    if redirect_to:
+        return HttpResponsePermanentRedirect(redirect_to)
     topic_ids = [topic.pk for topic in article.topics.all()]
     related = (
         Article.objects.published()
-        .filter(topics__in=topic_ids)
+        .filter(language=article.language, topics__in=topic_ids)
         .exclude(pk=article.pk)
         .annotate(shared=Count("topics", filter=Q(topics__in=topic_ids)))
         .order_by("-shared", "title")[:RELATED_LIMIT]
     )
     return render(request, "articles/article_detail.html", {
         "article": article,
+        "counterpart": article.public_counterpart,
+        # The article's address in each language it exists in, for hreflang alternates.
+        "language_alternates": article.language_alternates(),
         "is_preview": not article.is_public,
         "related": list(related),
         "structured_data": jsonld.article(article, request),
         "notices": ignored_parameters(request, {PREVIEW_PARAM}),
     })
+
+
+def language_redirect(request, article: Article) -> str:
+    """Where to send a visitor who reached an article under the other language's address, or ''.
+
+    With language prefixes in the URL conf, /es/learn/<english-slug>/ is what the "Español" link
+    makes of an English article's address: it leads to the Spanish counterpart when there is a public
+    one, and otherwise to the article at its own address. Without prefixes every article's address
+    is the request path and nothing is redirected.
+    """
+    own_url = article.get_absolute_url()
+    if request.path == own_url:
+        return ""
+    counterpart = article.public_counterpart
+    target = own_url
+    if counterpart is not None and counterpart.language == language_code():
+        target = counterpart.get_absolute_url()
+    query = request.META.get("QUERY_STRING", "")
+    return f"{target}?{query}" if query else target
 
 
 @require_safe
@@ -94,16 +122,16 @@ def article_search(request):
         "page_range": list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)),
         "paginator": paginator,
         "results": results,
-        "topics": Topic.objects.filter(articles__in=Article.objects.published()).distinct(),  # read if no search
+        "topics": Topic.objects.filter(articles__in=Article.objects.published().in_language()).distinct(),  # if no search
         "notices": notices,
     })
 
 
 @require_safe
 def faq(request):
-    """The questions and answers of every published article, grouped by article."""
+    """The questions and answers of every published article in the page's language, grouped by article."""
     entries = list(
-        FaqEntry.objects.filter(article__in=Article.objects.published())
+        FaqEntry.objects.filter(article__in=Article.objects.published().in_language())
         .select_related("article")
         .order_by("article__title", "position", "pk")
     )

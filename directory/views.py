@@ -2,25 +2,37 @@
 from __future__ import annotations
 
 import datetime
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import connection
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.timesince import timesince
 from django.views.decorators.csrf import csrf_exempt
 
 from directory import jsonld
 from directory.filters import ProgramFilterSet, terms_by_id
+from directory.hours import open_status
 from directory.forms import ProblemReportForm
-from directory.models import ProblemReport, Program, Term
+from directory.models import OpeningHours, ProblemReport, Program, Term
+from places import timezones
 from places.forms import RADIUS_CHOICES
 from portal.client import address_key
 from portal.notices import SEARCH_PHRASE, ignored_parameters, read_page_number
 
 PAGE_PARAM = "page"
 MAX_NOTICES = 6
+BACK_PARAM = "back"  # on a program's address: the search it was found with, to link back to
+MAX_BACK_LENGTH = 1000
+
+
+def current_time() -> datetime.datetime:
+    """Now (a separate function so that tests can fix the clock)."""
+    return timezone.now()
 
 
 def program_search(request):
@@ -36,7 +48,11 @@ def program_search(request):
     if page_notice:
         notices.append(page_notice)
     page = paginator.page(page_number)
-    page.object_list = programs_in_order(page.object_list, filterset.place)
+    page.object_list = programs_in_order(page.object_list, filterset.place, now=current_time())
+    search = search_query(request.GET)
+    back = urlencode({BACK_PARAM: search}) if search else ""
+    for program in page.object_list:
+        program.url = f"{program.get_absolute_url()}?{back}" if back else program.get_absolute_url()
     # Counting every option across a whole country's listings tells a person little and costs a lot:
     # counts are shown once the search is narrow enough to be counted exactly.
     if paginator.capped:
@@ -89,22 +105,62 @@ class CappedPaginator(Paginator):
         super().__init__(ids[: self.MAX_COUNTED], per_page)
 
 
-def programs_in_order(ids: list[int], place) -> list[Program]:
-    """The programs with these ids, in that order, ready for result cards."""
+def programs_in_order(ids: list[int], place, *, now: datetime.datetime | None = None) -> list[Program]:
+    """The programs with these ids, in that order, ready for result cards: services, whether open
+    now (the page's hours read in one query) and whether the listing is due for a check."""
     programs = Program.objects.filter(pk__in=ids).select_related("organization").defer(
         "description", "search_text", "search_vector"
     )
     programs = programs.with_distance_from(place)
     by_id = {program.pk: program for program in programs}
+    hours: dict[int, list[tuple]] = {}
+    if ids:
+        for program_id, *period in OpeningHours.objects.filter(program_id__in=ids).values_list(
+            "program_id", "weekday", "opens", "closes"
+        ):
+            hours.setdefault(program_id, []).append(tuple(period))
+    now = now or timezone.now()
     taxonomy = terms_by_id()
     ordered = []
     for pk in ids:
         program = by_id[pk]
+        zone = timezones.zone_for(program.state, program.latitude, program.longitude)
+        program.open_status = open_status(hours.get(pk, ()), zone, now)
+        program.stale_age = stale_age(program.last_verified, now)
         program.services_summary = summarise_services(
             [taxonomy[t] for t in program.term_ids if t in taxonomy and taxonomy[t].category.show_in_results]
         )
         ordered.append(program)
     return ordered
+
+
+def stale_age(last_verified: datetime.date | None, now: datetime.datetime) -> str | None:
+    """How long ago a listing was last verified ('11 months'), when that is longer than the
+    configured PORTAL_STALE_AFTER_DAYS; '' when it never was; None when it is recent enough."""
+    if last_verified is None:
+        return ""
+    today = timezone.localdate(now)
+    if (today - last_verified).days <= settings.PORTAL_STALE_AFTER_DAYS:
+        return None
+    return timesince(last_verified, today, depth=1)
+
+
+def search_query(given: QueryDict) -> str:
+    """A search's query string with only the search's own parameters, short enough to carry
+    along on every result's link ('' when nothing is left)."""
+    known = set(ProgramFilterSet(None).filters) | {PAGE_PARAM}
+    kept = [(name, value[:200]) for name in given if name in known for value in given.getlist(name)[:20]]
+    query = urlencode(kept)
+    return query if len(query) <= MAX_BACK_LENGTH else ""
+
+
+def back_to_results(raw: str | None) -> str | None:
+    """The address of the search a program page was opened from: its known parameters only, and
+    always on this portal's own search page, so the link can never lead elsewhere."""
+    if not raw or len(raw) > MAX_BACK_LENGTH:
+        return None
+    query = search_query(QueryDict(raw))
+    return f"{reverse('directory:program-search')}?{query}" if query else None
 
 
 def facet_counts_of(ids: list[int]) -> dict[int, int]:
@@ -178,6 +234,7 @@ def program_detail(request, slug: str):
         Program.objects.public().select_related("organization").prefetch_related("hours"),
         slug=slug,
     )
+    zone = timezones.zone_for(program.state, program.latitude, program.longitude)
     groups: dict[int, dict] = {}
     for term in program.terms.select_related("category").order_by("category__position", "position"):
         group = groups.setdefault(term.category_id, {"category": term.category, "terms": []})
@@ -189,6 +246,11 @@ def program_detail(request, slug: str):
         "structured_data": jsonld.program(program, request),
         "stale": program.verified_days_ago is None
         or program.verified_days_ago > settings.PORTAL_STALE_AFTER_DAYS,
+        "open_status": open_status(
+            [(period.weekday, period.opens, period.closes) for period in program.hours.all()], zone, current_time()
+        ),
+        "open_status_zone": timezones.zone_label(zone),
+        "back_url": back_to_results(request.GET.get(BACK_PARAM)),
     }
     return render(request, "directory/program_detail.html", context)
 

@@ -110,9 +110,10 @@ class MeetingAdmin(OptimisticLockingMixin, admin.ModelAdmin):
 
 @admin.register(Fellowship)
 class FellowshipAdmin(admin.ModelAdmin):
-    list_display = ["name", "abbreviation", "slug", "meeting_count", "website"]
-    search_fields = ["name", "abbreviation", "slug"]
+    list_display = ["name", "name_es", "abbreviation", "slug", "meeting_count", "website"]
+    search_fields = ["name", "name_es", "abbreviation", "slug"]
     prepopulated_fields = {"slug": ["name"]}
+    fields = ["name", "slug", "abbreviation", "website", "description", "name_es", "description_es"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(n_meetings=Count("meetings"))
@@ -124,10 +125,10 @@ class FellowshipAdmin(admin.ModelAdmin):
 
 @admin.register(MeetingType)
 class MeetingTypeAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "featured", "meeting_count"]
+    list_display = ["code", "name", "name_es", "featured", "meeting_count"]
     list_editable = ["featured"]
     list_filter = ["featured"]
-    search_fields = ["code", "name"]
+    search_fields = ["code", "name", "name_es"]
     ordering = ["name"]
 
     def get_queryset(self, request):

@@ -3,7 +3,7 @@
 Every group name, venue and street is invented (from directory.demo's word lists), conference links
 are on example.org, and the only phone numbers are in the 555-01xx range reserved for fiction.
 The fixture is a Meeting Guide feed with three extra keys per row (fellowship, status,
-last_verified), loaded through meetings.importers like any other feed.
+last_verified), loaded through the same import pipeline as any other feed (meetings.importers).
 """
 from __future__ import annotations
 
@@ -203,7 +203,7 @@ def load_demo_meetings(path: Path = DEMO_FILE) -> tuple[int, int]:
     Verification dates move with today's date, as the demo programs' do.
     """
     from meetings import importers
-    from meetings.models import Fellowship, Meeting
+    from meetings.models import Meeting
 
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -211,17 +211,15 @@ def load_demo_meetings(path: Path = DEMO_FILE) -> tuple[int, int]:
     except (OSError, ValueError, KeyError) as error:
         raise ValueError(f"Cannot read demo meetings from {path}: {error}") from error
     shift = datetime.date.today() - datetime.date.fromisoformat(data.get("generated_on", datetime.date.today().isoformat()))
-    parsed = importers.parse_feed(rows, default_timezone=settings.TIME_ZONE)
-    if parsed.errors:
-        raise ValueError(f"The demo meetings file has invalid rows: {'; '.join(map(str, parsed.errors[:5]))}")
-    fellowships = {fellowship.slug: fellowship for fellowship in Fellowship.objects.all()}
+    parsed = importers.parse_feed(rows, source=DEMO_SOURCE, default_timezone=settings.TIME_ZONE)
+    if parsed.rejected:
+        raise ValueError(f"The demo meetings file has invalid rows: {'; '.join(map(str, parsed.rejected[:5]))}")
     for record in parsed.records:
         row = rows[record.row - 1]
-        record.fellowship = fellowships[row["fellowship"]]
         verified = row.get("last_verified")
         record.extra = {
             "status": row.get("status", Meeting.Status.ACTIVE),
             "last_verified": datetime.date.fromisoformat(verified) + shift if verified else None,
         }
-    counts = importers.save_records(parsed.records, source=DEMO_SOURCE, fellowship=None, update_existing=False)
-    return counts["created"], counts["unchanged"]
+    report = importers.load_records(parsed.records, update_existing=False, filename="demo meetings")
+    return report.created, report.unchanged

@@ -24,8 +24,10 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone as django_timezone
+from django.utils import translation
 from django.utils.text import capfirst
 
+from phones import numbers as phones
 from places import geo, timezones, weekdays
 from places.distance import NearQuerySetMixin
 
@@ -90,6 +92,12 @@ class WeekdaysField(ArrayField):
         )
 
 
+def localized(english: str, spanish: str) -> str:
+    """The Spanish text when the active language is Spanish and there is one, else the English text."""
+    language = (translation.get_language() or "").split("-")[0].lower()
+    return spanish if language == "es" and spanish else english
+
+
 class Fellowship(models.Model):
     """A mutual-aid fellowship or recovery program whose groups hold meetings (NA, SMART Recovery, ...)."""
 
@@ -98,6 +106,13 @@ class Fellowship(models.Model):
     abbreviation = models.CharField(max_length=20, blank=True, help_text="Short name, e.g. NA.")
     website = models.URLField(blank=True, max_length=300)
     description = models.TextField(blank=True, help_text="One or two sentences for the public: who it is for.")
+    name_es = models.CharField(
+        "name in Spanish", max_length=100, blank=True,
+        help_text="The name Spanish speakers know it by, e.g. Narcóticos Anónimos; shown on Spanish pages.",
+    )
+    description_es = models.TextField(
+        "description in Spanish", blank=True, help_text="Shown on Spanish pages; the English one is used when empty."
+    )
 
     class Meta:
         ordering = ["name"]
@@ -108,6 +123,15 @@ class Fellowship(models.Model):
     @property
     def short_name(self) -> str:
         return self.abbreviation or self.name
+
+    @property
+    def localized_name(self) -> str:
+        """The name in the active language: the Spanish one on Spanish pages when there is one."""
+        return localized(self.name, self.name_es)
+
+    @property
+    def localized_description(self) -> str:
+        return localized(self.description, self.description_es)
 
 
 class MeetingTypeQuerySet(models.QuerySet):
@@ -124,6 +148,10 @@ class MeetingType(models.Model):
         help_text="The code used in Meeting Guide feeds and in search addresses.",
     )
     name = models.CharField(max_length=100)
+    name_es = models.CharField(
+        "name in Spanish", max_length=100, blank=True,
+        help_text="Shown on Spanish pages; the Meeting Guide specification's Spanish name for the spec's codes.",
+    )
     description = models.TextField(blank=True, help_text="Shown to the public on meeting pages, when given.")
     featured = models.BooleanField(default=False, help_text="Offer this type as a tick box on the meeting finder.")
 
@@ -135,6 +163,11 @@ class MeetingType(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
 
+    @property
+    def localized_name(self) -> str:
+        """The name in the active language: the Spanish one on Spanish pages when there is one."""
+        return localized(self.name, self.name_es)
+
 
 class Attendance(models.TextChoices):
     IN_PERSON = "in_person", "In person"
@@ -143,10 +176,13 @@ class Attendance(models.TextChoices):
     INACTIVE = "inactive", "No way to attend listed"
 
 
-def attendance_for(*, address: str, conference_url: str, conference_phone: str, location_closed: bool) -> str:
-    """How a person can attend: in person needs a street address whose location is open (no TC type),
-    online needs a conference link or phone; both is hybrid; neither leaves nothing to attend."""
-    in_person = bool((address or "").strip()) and not location_closed
+def attendance_for(
+    *, address: str, conference_url: str, conference_phone: str, location_closed: bool, approximate: bool = False
+) -> str:
+    """How a person can attend: in person needs an exact street address (not an approximate place) whose
+    location is open (no TC type), online needs a conference link or phone; both is hybrid; neither
+    leaves nothing to attend."""
+    in_person = bool((address or "").strip()) and not approximate and not location_closed
     online = bool((conference_url or "").strip() or (conference_phone or "").strip())
     if in_person and online:
         return Attendance.HYBRID
@@ -359,12 +395,6 @@ class MeetingQuerySet(NearQuerySetMixin, models.QuerySet):
         return changed
 
 
-phone_validator = RegexValidator(
-    r"^\+?[0-9][0-9 ()./*#,;-]{2,59}$",
-    "Use digits, with a leading + for international numbers; commas, * and # may follow for one-tap dialling.",
-)
-
-
 def default_zone() -> str:
     return settings.TIME_ZONE
 
@@ -414,6 +444,10 @@ class Meeting(models.Model):
     state = models.CharField(max_length=100, blank=True)
     postal_code = models.CharField(max_length=20, blank=True)
     country = models.CharField(max_length=60, blank=True, default="US")
+    approximate = models.BooleanField(
+        "approximate place", default=False,
+        help_text="The address is only roughly where the meeting is (a city for an online meeting): not a place to go.",
+    )
     latitude = models.FloatField(
         null=True, blank=True, validators=[MinValueValidator(-90), MaxValueValidator(90)],
         help_text="Leave empty to use the centre of the ZIP code.",
@@ -427,7 +461,10 @@ class Meeting(models.Model):
 
     conference_url = models.URLField("conference link", max_length=500, blank=True)
     conference_url_notes = models.TextField("conference link notes", blank=True, help_text="e.g. meeting ID, passcode.")
-    conference_phone = models.CharField("conference phone", max_length=60, blank=True, validators=[phone_validator])
+    conference_phone = models.CharField(
+        "conference phone", max_length=60, blank=True, validators=[phones.validate_conference_phone],
+        help_text="With the country code outside the US; one-tap codes may follow after commas: +14105550123,,123456#",
+    )
     conference_phone_notes = models.TextField(blank=True)
 
     group_name = models.CharField("group", max_length=255, blank=True, help_text="The group that holds the meeting.")
@@ -509,13 +546,15 @@ class Meeting(models.Model):
             errors["latitude"] = "Give both latitude and longitude, or leave both empty."
         if self.end_time is not None and self.end_time == self.start_time:
             errors["end_time"] = "The end time is the same as the start time. Leave it empty for a one-hour meeting."
-        if not (self.address or "").strip() and not (self.conference_url or self.conference_phone):
-            errors["address"] = "Give a street address, or a conference link or phone for an online meeting."
+        if (not (self.address or "").strip() or self.approximate) and not (self.conference_url or self.conference_phone):
+            errors["address"] = "Give an exact street address, or a conference link or phone for an online meeting."
         if errors:
             raise ValidationError(errors)
 
     def save(self, *args, **kwargs) -> None:
         self.days = sorted(set(self.days or []))
+        if self.conference_phone:
+            self.conference_phone = phones.normalize_conference(self.conference_phone) or self.conference_phone
         if self.latitude is None and self.address and self.postal_code:
             point = geo.gazetteer().zip_point(self.postal_code)
             if point:
@@ -527,6 +566,7 @@ class Meeting(models.Model):
     def compute_attendance(self, type_codes) -> str:
         return attendance_for(
             address=self.address,
+            approximate=self.approximate,
             conference_url=self.conference_url,
             conference_phone=self.conference_phone,
             location_closed=LOCATION_CLOSED_TYPE in set(type_codes),
@@ -592,7 +632,8 @@ class Meeting(models.Model):
 
     @property
     def has_street_address(self) -> bool:
-        return bool(self.address.strip())
+        """An exact street address: somewhere a person can go (an approximate place is not)."""
+        return bool(self.address.strip()) and not self.approximate
 
     @property
     def locality(self) -> str:

@@ -15,11 +15,22 @@ _lock = threading.Lock()
 _cache: dict = {}
 
 
+def _localized(english: str, spanish: str) -> str:
+    from meetings.models import localized
+
+    return localized(english, spanish)
+
+
 @dataclass(frozen=True)
 class FellowshipChoice:
     slug: str
     name: str
     short_name: str
+    name_es: str = ""
+
+    @property
+    def localized_name(self) -> str:
+        return _localized(self.name, self.name_es)
 
 
 @dataclass(frozen=True)
@@ -27,6 +38,11 @@ class TypeChoice:
     code: str
     name: str
     featured: bool
+    name_es: str = ""
+
+    @property
+    def localized_name(self) -> str:
+        return _localized(self.name, self.name_es)
 
 
 def choices() -> tuple[list[FellowshipChoice], list[TypeChoice]]:
@@ -36,12 +52,16 @@ def choices() -> tuple[list[FellowshipChoice], list[TypeChoice]]:
     with _lock:
         if _cache.get("at", -MAX_AGE) + MAX_AGE < time.monotonic():
             _cache["fellowships"] = [
-                FellowshipChoice(slug, name, abbreviation or name)
-                for slug, name, abbreviation in Fellowship.objects.values_list("slug", "name", "abbreviation")
+                FellowshipChoice(slug, name, abbreviation or name, name_es)
+                for slug, name, abbreviation, name_es in Fellowship.objects.values_list(
+                    "slug", "name", "abbreviation", "name_es"
+                )
             ]
             _cache["types"] = [
-                TypeChoice(code, name, featured)
-                for code, name, featured in MeetingType.objects.values_list("code", "name", "featured")
+                TypeChoice(code, name, featured, name_es)
+                for code, name, featured, name_es in MeetingType.objects.values_list(
+                    "code", "name", "featured", "name_es"
+                )
             ]
             _cache["at"] = time.monotonic()
         return _cache["fellowships"], _cache["types"]

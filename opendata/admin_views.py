@@ -22,10 +22,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from importing.pipeline import ImportReport, describe_size, max_import_bytes
+from meetings import importers as meeting_guide_importer
+from meetings.models import Fellowship
 from opendata.importers import hsds as hsds_importer
-from opendata.importers import meeting_guide as meeting_guide_importer
 from opendata.importers import samhsa as samhsa_importer
-from opendata.importers.base import ImportReport, describe_size, max_import_bytes
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +47,17 @@ MEETING_PERMISSIONS = ["meetings.add_meeting", "meetings.change_meeting"]
 class UploadForm(forms.Form):
     file = forms.FileField(label="File")
     format = forms.ChoiceField(label="Format", choices=FORMATS)
+    fellowship = forms.ModelChoiceField(
+        label="Fellowship (Meeting Guide feeds)", queryset=Fellowship.objects.all(), required=False,
+        empty_label="Choose the fellowship whose meetings these are",
+        help_text="Meeting Guide feeds do not say which fellowship holds their meetings: choose it here.",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("format") == meeting_guide_importer.FORMAT_MEETING_GUIDE and not cleaned.get("fellowship"):
+            self.add_error("fellowship", "Choose the fellowship whose meetings the feed lists.")
+        return cleaned
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -83,17 +95,21 @@ def _stored(request) -> tuple[dict, Path] | None:
     return (pending, path) if path.is_file() else None
 
 
-def run(*, path: Path, format: str, filename: str, dry_run: bool, skip_invalid: bool, user=None) -> ImportReport:
+def run(*, path: Path, format: str, filename: str, dry_run: bool, skip_invalid: bool, user=None,
+        fellowship: int | None = None) -> ImportReport:
     """Run the importer for `format`; an unexpected failure becomes a report, not a server error."""
+    options = {}
     if format == meeting_guide_importer.FORMAT_MEETING_GUIDE:
         importer = meeting_guide_importer.import_meeting_guide
+        options["fellowship"] = Fellowship.objects.filter(pk=fellowship).first() if fellowship else None
     elif format.startswith("samhsa"):
         importer = samhsa_importer.import_samhsa
     else:
         importer = hsds_importer.import_hsds
     try:
         return importer(
-            source=path, filename=filename, format=format, dry_run=dry_run, skip_invalid=skip_invalid, user=user
+            source=path, filename=filename, format=format, dry_run=dry_run, skip_invalid=skip_invalid, user=user,
+            **options,
         )
     except Exception:  # staff must get a page, whatever the file holds
         logger.exception("Import of %s (%s) failed", filename, format)
@@ -148,8 +164,12 @@ def import_listings(request):
                 for chunk in upload.chunks():
                     target.write(chunk)
             filename = Path(upload.name or "upload").name[:200]
-            request.session[SESSION_KEY] = {"token": token, "format": form.cleaned_data["format"], "filename": filename}
-            report = run(path=path, format=form.cleaned_data["format"], filename=filename, dry_run=True, skip_invalid=False)
+            fellowship = form.cleaned_data.get("fellowship")
+            fellowship_id = fellowship.pk if fellowship and form.cleaned_data["format"] == meeting_guide_importer.FORMAT_MEETING_GUIDE else None
+            request.session[SESSION_KEY] = {"token": token, "format": form.cleaned_data["format"], "filename": filename,
+                                            "fellowship": fellowship_id}
+            report = run(path=path, format=form.cleaned_data["format"], filename=filename, dry_run=True, skip_invalid=False,
+                         fellowship=fellowship_id)
             if report.errors:
                 path.unlink(missing_ok=True)
                 request.session.pop(SESSION_KEY, None)
@@ -180,7 +200,7 @@ def apply_import(request):
     skip_invalid = request.POST.get("skip_invalid") == "1"
     try:
         report = run(path=path, format=pending["format"], filename=pending["filename"], dry_run=False, skip_invalid=skip_invalid,
-                     user=request.user)
+                     user=request.user, fellowship=pending.get("fellowship"))
     finally:
         path.unlink(missing_ok=True)
     if report.applied:

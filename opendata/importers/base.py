@@ -1,10 +1,9 @@
-"""What every import shares: reading a file within the size cap, checking each listing, the report,
-and applying the checked listings in one transaction.
+"""Program imports: checking each listing, then planning and writing programs through the import pipeline.
 
-An import runs in two steps. Parsing turns the whole file into `ProgramRecord`s and `Rejection`s
-without touching the database's programs. Applying compares each record with the program it
-matches (by source and source identifier), then writes the differences inside one
-`transaction.atomic()`, or, for a dry run, only reports them.
+The parsers (`samhsa`, `hsds`) turn a whole file into `ProgramRecord`s and `Finding`s without
+touching the database's programs; `run_import` hands them to `importing.pipeline.run_pipeline`,
+whose planner here compares each record with the program it matches (by source and source
+identifier) and whose writer applies the differences inside one transaction.
 """
 from __future__ import annotations
 
@@ -13,114 +12,42 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
-from django.contrib.admin.models import ADDITION, CHANGE
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import connection, transaction
+from django.contrib.admin.models import ADDITION, CHANGE
 
 from directory.models import OpeningHours, Organization, Program, Term, program_slug_text
+from importing.pipeline import (  # noqa: F401 (the parsers import these from here)
+    IMPORT_LOCK_KEY,
+    Change,
+    Finding,
+    HistoryEntry,
+    ImportFileError,
+    ImportReport,
+    ParsedFile,
+    Progress,
+    Rejection,
+    decode_text,
+    describe_size,
+    max_import_bytes,
+    read_source,
+    report_progress,
+    run_pipeline,
+)
 from places import geo
-from portal.admin_tools import history_user, record_history  # noqa: F401  (history_user: used by callers)
+from portal.admin_tools import history_user  # noqa: F401 (used by callers)
 from portal.slugs import unique_slug
 
-DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 BATCH = 1000
 PROGRESS_EVERY = 500
-# Key of the PostgreSQL advisory lock that keeps two imports from writing at once.
-IMPORT_LOCK_KEY = 0x6F70656E
-
-# progress(phase, done, total): phase is "read", "check" or "write".
-Progress = Callable[[str, int, int], None]
 
 ZIP_PLUS4 = re.compile(r"^(\d{5})-?(\d{4})$")
 ZIP5 = re.compile(r"^\d{5}$")
 PROGRAM_FIELDS = {f.name: f for f in Program._meta.get_fields() if hasattr(f, "max_length")}
 _url_validator = URLValidator(schemes=["http", "https"])
-
-
-def max_import_bytes() -> int:
-    """The largest file an import accepts (settings.OPENDATA_MAX_IMPORT_BYTES, 50 MB by default)."""
-    return int(getattr(settings, "OPENDATA_MAX_IMPORT_BYTES", DEFAULT_MAX_BYTES))
-
-
-def describe_size(size: int) -> str:
-    return f"{size / (1024 * 1024):.0f} MB" if size >= 1024 * 1024 else f"{size} bytes"
-
-
-class ImportFileError(Exception):
-    """The file as a whole cannot be used: too big, not UTF-8, broken JSON, wrong columns."""
-
-
-@dataclass(frozen=True)
-class Rejection:
-    """A record of the file that will not be imported, and why."""
-
-    row: int
-    reason: str
-    label: str = ""
-    line: int | None = None
-
-    def __str__(self) -> str:
-        where = f"Row {self.row}" + (f" (line {self.line})" if self.line else "")
-        if self.label:
-            where += f" «{self.label}»"
-        return f"{where}: {self.reason}"
-
-
-@dataclass(frozen=True)
-class Change:
-    """What applying the file does to one program."""
-
-    action: str  # "create", "update" or "unchanged"
-    row: int
-    name: str
-    fields: tuple[str, ...] = ()
-
-
-@dataclass
-class ImportReport:
-    """The outcome of an import or of its dry run."""
-
-    format: str
-    filename: str = ""
-    dry_run: bool = False
-    skip_invalid: bool = False
-    total: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    organizations_created: int = 0
-    rejected: list[Rejection] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    changes: list[Change] = field(default_factory=list)
-    applied: bool = False
-
-    @property
-    def blocked(self) -> bool:
-        """Nothing may be written: the file is unusable, or rows were rejected and not explicitly skipped."""
-        return bool(self.errors) or (bool(self.rejected) and not self.skip_invalid)
-
-    def summary(self) -> str:
-        if self.errors:
-            return "The file was rejected; nothing was imported."
-        counts = (
-            f"{self.total} records: {self.created} to create, {self.updated} to update, "
-            f"{self.unchanged} unchanged, {len(self.rejected)} rejected"
-        )
-        if self.applied:
-            return counts.replace(" to create", " created").replace(" to update", " updated") + "."
-        if self.blocked:
-            return f"{counts}. Nothing was imported: fix the rejected rows, or choose to skip them."
-        return f"{counts}. Dry run: nothing was written."
-
-    def changes_by(self, action: str) -> list[Change]:
-        return [change for change in self.changes if change.action == action]
 
 
 @dataclass
@@ -150,69 +77,6 @@ class ProgramRecord:
     @property
     def name(self) -> str:
         return self.values.get("name", "")
-
-
-@dataclass
-class ParsedFile:
-    """Everything a parser read from a file, before any comparison with the database."""
-
-    records: list[ProgramRecord] = field(default_factory=list)
-    rejected: list[Rejection] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    total: int = 0
-
-
-# Reading files ---------------------------------------------------------------------------------
-
-
-def read_source(source: Any, *, max_bytes: int | None = None) -> bytes:
-    """Read a path, bytes or a file object (such as a Django upload), refusing files over the size cap."""
-    limit = max_import_bytes() if max_bytes is None else max_bytes
-    too_big = (
-        "The file is {size}; the largest file an import accepts is {limit}. "
-        "Split it into smaller files and import them one after the other."
-    )
-    if isinstance(source, (bytes, bytearray)):
-        data = bytes(source)
-    elif isinstance(source, (str, Path)):
-        path = Path(source)
-        try:
-            size = path.stat().st_size
-        except OSError as error:
-            raise ImportFileError(f"Cannot read {path}: {error.strerror or error}.") from None
-        if size > limit:
-            raise ImportFileError(too_big.format(size=describe_size(size), limit=describe_size(limit)))
-        data = path.read_bytes()
-    else:
-        size = getattr(source, "size", None)
-        if size is not None and size > limit:
-            raise ImportFileError(too_big.format(size=describe_size(size), limit=describe_size(limit)))
-        if hasattr(source, "seek"):
-            source.seek(0)
-        data = source.read(limit + 1)
-    if len(data) > limit:
-        raise ImportFileError(too_big.format(size=f"over {describe_size(limit)}", limit=describe_size(limit)))
-    return data
-
-
-def decode_text(data: bytes, *, name: str = "The file") -> str:
-    """Decode UTF-8 (with or without a byte-order mark), naming the lines that are not UTF-8."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    bad = []
-    for number, line in enumerate(data.split(b"\n"), start=1):
-        try:
-            line.decode("utf-8")
-        except UnicodeDecodeError as error:
-            bad.append(f"line {number} (byte 0x{line[error.start]:02x})")
-        if len(bad) >= 5:
-            break
-    raise ImportFileError(
-        f"{name} is not UTF-8 text: {', '.join(bad)}. Save it as UTF-8 (in a spreadsheet: "
-        "'CSV UTF-8') and upload it again."
-    )
 
 
 # Checking values -------------------------------------------------------------------------------
@@ -362,31 +226,13 @@ def run_import(
     progress: Progress | None = None,
     user=None,
 ) -> ImportReport:
-    """Parse the whole file, then apply it (unless it is a dry run or rows were rejected).
+    """Run a program import through the import pipeline (see importing.pipeline).
 
     Every program created or changed gets an entry in its admin history, in the name of `user`
     (the staff member who uploaded the file) or of the inactive "data-import" account.
     """
     report = ImportReport(format=format, filename=filename, dry_run=dry_run, skip_invalid=skip_invalid)
-    try:
-        parsed = parse()
-    except ImportFileError as error:
-        report.errors.append(str(error))
-        return report
-    report.total = parsed.total
-    report.rejected = parsed.rejected
-    report.warnings = parsed.warnings
-    if dry_run or report.blocked:
-        _plan(parsed.records, report, progress)
-        return report
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK_KEY])
-        plans = _plan(parsed.records, report, progress)
-        _write(plans, report, progress)
-        _record_history(plans, filename=filename, user=user)
-        report.applied = True
-    return report
+    return run_pipeline(report=report, parse=parse, plan=_plan, write=_write, progress=progress, user=user)
 
 
 @dataclass
@@ -508,8 +354,8 @@ def _unique_slugs(plans: list[_Plan]) -> dict[int, str]:
     return slugs
 
 
-def _write(plans: list[_Plan], report: ImportReport, progress: Progress | None) -> None:
-    """Write the planned creations and updates (the caller holds the transaction)."""
+def _write(plans: list[_Plan], report: ImportReport, progress: Progress | None) -> list[HistoryEntry]:
+    """Write the planned creations and updates (the caller holds the transaction); return the history."""
     organizations = _organizations(plans)
     to_create = [plan for plan in plans if plan.program is None]
     to_update = [plan for plan in plans if plan.program is not None and plan.changed]
@@ -565,6 +411,17 @@ def _write(plans: list[_Plan], report: ImportReport, progress: Progress | None) 
         if progress and (done % PROGRESS_EVERY == 0 or done == total):
             progress("write", done, total)
 
+    source = report.filename or "a file"
+    history: list[HistoryEntry] = []
+    for plan in plans:
+        if plan.program is None or not plan.changed:
+            continue
+        if plan.changed == ["created"]:
+            history.append((plan.program, ADDITION, f"Imported from {source}."))
+        else:
+            history.append((plan.program, CHANGE, f"Import of {source} changed: {', '.join(plan.changed)}."))
+    return history
+
 
 # Helpers the parsers share ---------------------------------------------------------------------
 
@@ -581,22 +438,3 @@ def terms_by_samhsa_label() -> dict[str, set[int]]:
         for name in names:
             labels[normalize_label(name)].add(pk)
     return labels
-
-
-def report_progress(progress: Progress | None, done: int, total: int) -> None:
-    if progress and (done % PROGRESS_EVERY == 0 or done == total):
-        progress("read", done, total)
-
-
-def _record_history(plans: list[_Plan], *, filename: str, user=None) -> None:
-    """Write one admin history entry per program the import created or changed."""
-    source = filename or "a file"
-    entries = []
-    for plan in plans:
-        if plan.program is None or not plan.changed:
-            continue
-        if plan.changed == ["created"]:
-            entries.append((plan.program, ADDITION, f"Imported from {source}."))
-        else:
-            entries.append((plan.program, CHANGE, f"Import of {source} changed: {', '.join(plan.changed)}."))
-    record_history(entries, user=user)

@@ -124,6 +124,8 @@ def test_saving_in_the_admin_renders_and_validates(admin_client, content):
         "summary": "Short.",
         "body": "## Part\n\nText <script>alert(1)</script>",
         "topics": [topic.pk],
+        "language": "en",
+        "translation_of": "",
         "status": "in_review",
         "publish_date_0": "",
         "publish_date_1": "",
@@ -157,3 +159,73 @@ def test_topic_admin_lists_article_counts(admin_client, content):
 )
 def test_describe_age(days, words):
     assert describe_age(days) == words
+
+
+def spanish_form(**changes) -> dict:
+    data = {
+        "title": "La naltrexona",
+        "slug": "naltrexona",
+        "summary": "Un medicamento que bloquea los opioides.",
+        "body": "## Cómo funciona\n\nLa naltrexona bloquea el efecto de los opioides.",
+        "language": "es",
+        "translation_of": "",
+        "status": "draft",
+        "publish_date_0": "",
+        "publish_date_1": "",
+        "last_reviewed": "2026-12-01",
+        "reviewer": "Equipo editorial",
+        "directory_label": "",
+        "directory_query": "",
+        "sources-TOTAL_FORMS": "1", "sources-INITIAL_FORMS": "0",
+        "sources-0-title": "MedlinePlus en español: Naltrexona",
+        "sources-0-url": "https://medlineplus.gov/spanish/druginfo/meds/a685041-es.html",
+        "sources-0-position": "1",
+        "faq_entries-TOTAL_FORMS": "0", "faq_entries-INITIAL_FORMS": "0",
+    }
+    data.update(changes)
+    return data
+
+
+def test_staff_write_and_publish_a_spanish_article_linked_to_its_english_original(admin_client, client, content):
+    english = content["article"]
+    change_form = admin_client.get(reverse("admin:articles_article_change", args=[english.pk])).content.decode()
+    write_link = f"{reverse('admin:articles_article_add')}?language=es&amp;translation_of={english.pk}"
+    assert "Write the Spanish version" in change_form and write_link in change_form
+    add_form = admin_client.get(write_link.replace("&amp;", "&")).content.decode()
+    assert '<option value="es" selected>' in add_form
+    assert f'<option value="{english.pk}" selected>' in add_form
+
+    response = admin_client.post(reverse("admin:articles_article_add"), spanish_form(translation_of=english.pk))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    spanish = Article.objects.get(slug="naltrexona")
+    assert spanish.language == "es" and spanish.counterpart == english and english.counterpart == spanish
+    assert spanish.sources.get().url.startswith("https://medlineplus.gov/spanish/")
+    assert client.get(spanish.get_absolute_url()).status_code == 404  # a draft
+    assert "Lea este artículo" not in client.get(english.get_absolute_url()).content.decode()
+
+    admin_client.post(
+        reverse("admin:articles_article_changelist"), {"action": "publish", "_selected_action": [spanish.pk]}
+    )
+    assert client.get(spanish.get_absolute_url()).status_code == 200
+    assert "Lea este artículo en español" in client.get(english.get_absolute_url()).content.decode()
+    assert list(Article.objects.search("naltrexona", "es")) == [spanish]
+
+    changelist = admin_client.get(reverse("admin:articles_article_changelist"), {"language__exact": "es"})
+    listed = changelist.content.decode()
+    assert "La naltrexona" in listed and "A draft" not in listed
+    assert "How naltrexone works" in listed  # shown as the Spanish article's counterpart
+
+
+def test_the_admin_refuses_a_counterpart_in_the_same_language(admin_client, content):
+    other_spanish = make_article(slug="metadona", language="es")
+    response = admin_client.post(reverse("admin:articles_article_add"), spanish_form(translation_of=other_spanish.pk))
+    assert response.status_code == 200
+    assert "is also in Spanish; choose the article in the other language" in response.content.decode()
+    assert not Article.objects.filter(slug="naltrexona").exists()
+
+
+def test_counterpart_autocomplete_finds_articles(admin_client, content):
+    response = admin_client.get(reverse("admin:autocomplete"), {
+        "app_label": "articles", "model_name": "article", "field_name": "translation_of", "term": "naltrexone",
+    })
+    assert [item["text"] for item in response.json()["results"]] == ["How naltrexone works"]

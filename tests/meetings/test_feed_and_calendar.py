@@ -50,18 +50,22 @@ class TestFeed:
                      conference_phone="+14105550123", types=["O", "W"], notes="Bring a friend.", group_name="Lantern")
         make_online_meeting(name="Online only", timezone="America/Phoenix", start_time=T(6, 30))
         rows = get_feed(client)
-        assert len(rows) == 2
+        assert len(rows) == 3  # one row per weekday
         allowed = spec_fields()
         for row in rows:
             assert set(row) <= allowed, set(row) - allowed
             assert {"name", "slug", "day", "time", "timezone", "updated", "url"} <= set(row)
-            days = row["day"] if isinstance(row["day"], list) else [row["day"]]
-            assert all(isinstance(d, int) and 0 <= d <= 6 for d in days)
+            assert isinstance(row["day"], int) and 0 <= row["day"] <= 6
             assert re.fullmatch(r"\d\d:\d\d", row["time"])
             assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", row["updated"])
             assert set(row.get("types", [])) <= type_codes()
-        hybrid = next(row for row in rows if row["name"] == "Hybrid")
-        assert hybrid["day"] == [1, 3] and hybrid["time"] == "19:00" and hybrid["end_time"] == "20:30"
+        assert len({row["slug"] for row in rows}) == 3
+        hybrid_rows = [row for row in rows if row["name"] == "Hybrid"]
+        assert [(row["day"], row["slug"]) for row in hybrid_rows] == [
+            (1, hybrid_rows[0]["slug"].rsplit("-", 1)[0] + "-1"), (3, hybrid_rows[0]["slug"].rsplit("-", 1)[0] + "-3"),
+        ]
+        hybrid = hybrid_rows[0]
+        assert hybrid["time"] == "19:00" and hybrid["end_time"] == "20:30"
         assert hybrid["types"] == ["O", "W"]
         assert hybrid["formatted_address"].endswith("Baltimore, MD 21201, US")
         assert hybrid["approximate"] == "no"
@@ -70,7 +74,9 @@ class TestFeed:
         assert hybrid["url"].startswith("http://testserver/meetings/")
         online = next(row for row in rows if row["name"] == "Online only")
         assert online["day"] == 1 and online["timezone"] == "America/Phoenix"
-        assert "formatted_address" not in online and "latitude" not in online
+        # An online-only meeting gets an approximate place implying its time zone, as the spec's FAQ asks.
+        assert online["formatted_address"] == "Phoenix, AZ, US" and online["approximate"] == "yes"
+        assert "latitude" not in online and "address" not in online
         assert online["conference_url"] == "https://meet.example.org/test"
 
     def test_only_active_meetings(self, client):
@@ -93,10 +99,21 @@ class TestFeed:
         assert response["Access-Control-Allow-Origin"] == "*"
         path = tmp_path / "ours.json"
         path.write_bytes(b"".join(response.streaming_content))
+        # Imported back beside the original, every row is recognised as the meeting already listed.
         call_command("import_meeting_guide", str(path), "--fellowship", "na", stdout=open("/dev/null", "w"))
-        copy = Meeting.objects.get(source="ours")
-        assert copy.days == [2, 4] and set(copy.types.values_list("code", flat=True)) == {"C", "X"}
-        assert copy.attendance == "hybrid" and copy.postal_code == "21201"
+        assert not Meeting.objects.filter(source="ours").exists()
+        # Into an empty directory, it comes back one meeting per row, and publishes the same feed.
+        first = get_feed(client)
+        Meeting.objects.all().delete()
+        call_command("import_meeting_guide", str(path), "--fellowship", "na", stdout=open("/dev/null", "w"))
+        copies = Meeting.objects.filter(source="ours").order_by("days")
+        assert [copy.days for copy in copies] == [[2], [4]]
+        assert {code for copy in copies for code in copy.types.values_list("code", flat=True)} == {"C", "X"}
+        assert {(copy.attendance, copy.postal_code) for copy in copies} == {("hybrid", "21201")}
+        # (Only the page address differs: each day's row now has a page of its own.)
+        def rows(feed):
+            return sorted(({k: v for k, v in row.items() if k != "url"} for row in feed), key=lambda row: row["slug"])
+        assert rows(get_feed(client)) == rows(first)
 
 
 def unfold(text: str) -> list[str]:

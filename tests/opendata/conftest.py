@@ -2,6 +2,7 @@
 and a small directory of programs that uses every field the exports carry."""
 import datetime
 import json
+import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -10,7 +11,8 @@ import pytest
 from directory.models import Program
 from tests.factories import make_program
 
-REALDATA = Path(__file__).resolve().parents[2].parent / "shared" / "realdata"
+# ../shared/realdata beside the checkout, or wherever PORTAL_REALDATA says (a git worktree lives elsewhere).
+REALDATA = Path(os.environ.get("PORTAL_REALDATA") or Path(__file__).resolve().parents[2].parent / "shared" / "realdata")
 SAMHSA_ROWS = REALDATA / "samhsa-locator" / "locator-rows-charlottesville-va.json"
 HSDS = REALDATA / "hsds-3.1"
 COMPILED = HSDS / "schema" / "compiled"

@@ -5,9 +5,9 @@ import pytest
 from django.contrib.admin.models import LogEntry
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from meetings.models import Attendance, Meeting
+from meetings.models import Attendance, Fellowship, Meeting
 from opendata.admin_views import SESSION_KEY, upload_dir
-from opendata.importers.meeting_guide import FORMAT_MEETING_GUIDE, import_meeting_guide
+from meetings.importers import FORMAT_MEETING_GUIDE, import_meeting_guide
 from tests.meetings.conftest import reference_data  # noqa: F401 (the fellowships and meeting types)
 
 pytestmark = pytest.mark.django_db
@@ -41,8 +41,10 @@ def private_upload_dir(settings, tmp_path):
     settings.OPENDATA_UPLOAD_DIR = str(tmp_path / "uploads")
 
 
-def upload(client, content: bytes, name="meetings.json"):
-    return client.post(IMPORT_URL, {"file": SimpleUploadedFile(name, content), "format": FORMAT_MEETING_GUIDE})
+def upload(client, content: bytes, name="meetings.json", fellowship="aa"):
+    chosen = Fellowship.objects.get(slug=fellowship).pk if fellowship else ""
+    return client.post(IMPORT_URL, {"file": SimpleUploadedFile(name, content), "format": FORMAT_MEETING_GUIDE,
+                                    "fellowship": chosen})
 
 
 def apply(client, **extra):
@@ -58,7 +60,7 @@ def test_preview_apply_and_reimport(admin_client):
     page = response.content.decode()
 
     assert response.status_code == 200
-    assert "3 records: 3 to create, 0 to update, 0 unchanged, 0 rejected" in page
+    assert "3 rows: 3 to create, 0 to update, 0 unchanged, 0 rejected" in page
     assert "Sunrise Group" in page and "Import: create 3, update 0" in page
     assert not Meeting.objects.exists()
 
@@ -81,7 +83,7 @@ def test_preview_apply_and_reimport(admin_client):
 
     page = upload(admin_client, json.dumps(FEED).encode()).content.decode()
 
-    assert "3 records: 0 to create, 0 to update, 3 unchanged, 0 rejected" in page
+    assert "3 rows: 0 to create, 0 to update, 3 unchanged, 0 rejected" in page
     assert "Importing this file would change nothing." in page
     assert Meeting.objects.count() == 3
 
@@ -106,7 +108,7 @@ def test_a_bad_row_is_reported_by_number_and_nothing_is_written(admin_client):
     page = response.content.decode()
 
     assert response.status_code == 200
-    assert "3 records: 2 to create, 0 to update, 0 unchanged, 1 rejected" in page
+    assert "3 rows: 2 to create, 0 to update, 0 unchanged, 1 rejected" in page
     assert "<td>2</td><td>online-nooners</td>" in page and "day" in page
     assert not Meeting.objects.exists()
 
@@ -131,11 +133,13 @@ def test_a_broken_file_shows_an_error_page(admin_client, content, message):
 
 
 def test_the_importer_function_with_bytes(admin_user):
-    report = import_meeting_guide(source=json.dumps(FEED).encode(), source_name="test-feed", dry_run=True)
+    report = import_meeting_guide(source=json.dumps(FEED).encode(), source_name="test-feed", dry_run=True,
+                                  fellowship="aa")
     assert (report.total, report.created, report.applied) == (3, 3, False)
     assert not Meeting.objects.exists()
 
-    report = import_meeting_guide(source=json.dumps(FEED).encode(), source_name="test-feed", user=admin_user)
+    report = import_meeting_guide(source=json.dumps(FEED).encode(), source_name="test-feed", user=admin_user,
+                                  fellowship="aa")
     assert (report.created, report.applied) == (3, True)
     assert Meeting.objects.filter(source="test-feed").count() == 3
     entries = LogEntry.objects.filter(change_message="Imported from test-feed.")
@@ -143,9 +147,34 @@ def test_the_importer_function_with_bytes(admin_user):
 
     changed = json.loads(json.dumps(FEED))
     changed[0]["time"] = "06:15"
-    import_meeting_guide(source=json.dumps(changed).encode(), source_name="test-feed", user=admin_user)
+    import_meeting_guide(source=json.dumps(changed).encode(), source_name="test-feed", user=admin_user,
+                         fellowship="aa")
     update = LogEntry.objects.get(change_message__startswith="Import from test-feed changed:")
     assert "start_time" in update.change_message
 
-    report = import_meeting_guide(source=b"[]", fellowship_slug="no-such-fellowship")
+    report = import_meeting_guide(source=b"[]", fellowship="no-such-fellowship")
     assert report.errors and "no-such-fellowship" in report.errors[0]
+
+
+def test_the_fellowship_must_be_chosen(admin_client):
+    page = upload(admin_client, json.dumps(FEED).encode(), fellowship="").content.decode()
+    assert "Choose the fellowship whose meetings the feed lists." in page
+    assert SESSION_KEY not in admin_client.session
+    upload(admin_client, json.dumps(FEED).encode(), fellowship="na")
+    apply(admin_client)
+    assert set(Meeting.objects.values_list("fellowship__slug", flat=True)) == {"na"}
+
+
+def test_fixes_are_shown_in_the_preview_and_meetings_already_listed_are_not_added_again(admin_client):
+    upload(admin_client, json.dumps(FEED).encode(), name="first.json")
+    apply(admin_client)
+    messy = [{**FEED[0], "time": "7:00 AM", "slug": "sunrise"}, {**FEED[2], "longitude": None}]
+
+    page = upload(admin_client, json.dumps(messy).encode(), name="second.json").content.decode()
+
+    assert "Fixed rows (2)" in page
+    assert "<td>1</td><td>sunrise</td><td>time &quot;7:00 AM&quot; was converted to the 24-hour time 07:00.</td>" in page
+    assert "only the latitude was given, so the coordinates were dropped" in page
+    assert "Already listed (not added again)</th><td>2</td>" in page
+    assert "Importing this file would change nothing." in page
+    assert Meeting.objects.count() == 3

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from opendata.importers.hsds import import_hsds
-from opendata.management.commands._reporting import progress_printer, write_report
+from importing.reporting import progress_printer, write_report
 
 
 class Command(BaseCommand):

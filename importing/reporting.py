@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from opendata.importers.base import ImportReport
+from importing.pipeline import ImportReport
 
 PHASES = {"read": "Checked", "check": "Compared", "write": "Wrote"}
+LISTED = 10
 
 
 def progress_printer(command: BaseCommand):
@@ -16,12 +17,13 @@ def progress_printer(command: BaseCommand):
     return progress
 
 
-def write_report(command: BaseCommand, report: ImportReport, verbosity: int) -> None:
-    """Print the report; raise CommandError when the file was rejected or rows blocked the import."""
-    for warning in report.warnings[: None if verbosity >= 2 else 10]:
+def write_report(command: BaseCommand, report: ImportReport, verbosity: int, *, strict_option: str = "") -> None:
+    """Print the report; raise CommandError when the file was refused or rejected rows blocked the import."""
+    for warning in report.warnings[: None if verbosity >= 2 else LISTED]:
         command.stdout.write(command.style.WARNING(f"Warning: {warning}"))
-    if verbosity < 2 and len(report.warnings) > 10:
-        command.stdout.write(command.style.WARNING(f"... and {len(report.warnings) - 10} more warnings (use -v 2 to list them)."))
+    if verbosity < 2 and len(report.warnings) > LISTED:
+        command.stdout.write(command.style.WARNING(
+            f"... and {len(report.warnings) - LISTED} more warnings (use -v 2 to list them)."))
     for rejection in report.rejected:
         command.stdout.write(command.style.ERROR(f"Rejected: {rejection}"))
     if verbosity >= 2:
@@ -32,12 +34,15 @@ def write_report(command: BaseCommand, report: ImportReport, verbosity: int) -> 
     if report.errors:
         raise CommandError(" ".join(report.errors))
     if report.blocked:
+        hint = (f"Fix them, or run again without {strict_option} to import the others." if strict_option
+                else "Fix them, or run again with --skip-invalid to import the others.")
         raise CommandError(
-            f"{len(report.rejected)} of {report.total} records were rejected, so nothing was imported. "
-            "Fix them, or run again with --skip-invalid to import the others."
+            f"{len(report.rejected)} of {report.total} {report.noun} were rejected, so nothing was imported. {hint}"
         )
     style = command.style.SUCCESS if report.applied else command.style.NOTICE
     command.stdout.write(style(report.summary()))
+    if report.fixed:
+        command.stdout.write(f"Fixed and kept: {report.fixed_rows} {report.noun} (warnings above).")
     if report.organizations_created:
         verb = "created" if report.applied else "to create"
         command.stdout.write(f"Organizations {verb}: {report.organizations_created}.")

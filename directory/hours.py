@@ -1,0 +1,94 @@
+"""Whether a program is open now, from its weekly hours, read on the clock of the program's own time zone.
+
+Opening hours are wall-clock times on weekdays (OpeningHours.weekday: 0 = Monday, as Python's
+`date.weekday()`), in the zone of the program's address (places.timezones). Each period becomes real
+instants on the dates around now, so "now" compares correctly across midnight and across
+daylight-saving changes; a period that closes at 23:59 runs on to midnight, so hours that continue
+past midnight (or round the clock) read as one stretch.
+"""
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils import dateformat
+from django.utils.translation import gettext as _
+
+from places import timezones
+
+UTC = datetime.timezone.utc
+END_OF_DAY = datetime.time(23, 59)
+WEEK = datetime.timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class OpenStatus:
+    """What a result card says: "Open now" with "closes 5 PM", or "Closed" with "opens Tue 8 AM"."""
+
+    is_open: bool
+    label: str
+    detail: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.label}, {self.detail}" if self.detail else self.label
+
+
+def clock(moment: datetime.datetime) -> str:
+    """'8 AM', '8:30 PM', '12 PM' (noon), in the active language's words for AM and PM."""
+    return dateformat.format(moment, "g A" if moment.minute == 0 else "g:i A")
+
+
+def stretches(periods, zone: str, now: datetime.datetime) -> list[tuple[datetime.datetime, datetime.datetime]]:
+    """The opening periods as (start, end) instants in UTC, from yesterday to a week ahead, joined where they touch."""
+    tz = timezones.get_zone(zone)
+    today = now.astimezone(tz).date()
+    found = []
+    for offset in range(-1, 8):
+        date = today + datetime.timedelta(days=offset)
+        for weekday, opens, closes in periods:
+            if weekday != date.weekday():
+                continue
+            start = datetime.datetime.combine(date, opens, tzinfo=tz)
+            if closes >= END_OF_DAY:
+                end = datetime.datetime.combine(date + datetime.timedelta(days=1), datetime.time(0), tzinfo=tz)
+            else:
+                end = datetime.datetime.combine(date, closes, tzinfo=tz)
+            found.append((start.astimezone(UTC), end.astimezone(UTC)))
+    found.sort()
+    joined: list[list[datetime.datetime]] = []
+    for start, end in found:
+        if joined and start <= joined[-1][1]:
+            joined[-1][1] = max(joined[-1][1], end)
+        else:
+            joined.append([start, end])
+    return [(start, end) for start, end in joined]
+
+
+def open_status(periods, zone: str, now: datetime.datetime) -> OpenStatus | None:
+    """Open or closed at `now`, and when that changes; None when the program lists no weekly hours.
+
+    `periods` are (weekday, opens, closes) with weekday 0 = Monday, as OpeningHours stores them.
+    """
+    periods = list(periods)
+    if not periods:
+        return None
+    tz = timezones.get_zone(zone)
+    now_utc = now.astimezone(UTC)
+    local_today = now_utc.astimezone(tz).date()
+
+    def when(moment: datetime.datetime) -> str:
+        local = moment.astimezone(tz)
+        if local.time() == datetime.time(0) and local.date() == local_today + datetime.timedelta(days=1):
+            return _("midnight")
+        if local.date() == local_today:
+            return clock(local)
+        return f"{dateformat.format(local, 'D')} {clock(local)}"
+
+    for start, end in stretches(periods, zone, now_utc):
+        if start <= now_utc < end:
+            if end - start >= WEEK:
+                return OpenStatus(True, _("Open 24 hours"))
+            return OpenStatus(True, _("Open now"), _("closes %(when)s") % {"when": when(end)})
+        if start > now_utc:
+            return OpenStatus(False, _("Closed"), _("opens %(when)s") % {"when": when(start)})
+    return OpenStatus(False, _("Closed"))
