@@ -89,8 +89,8 @@ class OptimisticLockingMixin:
 
             def __init__(self, *args, **inner):
                 super().__init__(*args, **inner)
-                if self.instance.pk is not None:
-                    self.fields[SNAPSHOT_FIELD].initial = snapshot(self.instance, self._locked_names())
+                if self.instance.pk is not None and not self.is_bound:
+                    self.initial[SNAPSHOT_FIELD] = snapshot(self.instance, self._locked_names())
 
             def _locked_names(self):
                 return [name for name in self.fields if name != SNAPSHOT_FIELD]

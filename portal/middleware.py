@@ -1,4 +1,6 @@
-"""Security and privacy headers for every response."""
+"""Security and privacy headers for every response, and compression of public pages."""
+from django.middleware.gzip import GZipMiddleware
+
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
@@ -32,3 +34,18 @@ class PrivacyHeadersMiddleware:
             response.headers.setdefault("Cache-Control", "private, no-store")
             response.headers.setdefault("X-Robots-Tag", "noindex")
         return response
+
+
+class PublicPageGZipMiddleware(GZipMiddleware):
+    """Compress HTML and JSON for public pages only.
+
+    Compressing a page that holds a secret next to text an attacker can put in the URL lets the
+    compressed size leak the secret (BREACH). Public pages hold no secret: visitors get no session
+    and no CSRF token. Staff pages (/admin/), and any response that carries a CSRF token or sets a
+    cookie, are sent uncompressed.
+    """
+
+    def process_response(self, request, response):
+        if request.path.startswith("/admin/") or "CSRF_COOKIE" in request.META or response.cookies:
+            return response
+        return super().process_response(request, response)

@@ -85,14 +85,18 @@ class Gunicorn:
                 time.sleep(0.3)
         raise AssertionError("gunicorn did not answer within 60 s")
 
-    def get(self, path: str, headers: dict | None = None, timeout: float = 30) -> tuple[int, bytes]:
+    def fetch(self, path: str, headers: dict | None = None, timeout: float = 30) -> tuple[int, dict, bytes]:
         connection = HTTPConnection(SERVER_HOST, self.port, timeout=timeout, source_address=(CLIENT_HOST, 0))
         try:
             connection.request("GET", path, headers=headers or {})
             response = connection.getresponse()
-            return response.status, response.read()
+            return response.status, dict(response.getheaders()), response.read()
         finally:
             connection.close()
+
+    def get(self, path: str, headers: dict | None = None, timeout: float = 30) -> tuple[int, bytes]:
+        status, _, body = self.fetch(path, headers, timeout)
+        return status, body
 
     def stop(self) -> None:
         if self.process.poll() is None:

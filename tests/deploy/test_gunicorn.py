@@ -89,3 +89,27 @@ def test_health_endpoints_tell_a_load_balancer_when_the_database_is_away(gunicor
         status, body = unreachable.get(path)
         assert status == 503
         assert json.loads(body) == {"status": "unavailable", "database": "unreachable"}
+
+
+def test_pages_are_compressed_and_static_files_cached_for_a_year_but_staff_pages_are_not_compressed(gunicorn):
+    import gzip
+    import re
+
+    make_program(name="Harbor Recovery", terms=["BU"])
+    server = gunicorn("--workers", "1")
+    connection_headers = {"Accept-Encoding": "gzip"}
+
+    status, headers, body = server.fetch("/", connection_headers)
+    assert status == 200 and headers.get("Content-Encoding") == "gzip"
+    home = gzip.decompress(body).decode()
+    status, headers, body = server.fetch(SEARCH, connection_headers)
+    assert status == 200 and headers.get("Content-Encoding") == "gzip"
+
+    stylesheet = re.search(r'href="(/static/css/portal\.[0-9a-f]{12}\.css)"', home).group(1)
+    status, headers, _ = server.fetch(stylesheet, connection_headers)
+    assert status == 200 and "immutable" in headers["Cache-Control"]
+    assert int(re.search(r"max-age=(\d+)", headers["Cache-Control"]).group(1)) >= 365 * 24 * 3600
+
+    # The sign-in page carries a CSRF token: never compressed (BREACH).
+    status, headers, _ = server.fetch("/admin/login/", connection_headers)
+    assert status == 200 and "Content-Encoding" not in headers
