@@ -8,7 +8,7 @@ PORT ?= 8000
 
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test install install-dev browser migrate demo bench clean-db
+.PHONY: run worker test install install-dev browser migrate demo bench clean-db
 
 $(VENV)/.installed: requirements.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -44,8 +44,14 @@ migrate: install .env
 demo: migrate
 	PORTAL_DEMO=1 $(PY) manage.py load_demo --if-empty
 
+# The background worker (imports, the data package) runs beside the development server and stops with it.
 run: demo
+	@PORTAL_DEMO=1 $(PY) manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	PORTAL_DEMO=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+worker: migrate
+	$(PY) manage.py db_worker
 
 test: install-dev browser
 	$(PY) -m pytest $(PYTEST_ARGS)

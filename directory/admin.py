@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from directory.models import Category, ListingToVerify, OpeningHours, Organization, ProblemReport, Program, Term
+from directory.signals import listings_changed
 from portal.admin_locking import OptimisticLockingMixin
 from portal.admin_tools import HistoryWithValuesMixin, VerificationQueueAdmin, VerifiedAgeFilter, log_changes
 
@@ -18,6 +19,7 @@ def mark_verified_today(modeladmin, request, queryset):
     today = timezone.localdate()
     programs = list(queryset)
     updated = queryset.update(last_verified=today)
+    listings_changed.send(sender=Program)
     log_changes(request, programs, f"Marked verified on {today:%Y-%m-%d}.")
     modeladmin.message_user(request, f"Marked {updated} program(s) as verified today.", messages.SUCCESS)
 
@@ -26,6 +28,7 @@ def mark_verified_today(modeladmin, request, queryset):
 def mark_closed(modeladmin, request, queryset):
     programs = list(queryset)
     updated = queryset.update(status=Program.Status.CLOSED)
+    listings_changed.send(sender=Program)
     log_changes(request, programs, "Changed status to Closed.")
     modeladmin.message_user(request, f"Closed {updated} program(s); they no longer appear to the public.", messages.SUCCESS)
 

@@ -1,9 +1,13 @@
 """Keep each program's keyword-search text in step with its organization and services."""
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from directory.filters import forget_taxonomy
 from directory.models import Category, Organization, Program, Term
+
+# Sent after changes to programs that send no post_save (bulk updates such as the admin actions),
+# so that what is derived from the listings elsewhere (the open data package) is rebuilt.
+listings_changed = Signal()
 
 for model in (Category, Term):
     post_save.connect(forget_taxonomy, sender=model, dispatch_uid=f"forget_taxonomy_save_{model.__name__}")

@@ -1,8 +1,8 @@
 """The public meeting finder: a FilterSet whose form decides what every query parameter means.
 
 Invalid values are never an error page: the form drops them and the view says what it ignored.
-Filters that depend on the searcher's place or on the clock (distance, "today", starting soon, in
-progress) are applied together in `filter_queryset`, after the plain ones.
+The form's `clean()` settles what depends on the searcher's place and the clock ("today", whether
+distance applies, the order) and what contradicts what; each filter then calls one QuerySet method.
 """
 from __future__ import annotations
 
@@ -50,28 +50,81 @@ class LenientMultipleChoiceFilter(django_filters.Filter):
     field_class = LenientMultipleChoiceField
 
 
+class MeetingFinderForm(forms.Form):
+    """The finder's inputs, settled together once they are valid: `clean()` works out which day
+    "today" is in the searcher's time zone, resolves choices that contradict each other, and picks
+    the order of the results. The filters then read the settled values."""
+
+    now: datetime.datetime  # set by MeetingFilterSet before the form is validated
+
+    def clean(self):
+        data = super().clean()
+        self.conflicts: list[str] = []
+        # Older links ask for online meetings with the type code ONL.
+        types = data.get("type") or []
+        if LEGACY_ONLINE_TYPE in types:
+            data["type"] = [code for code in types if code != LEGACY_ONLINE_TYPE]
+            data["attendance"] = data.get("attendance") or Attendance.ONLINE.value
+        place, attendance, when = data.get("near"), data.get("attendance") or "", data.get("when") or ""
+        self.zone = timezones.zone_for_place(place)
+        self.today = timezones.today_in(self.zone, self.now)
+        day = data.get("day") or ""
+        self.day_number = self.today if day == "today" else int(day) if day else None
+        if when and self.day_number is not None and self.day_number != self.today:
+            # "Starting soon" and "in progress" are about now: another day would find nothing.
+            self.conflicts.append(
+                f"{dict(WHEN_CHOICES)[when]} means today, so we did not limit the meetings "
+                f"to {weekdays.DAY_NAMES[self.day_number]}."
+            )
+            data["day"], self.day_number = "", None
+        # Distance limits in-person meetings; online meetings can be joined from anywhere.
+        self.distance_applies = place is not None and attendance != Attendance.ONLINE
+        if self.distance_applies:
+            self.order = "distance"
+        else:
+            self.order = when or "day"
+        # Listing today: the meetings that already ended go after those still to come.
+        self.ended_today_last = self.day_number is not None and self.day_number == self.today and not when
+        return data
+
+
 class InPersonNearFilter(NearFilter):
     """Distance limits in-person meetings only: online meetings can be joined from anywhere, so a
     search for online meetings ignores the place, and a search by place without an attendance
     choice lists the meetings one can go to."""
 
     def filter(self, qs, value):
-        if value is None or not self.parent.distance_applies:
+        form = self.parent.form
+        if value is None or not form.distance_applies:
             return qs
-        if not self.parent.attendance_mode:
+        if not form.cleaned_data.get("attendance"):
             qs = qs.attendance(Attendance.IN_PERSON)
         return super().filter(qs, value)
 
 
+ORDERS = {
+    "distance": [F("distance").asc(), "start_time", "name"],
+    "soon": [F("starts_in").asc(nulls_last=True), "name"],
+    "now": [F("started_ago").asc(nulls_last=True), "name"],
+    "day": ["start_time", "name"],
+}
+
+
 class MeetingFilterSet(PlaceSearchMixin, django_filters.FilterSet):
-    """Find meetings by place and distance, day, time of day, right now, attendance, fellowship, type and words."""
+    """Find meetings by place and distance, day, time of day, right now, attendance, fellowship, type and words.
+
+    Every parameter is a filter that calls one MeetingQuerySet method with the value the form
+    settled (see MeetingFinderForm.clean); the order of the results comes last.
+    """
 
     near = InPersonNearFilter()
     radius = RadiusFilter()
-    day = django_filters.ChoiceFilter(label="Day", choices=DAY_CHOICES, method="filter_nothing")
+    day = django_filters.ChoiceFilter(label="Day", choices=DAY_CHOICES, method="filter_day")
     time = django_filters.ChoiceFilter(label="Time of day", choices=TIME_CHOICES, method="filter_time_of_day")
-    when = django_filters.ChoiceFilter(label="Right now", choices=WHEN_CHOICES, method="filter_nothing")
-    attendance = django_filters.ChoiceFilter(label="How to attend", choices=ATTENDANCE_CHOICES, method="filter_nothing")
+    when = django_filters.ChoiceFilter(label="Right now", choices=WHEN_CHOICES, method="filter_when")
+    attendance = django_filters.ChoiceFilter(
+        label="How to attend", choices=ATTENDANCE_CHOICES, method="filter_attendance"
+    )
     fellowship = LenientMultipleChoiceFilter(label="Fellowship", method="filter_fellowship")
     type = LenientMultipleChoiceFilter(label="Meeting type", method="filter_types")
     q = django_filters.CharFilter(label="Keywords", method="filter_keywords", max_length=MAX_TEXT)
@@ -79,10 +132,12 @@ class MeetingFilterSet(PlaceSearchMixin, django_filters.FilterSet):
     class Meta:
         model = None
         fields: list[str] = []
+        form = MeetingFinderForm
 
     def __init__(self, data=None, *args, now: datetime.datetime, fellowships=None, types=None, **kwargs):
         super().__init__(data, *args, **kwargs)
         self.now = now
+        self.form.now = now
         cached_fellowships, cached_types = reference.choices()
         self.fellowships = list(fellowships if fellowships is not None else cached_fellowships)
         self.types = list(types if types is not None else cached_types)
@@ -91,60 +146,68 @@ class MeetingFilterSet(PlaceSearchMixin, django_filters.FilterSet):
 
     # Filter methods: each delegates to a MeetingQuerySet method.
 
-    def filter_nothing(self, queryset, name, value):
-        """Handled together with the place and the clock in filter_queryset."""
-        return queryset
+    def filter_day(self, queryset, name, value):
+        day = self.form.day_number
+        return queryset.on_weekday(day) if day is not None else queryset
 
     def filter_time_of_day(self, queryset, name, value):
         return queryset.at_time_of_day(value) if value else queryset
+
+    def filter_when(self, queryset, name, value):
+        if value == "soon":
+            return queryset.starting_soon(self.now)
+        if value == "now":
+            return queryset.in_progress(self.now)
+        return queryset
+
+    def filter_attendance(self, queryset, name, value):
+        return queryset.attendance(value) if value else queryset
 
     def filter_fellowship(self, queryset, name, value):
         return queryset.of_fellowships(value) if value else queryset
 
     def filter_types(self, queryset, name, value):
-        codes = [code for code in value or [] if code != LEGACY_ONLINE_TYPE]
-        return queryset.of_types(codes) if codes else queryset
+        return queryset.of_types(value) if value else queryset
 
     def filter_keywords(self, queryset, name, value):
         return queryset.search(value) if value and value.strip() else queryset
 
-    # Whole-search values.
+    # Whole-search values, as the form settled them (the defaults when the form is invalid).
+
+    def settled(self, name: str, default=None):
+        self.form.errors  # validate once
+        return getattr(self.form, name, default)
 
     @property
     def zone(self) -> str:
         """The searcher's time zone: their chosen place's, else the portal's."""
-        return timezones.zone_for_place(self.place)
+        return self.settled("zone") or timezones.zone_for_place(None)
 
     @property
     def today(self) -> int:
-        return timezones.today_in(self.zone, self.now)
+        return self.settled("today", timezones.today_in(self.zone, self.now))
 
     @property
     def day_number(self) -> int | None:
         """The chosen Meeting Guide day, with 'today' resolved in the searcher's time zone."""
-        chosen = self.cleaned("day")
-        if chosen == "today":
-            return self.today
-        return int(chosen) if chosen else None
+        return self.settled("day_number")
 
     @property
     def attendance_mode(self) -> str | None:
-        chosen = self.cleaned("attendance")
-        if not chosen and LEGACY_ONLINE_TYPE in self.cleaned("type", []):
-            return Attendance.ONLINE  # older links ask for online meetings with the type code ONL
-        return chosen or None
+        return self.cleaned("attendance") or None
 
     @property
     def distance_applies(self) -> bool:
-        """Distance limits in-person meetings; online meetings can be joined from anywhere."""
-        return self.place is not None and self.attendance_mode != Attendance.ONLINE
+        return bool(self.settled("distance_applies", False))
 
     @property
     def mode(self) -> str:
         """How results are ordered: by distance, by how soon they start, or grouped by day."""
-        if self.distance_applies:
-            return "distance"
-        return {"soon": "soon", "now": "now"}.get(self.cleaned("when"), "day")
+        return self.settled("order", "day")
+
+    @property
+    def conflicts(self) -> list[str]:
+        return list(self.settled("conflicts", []))
 
     @property
     def keywords(self) -> str:
@@ -152,23 +215,11 @@ class MeetingFilterSet(PlaceSearchMixin, django_filters.FilterSet):
 
     def filter_queryset(self, queryset: MeetingQuerySet) -> MeetingQuerySet:
         queryset = super().filter_queryset(queryset)
-        mode = self.attendance_mode
-        if mode:
-            queryset = queryset.attendance(mode)
-        if self.day_number is not None:
-            queryset = queryset.on_weekday(self.day_number)
-        when = self.cleaned("when")
-        if when == "soon":
-            queryset = queryset.starting_soon(self.now)
-        elif when == "now":
-            queryset = queryset.in_progress(self.now)
         self.unordered = queryset
-        order = {
-            "distance": [F("distance").asc(), "start_time", "name"],
-            "soon": [F("starts_in").asc(nulls_last=True), "name"],
-            "now": [F("started_ago").asc(nulls_last=True), "name"],
-            "day": ["start_time", "name"],
-        }[self.mode]
+        order = ORDERS[self.mode]
+        if self.settled("ended_today_last", False):
+            queryset = queryset.with_ended_today(self.now, self.day_number)
+            order = [F("ended_today").asc(), *order]
         if self.mode == "day" and self.day_number is not None:
             queryset = queryset.annotate(occurrence_day=Value(self.day_number, output_field=IntegerOutput()))
         return queryset.order_by(*order, "pk")
@@ -177,7 +228,7 @@ class MeetingFilterSet(PlaceSearchMixin, django_filters.FilterSet):
         """The results in display order: a queryset, or a DayListing when every day is listed."""
         results = self.qs
         if self.mode == "day" and self.day_number is None:
-            return DayListing(self.unordered, first_day=self.today)
+            return DayListing(self.unordered, first_day=self.today, now=self.now)
         return results
 
     def ignored_options(self) -> dict[str, list[str]]:
@@ -197,8 +248,10 @@ class DayListing:
     for: one short index range per day, instead of sorting every meeting-day of the week.
     """
 
-    def __init__(self, queryset: MeetingQuerySet, *, first_day: int):
+    def __init__(self, queryset: MeetingQuerySet, *, first_day: int, now: datetime.datetime | None = None):
         self.queryset = queryset
+        self.first_day = first_day
+        self.now = now  # given: today's meetings that already ended go after those still to come
         self.days = [(first_day + offset) % 7 for offset in range(7)]
         self._counts: dict[int, int] | None = None
 
@@ -223,11 +276,13 @@ class DayListing:
             size = self.counts.get(day, 0)
             low, high = max(start - offset, 0), min(stop - offset, size)
             if low < high:
-                rows.extend(
-                    self.queryset.on_weekday(day)
-                    .annotate(occurrence_day=Value(day, output_field=IntegerOutput()))
-                    .order_by("start_time", "name", "pk")[low:high]
+                meetings = self.queryset.on_weekday(day).annotate(
+                    occurrence_day=Value(day, output_field=IntegerOutput())
                 )
+                order = ["start_time", "name", "pk"]
+                if day == self.first_day and self.now is not None:
+                    meetings, order = meetings.with_ended_today(self.now, day), ["ended_today", *order]
+                rows.extend(meetings.order_by(*order)[low:high])
             offset += size
             if offset >= stop:
                 break

@@ -344,6 +344,37 @@ class MeetingQuerySet(NearQuerySetMixin, models.QuerySet):
             params += [names, second]
         return RawSQL(f"CASE {' '.join(cases)} END", params, output_field=IntegerField())
 
+    def with_ended_today(self, now: datetime.datetime, day: int) -> "MeetingQuerySet":
+        """Annotate `ended_today`: whether the meeting's `day` occurrence is already over at `now`,
+        by the clock of the meeting's own zone.
+
+        Where that clock still shows the day before `day`, nothing has ended; where it shows `day`,
+        a meeting has ended once its end time has passed (a meeting that runs past midnight has
+        not); where it shows the day after, every meeting of `day` has ended except one still
+        running past midnight.
+        """
+        groups: dict[tuple[int, datetime.time], list[str]] = defaultdict(list)
+        for zone in zones_in_use(self.db):
+            local = timezones.local_now(now, zone)
+            groups[((weekdays.meeting_day(local.date()) - day) % 7, local.time().replace(microsecond=0))].append(zone)
+        t = self._table()
+        cases, params = [], []
+        for (days_after, clock), names in groups.items():
+            if days_after == 0:
+                condition = f"({t}.start_time <= %s AND {t}.ends_at > {t}.start_time AND {t}.ends_at <= %s)"
+                params += [names, clock, clock]
+            elif days_after == 1:
+                condition = f"({t}.ends_at > {t}.start_time OR {t}.ends_at <= %s)"
+                params += [names, clock]
+            else:
+                continue
+            cases.append(f"WHEN {t}.timezone = ANY(%s) THEN {condition}")
+        if not cases:
+            return self.annotate(ended_today=Value(False, output_field=models.BooleanField()))
+        return self.annotate(
+            ended_today=RawSQL(f"CASE {' '.join(cases)} ELSE false END", params, output_field=models.BooleanField())
+        )
+
     def with_starts_in(self, now: datetime.datetime, *, in_use: list[str] | None = None) -> "MeetingQuerySet":
         """Annotate `starts_in`: seconds from now until the meeting's next start in its own zone's clock."""
         groups: dict[tuple[int, int], list[str]] = defaultdict(list)

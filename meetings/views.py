@@ -1,6 +1,8 @@
 """Public pages for support-group meetings: the finder, a meeting's page, its calendar file, and the feed."""
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.paginator import Page, Paginator
@@ -101,6 +103,8 @@ def meeting_finder(request):
         "notices": notices[:MAX_NOTICES],
         "suggestions": filterset.location_suggestions(),
         "searched": bool(request.GET),
+        # Links to other pages of these results keep every choice, the first visit's "today" included.
+        "pagination_query": data,
         "panel_open": not request.GET or "near" in filterset.form.errors,
         "more_filters_open": bool(filterset.cleaned("fellowship") or filterset.cleaned("type") or filterset.keywords),
     }
@@ -159,7 +163,11 @@ def prepare_cards(meetings: list[Meeting], *, list_days: bool) -> list[Meeting]:
         times = clock(meeting.start_time) + (f" to {clock(meeting.end_time)}" if meeting.end_time else "")
         meeting.time_text = f"{meeting.days_display()}, {times}" if list_days else times
         meeting.zone_text = f"{timezones.zone_label(meeting.timezone)} ({meeting.timezone})"
-        if hasattr(meeting, "starts_in"):
+        meeting.ended_today = getattr(meeting, "ended_today", False)
+        if meeting.ended_today:
+            ended = (datetime.datetime.combine(datetime.date(2000, 1, 1), meeting.start_time) + meeting.length).time()
+            meeting.badge_text = f"Ended earlier today, at {clock(ended)}"
+        elif hasattr(meeting, "starts_in"):
             meeting.badge_text = starts_in(meeting.starts_in).capitalize()
         elif hasattr(meeting, "started_ago"):
             meeting.badge_text = started_ago(meeting.started_ago)
@@ -248,6 +256,7 @@ def finder_notices(request, filterset: MeetingFilterSet) -> list[str]:
             notices.append(f"{label}: we did not recognise that choice, so we ignored it.")
         else:
             notices.append(f"{label}: {' '.join(str(e) for e in errors)} We ignored it.")
+    notices.extend(filterset.conflicts)
     for name, ignored in filterset.ignored_options().items():
         label = filterset.form.fields[name].label
         notices.append(

@@ -117,8 +117,16 @@ def openapi_document(server_url: str) -> dict:
             "/datapackage.zip": {"get": {
                 "operationId": "getTabularDataPackage",
                 "summary": "Every public program as an HSDS tabular data package (datapackage.json and CSV files), zipped.",
-                "responses": {"200": {"description": "The zip file.",
-                                      "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}}}},
+                "description": "Rebuilt in the background after each import or batch of edits. Send the ETag back in "
+                               "If-None-Match (or Last-Modified in If-Modified-Since) to get a 304 while it is unchanged.",
+                "responses": {
+                    "200": {"description": "The zip file, with ETag and Last-Modified headers.",
+                            "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}}},
+                    "304": {"description": "Unchanged since the copy named in If-None-Match or If-Modified-Since."},
+                    "503": _json("Not built yet: try again after the Retry-After header's number of seconds.",
+                                 {"type": "object", "required": ["error", "message"],
+                                  "properties": {"error": {"type": "string"}, "message": {"type": "string"}}}),
+                },
             }},
             "/openapi.json": {"get": {
                 "operationId": "getOpenAPIDescription",

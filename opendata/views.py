@@ -12,12 +12,14 @@ from django.http import FileResponse, HttpRequest, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
-from django.views.decorators.http import require_GET
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
+
 
 from directory.models import Organization, Term
 from opendata import hsds
 from opendata.openapi import openapi_document
-from opendata.package import write_package
+from opendata.jobs import current_package, package_storage, request_package_build
 
 DEFAULT_PER_PAGE = 50
 MAX_PER_PAGE = 500
@@ -251,10 +253,32 @@ def openapi(request: HttpRequest) -> JsonResponse:
     return api_response(openapi_document(request.build_absolute_uri(reverse("opendata:index"))))
 
 
-@require_GET
-def datapackage(request: HttpRequest) -> FileResponse:
-    """The tabular data package (datapackage.json and one CSV per HSDS table) as a zip file."""
-    archive = write_package()
-    response = FileResponse(archive, as_attachment=True, filename="hsds-datapackage.zip", content_type="application/zip")
+PACKAGE_RETRY_AFTER = 60
+
+
+@api_view
+def datapackage(request: HttpRequest):
+    """The tabular data package (datapackage.json and one CSV per HSDS table) as a zip file.
+
+    A background job builds it after each import or batch of edits (opendata/jobs.py); this view
+    only serves the latest file, with an ETag and Last-Modified so unchanged copies are not sent again.
+    """
+    package = current_package()
+    storage = package_storage()
+    if package is None or not package.file_name or not storage.exists(package.file_name):
+        request_package_build(delay=0)
+        response = error(503, "The data package is being prepared. Try again in a minute.")
+        response["Retry-After"] = str(PACKAGE_RETRY_AFTER)
+        return response
+    last_modified = http_date(package.built_at.timestamp())
+    not_modified = get_conditional_response(request, etag=package.etag, last_modified=package.built_at.timestamp())
+    if not_modified is not None:
+        response = not_modified
+    else:
+        response = FileResponse(storage.open(package.file_name, "rb"), as_attachment=True,
+                                filename="hsds-datapackage.zip", content_type="application/zip")
+    response["ETag"] = package.etag
+    response["Last-Modified"] = last_modified
+    response["Cache-Control"] = "public, no-cache"
     response["Access-Control-Allow-Origin"] = "*"
     return response

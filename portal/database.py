@@ -33,3 +33,17 @@ def database_config() -> dict:
     # PostgreSQL restart (or a dropped connection) reconnects instead of failing.
     config["CONN_HEALTH_CHECKS"] = True
     return config
+
+
+def replica_configs() -> list[dict]:
+    """DATABASES entries for the read replicas listed in DATABASE_REPLICA_URLS (comma-separated)."""
+    conn_max_age = int(os.environ.get("DJANGO_CONN_MAX_AGE", "60"))
+    configs = []
+    for url in os.environ.get("DATABASE_REPLICA_URLS", "").split(","):
+        if url.strip():
+            config = dj_database_url.parse(url.strip(), conn_max_age=conn_max_age)
+            config.setdefault("OPTIONS", {})
+            # Tests never create a database on a replica: it mirrors the primary's.
+            config["TEST"] = {"MIRROR": "default"}
+            configs.append(config)
+    return configs

@@ -30,7 +30,7 @@ env = Env()
 # `#` with single quotes.
 Env.read_env(os.environ.get("PORTAL_ENV_FILE", BASE_DIR / ".env"), parse_comments=True)
 
-from portal.database import database_config  # noqa: E402  (reads DATABASE_URL, so after .env)
+from portal.database import database_config, replica_configs  # noqa: E402  (reads DATABASE_URL, so after .env)
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_filters",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "places",
     "portal",
     "directory",
@@ -81,6 +83,7 @@ MIDDLEWARE = [
     # Compresses what the middleware below produce; static files are pre-compressed by WhiteNoise.
     "portal.middleware.PublicPageGZipMiddleware",
     "portal.middleware.PrivacyHeadersMiddleware",
+    "portal.routers.ReplicaReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -118,6 +121,15 @@ TEMPLATES = [
 WSGI_APPLICATION = "portal.wsgi.application"
 
 DATABASES = {"default": database_config()}
+# Background jobs record their progress through a second connection to the primary, so the staff
+# member's progress page sees it while the import's own transaction is still open.
+DATABASES["progress"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
+# Read replicas for public pages (see portal/routers.py): DATABASE_REPLICA_URLS, comma-separated.
+DATABASE_REPLICAS = []
+for _number, _config in enumerate(replica_configs()):
+    DATABASES[f"replica{_number + 1}"] = _config
+    DATABASE_REPLICAS.append(f"replica{_number + 1}")
+DATABASE_ROUTERS = ["portal.routers.PrimaryReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -137,6 +149,12 @@ STATIC_ROOT = Path(env.str("DJANGO_STATIC_ROOT", default="") or BASE_DIR / "stat
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # The published HSDS data package. With several app servers, a folder they all mount (or any
+    # Django storage backend they share).
+    "opendata": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": env.str("OPENDATA_PACKAGE_DIR", default="") or str(BASE_DIR / "var" / "opendata")},
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -221,3 +239,10 @@ OPENDATA_ID_NAMESPACE = env.str("OPENDATA_ID_NAMESPACE", default="")
 OPENDATA_MAX_IMPORT_BYTES = env.int("OPENDATA_MAX_IMPORT_BYTES", default=50 * 1024 * 1024)
 # Where uploaded files wait between the admin preview and the import (default: the system temp folder).
 OPENDATA_UPLOAD_DIR = env.str("OPENDATA_UPLOAD_DIR", default="")
+
+# Seconds to wait after a change before rebuilding the data package, so a batch of edits gives one build.
+OPENDATA_PACKAGE_DELAY = env.int("OPENDATA_PACKAGE_DELAY", default=60)
+
+# Background jobs (django-tasks, the backport of Django 6's tasks framework) queued in PostgreSQL
+# itself: run `manage.py db_worker` beside the web server (`make run` starts one).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -31,6 +31,40 @@ def _test_settings(settings):
     }
 
 
+@pytest.fixture
+def run_jobs(monkeypatch):
+    """Run every queued background task with the real database worker (`manage.py db_worker --batch`).
+
+    Tasks are enqueued when a transaction commits; inside a test's transaction that is simulated by
+    running the pending on-commit callbacks first. The worker's between-task reconnect is skipped:
+    it would close the connection that holds the test's transaction.
+    """
+    from django.db import connection
+    from django_tasks_db.management.commands import db_worker
+
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+
+    def commit_callbacks() -> None:
+        while connection.run_on_commit:
+            pending = list(connection.run_on_commit)
+            connection.run_on_commit.clear()
+            for _, callback, _ in pending:
+                callback()
+
+    def run(*, queue_names=("default",)) -> int:
+        commit_callbacks()
+        worker = db_worker.Worker(
+            queue_names=list(queue_names), interval=0, batch=True, backend_name="default", startup_delay=False,
+            max_tasks=None, worker_id="pytest", excluded_queue_names=[],
+        )
+        worker.run()
+        commit_callbacks()  # what the tasks queued in turn stays queued for the next run
+        return worker._run_tasks
+
+    run.commit_callbacks = commit_callbacks
+    return run
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):

@@ -420,6 +420,10 @@ def _write(plans: list[_Plan], report: ImportReport, progress: Progress | None) 
             history.append((plan.program, ADDITION, f"Imported from {source}."))
         else:
             history.append((plan.program, CHANGE, f"Import of {source} changed: {', '.join(plan.changed)}."))
+    if history:
+        from opendata.jobs import request_package_build  # jobs imports the importers
+
+        request_package_build(delay=0)  # inside the import's transaction: one build, as soon as it commits
     return history
 
 

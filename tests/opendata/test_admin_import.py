@@ -1,4 +1,4 @@
-"""The staff import page: upload, dry-run preview, apply, and what a malformed upload does."""
+"""The staff import page: upload, a background preview job, apply as another job, and malformed uploads."""
 import json
 
 import pytest
@@ -6,7 +6,8 @@ from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from directory.models import Program
-from opendata.admin_views import SESSION_KEY, upload_dir
+from opendata.jobs import upload_dir
+from opendata.models import ImportJob
 from tests.opendata.conftest import SAMHSA_ROWS
 
 pytestmark = pytest.mark.django_db
@@ -23,6 +24,34 @@ def rows(*overrides):
 
 def upload(client, content: bytes, format="samhsa-json", name="rows.json"):
     return client.post(IMPORT_URL, {"file": SimpleUploadedFile(name, content), "format": format})
+
+
+@pytest.fixture
+def preview(admin_client, run_jobs):
+    """Upload a file, let the worker preview it, and return (the job's page address, its text)."""
+    def run(content: bytes, **kwargs):
+        response = upload(admin_client, content, **kwargs)
+        if response.status_code == 200:  # the form itself refused the file
+            return None, response.content.decode()
+        assert response.status_code == 302 and "/admin/opendata/import/jobs/" in response.url
+        run_jobs()
+        return response.url, admin_client.get(response.url).content.decode()
+    return run
+
+
+def job_id(url: str) -> str:
+    return url.rstrip("/").rsplit("/", 1)[1]
+
+
+@pytest.fixture
+def apply(admin_client, run_jobs):
+    """Confirm the import on a preview's page, let the worker run it, and return the result page's text."""
+    def run(url: str, **choice):
+        response = admin_client.post(APPLY_URL, {"job": job_id(url), **(choice or {"apply": "1"})})
+        assert response.status_code == 302
+        run_jobs()
+        return admin_client.get(response.url, follow=True).content.decode()
+    return run
 
 
 @pytest.fixture(autouse=True)
@@ -44,64 +73,82 @@ def test_upload_form(admin_client):
     assert 'id="site-name"' in page  # inside the admin's own layout
 
 
-def test_preview_then_apply(admin_client, realdata):
-    response = upload(admin_client, SAMHSA_ROWS.read_bytes())
-    page = response.content.decode()
+def test_preview_then_apply(admin_client, preview, apply, realdata):
+    url, page = preview(SAMHSA_ROWS.read_bytes())
 
-    assert response.status_code == 200
     assert "41 records: 41 to create, 0 to update, 0 unchanged, 0 rejected" in page
     assert "Region Ten Community Services Board – Mohr Center" in page
     assert "Import: create 41, update 0" in page
     assert not Program.objects.exists()
-    token = admin_client.session[SESSION_KEY]["token"]
 
-    response = admin_client.post(APPLY_URL, {"token": token, "apply": "1"})
+    page = apply(url)
 
-    assert response.status_code == 200
-    assert "41 created, 0 updated, 0 unchanged, 0 rejected" in response.content.decode()
+    assert "41 created, 0 updated, 0 unchanged, 0 rejected" in page
     assert Program.objects.count() == 41
-    assert SESSION_KEY not in admin_client.session
     assert not list(upload_dir().iterdir())  # the stored upload is gone
 
-    # Applying the same token again does nothing.
-    response = admin_client.post(APPLY_URL, {"token": token, "apply": "1"}, follow=True)
+    # Applying the same preview again does nothing.
+    response = admin_client.post(APPLY_URL, {"job": job_id(url), "apply": "1"}, follow=True)
     assert "no longer available" in response.content.decode()
     assert Program.objects.count() == 41
 
 
-def test_preview_of_a_reimport_lists_updates(admin_client):
-    upload(admin_client, json.dumps(rows({})).encode())
-    admin_client.post(APPLY_URL, {"token": admin_client.session[SESSION_KEY]["token"], "apply": "1"})
+def test_the_upload_answers_at_once_and_the_page_follows_the_job(admin_client, run_jobs):
+    response = upload(admin_client, json.dumps(rows({})).encode())
+    page = admin_client.get(response.url).content.decode()
 
-    page = upload(admin_client, json.dumps(rows({"phone": "434-555-0199"})).encode()).content.decode()
+    assert "Waiting for a background worker" in page and "manage.py db_worker" in page
+    assert '<meta http-equiv="refresh" content="3">' in page  # the page reloads itself, no script needed
+    job = ImportJob.objects.get()
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING, phase="check", done=300, total=1200)
+    page = admin_client.get(response.url).content.decode()
+    assert "Comparing with the listings already here: 300 of 1200 records" in page
+    assert '<progress max="1200" value="300">25%</progress>' in page
+
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.QUEUED)
+    run_jobs()
+    page = admin_client.get(response.url).content.decode()
+    assert "http-equiv" not in page and "1 records: 1 to create" in page
+    assert "rows.json" in admin_client.get(IMPORT_URL).content.decode()  # listed under recent imports
+
+
+def test_a_job_whose_worker_died_says_so(admin_client):
+    response = upload(admin_client, json.dumps(rows({})).encode())
+    ImportJob.objects.update(status=ImportJob.Status.RUNNING, updated_at="2020-01-01T00:00:00Z")
+    page = admin_client.get(response.url).content.decode()
+    assert "the worker running this job has probably stopped" in page and "writes nothing" in page
+
+
+def test_preview_of_a_reimport_lists_updates(preview, apply):
+    url, _ = preview(json.dumps(rows({})).encode())
+    apply(url)
+
+    _, page = preview(json.dumps(rows({"phone": "434-555-0199"})).encode())
 
     assert "0 to create, 1 to update" in page and "<td>phone</td>" in page
 
 
-def test_rejected_rows_are_listed_and_skipping_them_is_explicit(admin_client):
+def test_rejected_rows_are_listed_and_skipping_them_is_explicit(preview, apply):
     content = json.dumps(rows({}, {"frid": "f-2", "latitude": "123"}, {"frid": "f-3", "name1": "Third"})).encode()
-    page = upload(admin_client, content).content.decode()
+    url, page = preview(content)
 
     assert "latitude 123 is out of range" in page
     assert "Import the valid records, skipping 1 rejected row" in page
     assert "Import: create" not in page
-    token = admin_client.session[SESSION_KEY]["token"]
 
     # Without the explicit choice, nothing is written.
-    admin_client.post(APPLY_URL, {"token": token, "apply": "1"})
+    apply(url)
     assert not Program.objects.exists()
 
-    upload(admin_client, content)
-    token = admin_client.session[SESSION_KEY]["token"]
-    page = admin_client.post(APPLY_URL, {"token": token, "skip_invalid": "1"}).content.decode()
+    url, _ = preview(content)
+    page = apply(url, skip_invalid="1")
     assert "2 created" in page
     assert set(Program.objects.values_list("source_id", flat=True)) == {"f-1", "f-3"}
 
 
-def test_cancel_forgets_the_upload(admin_client):
-    upload(admin_client, json.dumps(rows({})).encode())
-    token = admin_client.session[SESSION_KEY]["token"]
-    response = admin_client.post(APPLY_URL, {"token": token, "cancel": "1"}, follow=True)
+def test_cancel_forgets_the_upload(admin_client, preview):
+    url, _ = preview(json.dumps(rows({})).encode())
+    response = admin_client.post(APPLY_URL, {"job": job_id(url), "cancel": "1"}, follow=True)
     assert "Cancelled: nothing was imported" in response.content.decode()
     assert not Program.objects.exists() and not list(upload_dir().iterdir())
 
@@ -121,10 +168,9 @@ def test_cancel_forgets_the_upload(admin_client):
         (json.dumps(rows({})).encode(), "samhsa-csv", "rows.csv", "Missing columns"),
     ],
 )
-def test_malformed_uploads_give_a_report_not_an_error(admin_client, content, format, name, message):
-    response = upload(admin_client, content, format=format, name=name)
-    assert response.status_code == 200
-    assert message in response.content.decode()
+def test_malformed_uploads_give_a_report_not_an_error(preview, content, format, name, message):
+    _, page = preview(content, format=format, name=name)
+    assert message in page
     assert not Program.objects.exists()
 
 
@@ -136,16 +182,16 @@ def test_oversized_upload_is_refused(admin_client, settings):
     assert not list(upload_dir().iterdir())
 
 
-def test_apply_needs_the_sessions_own_token(admin_client, client):
-    upload(admin_client, json.dumps(rows({})).encode())
-    token = admin_client.session[SESSION_KEY]["token"]
-    response = admin_client.post(APPLY_URL, {"token": "../../etc/passwd", "apply": "1"}, follow=True)
+def test_jobs_belong_to_the_staff_member_who_uploaded(admin_client, client, preview):
+    url, _ = preview(json.dumps(rows({})).encode())
+    response = admin_client.post(APPLY_URL, {"job": "../../etc/passwd", "apply": "1"}, follow=True)
     assert "no longer available" in response.content.decode()
-    # Another staff member cannot apply someone else's upload with its token.
+    # Another staff member can neither see nor apply someone else's upload.
     other = User.objects.create_user("other", password="x", is_staff=True, is_superuser=True)
     client.force_login(other)
-    client.post(APPLY_URL, {"token": token, "apply": "1"})
-    assert not Program.objects.exists()
+    assert client.get(url).status_code == 404
+    client.post(APPLY_URL, {"job": job_id(url), "apply": "1"})
+    assert not ImportJob.objects.filter(step=ImportJob.Step.APPLY).exists()
 
 
 def test_page_is_for_staff_with_program_permissions(client):
@@ -153,7 +199,7 @@ def test_page_is_for_staff_with_program_permissions(client):
     staff = User.objects.create_user("staff", password="x", is_staff=True)
     client.force_login(staff)
     assert client.get(IMPORT_URL).status_code == 403
-    assert client.post(APPLY_URL, {"token": "x"}).status_code == 403
+    assert client.post(APPLY_URL, {"job": "x"}).status_code == 403
 
 
 def test_get_on_apply_is_not_allowed(admin_client):

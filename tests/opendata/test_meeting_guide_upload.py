@@ -6,7 +6,8 @@ from django.contrib.admin.models import LogEntry
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from meetings.models import Attendance, Fellowship, Meeting
-from opendata.admin_views import SESSION_KEY, upload_dir
+from opendata.jobs import upload_dir
+from opendata.models import ImportJob
 from meetings.importers import FORMAT_MEETING_GUIDE, import_meeting_guide
 from tests.meetings.conftest import reference_data  # noqa: F401 (the fellowships and meeting types)
 
@@ -41,22 +42,37 @@ def private_upload_dir(settings, tmp_path):
     settings.OPENDATA_UPLOAD_DIR = str(tmp_path / "uploads")
 
 
-def upload(client, content: bytes, name="meetings.json", fellowship="aa"):
-    chosen = Fellowship.objects.get(slug=fellowship).pk if fellowship else ""
-    return client.post(IMPORT_URL, {"file": SimpleUploadedFile(name, content), "format": FORMAT_MEETING_GUIDE,
-                                    "fellowship": chosen})
+@pytest.fixture
+def upload(admin_client, run_jobs):
+    """Upload a feed, let the worker preview it, and return the preview's page (or the form, if it refused)."""
+    def run(content: bytes, name="meetings.json", fellowship="aa"):
+        chosen = Fellowship.objects.get(slug=fellowship).pk if fellowship else ""
+        response = admin_client.post(IMPORT_URL, {"file": SimpleUploadedFile(name, content),
+                                                  "format": FORMAT_MEETING_GUIDE, "fellowship": chosen})
+        if response.status_code == 200:
+            return response
+        run_jobs()
+        return admin_client.get(response.url)
+    return run
 
 
-def apply(client, **extra):
-    return client.post(APPLY_URL, {"token": client.session[SESSION_KEY]["token"], "apply": "1", **extra})
+@pytest.fixture
+def apply(admin_client, run_jobs):
+    """Confirm the latest preview, let the worker import it, and return the result page."""
+    def run(**extra):
+        preview = ImportJob.objects.filter(step=ImportJob.Step.PREVIEW).first()
+        response = admin_client.post(APPLY_URL, {"job": str(preview.pk), "apply": "1", **extra})
+        run_jobs()
+        return admin_client.get(response.url, follow=True)
+    return run
 
 
 def test_the_format_is_offered(admin_client):
     assert "Meeting Guide meeting feed (JSON)" in admin_client.get(IMPORT_URL).content.decode()
 
 
-def test_preview_apply_and_reimport(admin_client):
-    response = upload(admin_client, json.dumps(FEED).encode())
+def test_preview_apply_and_reimport(upload, apply):
+    response = upload(json.dumps(FEED).encode())
     page = response.content.decode()
 
     assert response.status_code == 200
@@ -64,7 +80,7 @@ def test_preview_apply_and_reimport(admin_client):
     assert "Sunrise Group" in page and "Import: create 3, update 0" in page
     assert not Meeting.objects.exists()
 
-    response = apply(admin_client)
+    response = apply()
     page = response.content.decode()
 
     assert response.status_code == 200
@@ -78,33 +94,32 @@ def test_preview_apply_and_reimport(admin_client):
     assert set(sunrise.types.values_list("code", flat=True)) == {"O", "D"}
     online = Meeting.objects.get(source_slug="online-nooners")
     assert online.attendance == Attendance.ONLINE and online.days == [1, 3, 5]
-    assert SESSION_KEY not in admin_client.session
     assert not list(upload_dir().iterdir())
 
-    page = upload(admin_client, json.dumps(FEED).encode()).content.decode()
+    page = upload(json.dumps(FEED).encode()).content.decode()
 
     assert "3 rows: 0 to create, 0 to update, 3 unchanged, 0 rejected" in page
     assert "Importing this file would change nothing." in page
     assert Meeting.objects.count() == 3
 
 
-def test_reimport_counts_an_update(admin_client):
-    upload(admin_client, json.dumps(FEED).encode())
-    apply(admin_client)
+def test_reimport_counts_an_update(upload, apply):
+    upload(json.dumps(FEED).encode())
+    apply()
     changed = [{**FEED[0], "time": "07:30"}, *FEED[1:]]
 
-    page = upload(admin_client, json.dumps(changed).encode()).content.decode()
+    page = upload(json.dumps(changed).encode()).content.decode()
 
     assert "0 to create, 1 to update, 2 unchanged" in page
     assert str(Meeting.objects.get(source_slug="sunrise-group").start_time) == "07:00:00"  # preview wrote nothing
-    apply(admin_client)
+    apply()
     assert str(Meeting.objects.get(source_slug="sunrise-group").start_time) == "07:30:00"
 
 
-def test_a_bad_row_is_reported_by_number_and_nothing_is_written(admin_client):
+def test_a_bad_row_is_reported_by_number_and_nothing_is_written(upload, apply):
     bad = [FEED[0], {**FEED[1], "day": 9}, FEED[2]]
 
-    response = upload(admin_client, json.dumps(bad).encode())
+    response = upload(json.dumps(bad).encode())
     page = response.content.decode()
 
     assert response.status_code == 200
@@ -113,7 +128,7 @@ def test_a_bad_row_is_reported_by_number_and_nothing_is_written(admin_client):
     assert not Meeting.objects.exists()
 
     # Importing with the bad row skipped writes the other two.
-    apply(admin_client, skip_invalid="1")
+    apply(skip_invalid="1")
     assert set(Meeting.objects.values_list("source_slug", flat=True)) == {"sunrise-group", "friday-night-speakers"}
 
 
@@ -122,13 +137,12 @@ def test_a_bad_row_is_reported_by_number_and_nothing_is_written(admin_client):
     (b'{"slug": "a"}', "JSON list of meetings"),
     (b"\xff\xfe not text", "not UTF-8"),
 ])
-def test_a_broken_file_shows_an_error_page(admin_client, content, message):
-    response = upload(admin_client, content)
+def test_a_broken_file_shows_an_error_page(upload, apply, content, message):
+    response = upload(content)
     page = response.content.decode()
 
     assert response.status_code == 200
     assert message in page and "nothing was imported" in page
-    assert SESSION_KEY not in admin_client.session
     assert not Meeting.objects.exists()
 
 
@@ -156,21 +170,20 @@ def test_the_importer_function_with_bytes(admin_user):
     assert report.errors and "no-such-fellowship" in report.errors[0]
 
 
-def test_the_fellowship_must_be_chosen(admin_client):
-    page = upload(admin_client, json.dumps(FEED).encode(), fellowship="").content.decode()
+def test_the_fellowship_must_be_chosen(upload, apply):
+    page = upload(json.dumps(FEED).encode(), fellowship="").content.decode()
     assert "Choose the fellowship whose meetings the feed lists." in page
-    assert SESSION_KEY not in admin_client.session
-    upload(admin_client, json.dumps(FEED).encode(), fellowship="na")
-    apply(admin_client)
+    upload(json.dumps(FEED).encode(), fellowship="na")
+    apply()
     assert set(Meeting.objects.values_list("fellowship__slug", flat=True)) == {"na"}
 
 
-def test_fixes_are_shown_in_the_preview_and_meetings_already_listed_are_not_added_again(admin_client):
-    upload(admin_client, json.dumps(FEED).encode(), name="first.json")
-    apply(admin_client)
+def test_fixes_are_shown_in_the_preview_and_meetings_already_listed_are_not_added_again(upload, apply):
+    upload(json.dumps(FEED).encode(), name="first.json")
+    apply()
     messy = [{**FEED[0], "time": "7:00 AM", "slug": "sunrise"}, {**FEED[2], "longitude": None}]
 
-    page = upload(admin_client, json.dumps(messy).encode(), name="second.json").content.decode()
+    page = upload(json.dumps(messy).encode(), name="second.json").content.decode()
 
     assert "Fixed rows (2)" in page
     assert "<td>1</td><td>sunrise</td><td>time &quot;7:00 AM&quot; was converted to the 24-hour time 07:00.</td>" in page

@@ -69,8 +69,9 @@ def test_single_service_round_trip(client, listings):
     assert [listing(p) for p in Program.objects.all()] == [expected]
 
 
-def test_csv_package_round_trip(client, listings):
+def test_csv_package_round_trip(client, listings, run_jobs):
     expected = public_listings(own_organization=True)
+    run_jobs()
     response = client.get("/api/datapackage.zip")
     archive = b"".join(response.streaming_content)
     empty_database()
@@ -82,8 +83,9 @@ def test_csv_package_round_trip(client, listings):
     assert not report.warnings, report.warnings
 
 
-def test_csv_package_round_trip_through_a_folder(client, listings, tmp_path):
+def test_csv_package_round_trip_through_a_folder(client, listings, tmp_path, run_jobs):
     expected = public_listings(own_organization=True)
+    run_jobs()
     with zipfile.ZipFile(io.BytesIO(b"".join(client.get("/api/datapackage.zip").streaming_content))) as bundle:
         bundle.extractall(tmp_path)
     empty_database()
