@@ -142,7 +142,7 @@ def build_package() -> DataPackage:
 
 def upload_dir() -> Path:
     """Where uploads wait for their jobs: a folder the web servers and the workers share."""
-    folder = Path(getattr(settings, "OPENDATA_UPLOAD_DIR", "") or Path(tempfile.gettempdir()) / "portal-opendata-imports")
+    folder = Path(getattr(settings, "OPENDATA_UPLOAD_DIR", "") or settings.BASE_DIR / "var" / "uploads")
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     return folder
 

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "articles",
     "meetings",
     "opendata",
+    "guide",
 ]
 
 MIDDLEWARE = [

@@ -27,6 +27,7 @@ urlpatterns = [
     path("programs/", include("directory.urls")),
     path("meetings/", include("meetings.urls")),
     path("learn/", include("articles.urls")),
+    path("guide/", include("guide.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="django.contrib.sitemaps.views.sitemap"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
     path("api/", include("opendata.urls")),

@@ -38,9 +38,14 @@ Body text.
 """
 
 
+ENGLISH_ARTICLES, SPANISH_ARTICLES = 18, 12
+ALL_ARTICLES = ENGLISH_ARTICLES + SPANISH_ARTICLES
+
+
 def test_every_demo_file_parses_and_links_to_a_valid_directory_search():
     files = article_files()
-    assert len(files) == 18
+    assert len(files) == ALL_ARTICLES
+    assert sum(parse_article_file(path).language == "es" for path in files) == SPANISH_ARTICLES
     for path in files:
         record = parse_article_file(path)
         assert record.title and record.slug and record.summary and record.topics, path.name
@@ -51,19 +56,23 @@ def test_every_demo_file_parses_and_links_to_a_valid_directory_search():
 
 
 def test_loading_the_demo_articles_is_idempotent():
-    assert load_demo_articles() == (18, 0)
+    assert load_demo_articles() == (ALL_ARTICLES, 0)
     snapshot = {
-        "articles": list(Article.objects.order_by("slug").values_list("slug", "title", "status", "body_html")),
+        "articles": list(Article.objects.order_by("slug").values_list(
+            "slug", "title", "status", "body_html", "language", "translation_of__slug", "reviewer", "last_reviewed"
+        )),
         "sources": Source.objects.count(),
         "faq": FaqEntry.objects.count(),
         "topics": list(Topic.objects.values_list("name", "slug", "position")),
     }
     publish_dates = dict(Article.objects.values_list("slug", "publish_date"))
 
-    assert load_demo_articles() == (0, 18)
-    assert Article.objects.count() == 18
+    assert load_demo_articles() == (0, ALL_ARTICLES)
+    assert Article.objects.count() == ALL_ARTICLES
     assert snapshot == {
-        "articles": list(Article.objects.order_by("slug").values_list("slug", "title", "status", "body_html")),
+        "articles": list(Article.objects.order_by("slug").values_list(
+            "slug", "title", "status", "body_html", "language", "translation_of__slug", "reviewer", "last_reviewed"
+        )),
         "sources": Source.objects.count(),
         "faq": FaqEntry.objects.count(),
         "topics": list(Topic.objects.values_list("name", "slug", "position")),
@@ -73,10 +82,13 @@ def test_loading_the_demo_articles_is_idempotent():
 
 def test_demo_articles_are_public_and_reviewed_in_2026():
     load_demo_articles()
-    assert Article.objects.published().count() == 18
+    assert Article.objects.published().count() == ALL_ARTICLES
     for article in Article.objects.all():
         assert article.last_reviewed.year == 2026
-        assert article.reviewer == DEMO_REVIEWER == "Portal editorial team (demo)"
+        if article.language == "en":
+            assert article.reviewer == DEMO_REVIEWER == "Portal editorial team (demo)"
+        else:
+            assert article.reviewer == "Equipo editorial del portal (demo)"
         assert article.directory_url.startswith("/programs/?")
         assert article.table_of_contents, article.slug
     assert Topic.objects.count() == 10
@@ -90,19 +102,20 @@ def test_demo_pages_render(client):
         assert response.status_code == 200, article.slug
         assert len(response.content) < 60_000
     assert client.get("/learn/").status_code == 200
-    assert client.get("/learn/faq/").content.decode().count("<h3>") == FaqEntry.objects.count()
+    english_entries = FaqEntry.objects.filter(article__language="en").count()
+    assert client.get("/learn/faq/").content.decode().count("<h3>") == english_entries
 
 
 def test_articles_config_plugs_into_load_demo():
-    assert apps.get_app_config("articles").load_demo_content() == "18 articles"
-    assert apps.get_app_config("articles").load_demo_content() == "18 articles"
-    assert Article.objects.count() == 18
+    assert apps.get_app_config("articles").load_demo_content() == f"{ALL_ARTICLES} articles"
+    assert apps.get_app_config("articles").load_demo_content() == f"{ALL_ARTICLES} articles"
+    assert Article.objects.count() == ALL_ARTICLES
 
 
 def test_load_demo_command_mentions_the_articles():
     out = StringIO()
     call_command("load_demo", "--dry-run", stdout=out)
-    assert ", 18 articles" in out.getvalue()
+    assert f", {ALL_ARTICLES} articles" in out.getvalue()
     assert Article.objects.count() == 0
 
 
@@ -133,6 +146,8 @@ def test_load_articles_command_with_dry_run_and_another_folder(tmp_path):
         ("---\ntitle: x\nslug: x\n---\nbody\n", "missing summary"),
         ("---\ntitle: x\nslug: x\nsummary: s\ncolour: blue\n---\nbody\n", "line 5: unknown front-matter line"),
         ("---\ntitle: x\nslug: x\nsummary: s\nsources:\n  - no bar here\n---\nbody\n", "line 6: write the item as"),
+        ("---\ntitle: x\nslug: x\nsummary: s\nlanguage: fr\n---\nbody\n", "unknown language 'fr'"),
+        ("---\ntitle: x\nslug: x\nsummary: s\nreviewed: last week\n---\nbody\n", "'reviewed' must be a date"),
     ],
 )
 def test_broken_files_are_reported_with_their_line(tmp_path, text, message):
@@ -153,6 +168,27 @@ def test_invalid_front_matter_values_stop_the_command_and_keep_nothing(tmp_path)
         call_command("load_articles", "--dir", str(tmp_path), stdout=StringIO())
     assert "02-bad.md" in str(error.value) and "cure" in str(error.value)
     assert not Article.objects.exists()
+
+
+def test_a_translation_names_its_counterpart_and_its_own_reviewer(tmp_path):
+    (tmp_path / "01-a-test-article.md").write_text(GOOD_FILE, encoding="utf-8")
+    (tmp_path / "es").mkdir()
+    spanish = GOOD_FILE.replace("slug: a-test-article", "slug: un-articulo").replace(
+        "topics:", "language: es\ncounterpart: a-test-article\nreviewer: Dra. Ana Ruiz\nreviewed: 2026-11-30\ntopics:"
+    )
+    (tmp_path / "es" / "01-un-articulo.md").write_text(spanish, encoding="utf-8")
+    call_command("load_articles", "--dir", str(tmp_path), stdout=StringIO())
+    article = Article.objects.get(slug="un-articulo")
+    assert article.language == "es" and article.counterpart.slug == "a-test-article"
+    assert article.reviewer == "Dra. Ana Ruiz" and article.last_reviewed == datetime.date(2026, 11, 30)
+    assert Article.objects.get(slug="a-test-article").counterpart == article
+
+    (tmp_path / "es" / "01-un-articulo.md").write_text(
+        spanish.replace("counterpart: a-test-article", "counterpart: nowhere"), encoding="utf-8"
+    )
+    with pytest.raises(CommandError, match="no article has the counterpart slug 'nowhere'"):
+        call_command("load_articles", "--dir", str(tmp_path), stdout=StringIO())
+    assert Article.objects.get(slug="un-articulo").counterpart.slug == "a-test-article"  # rolled back
 
 
 def test_load_articles_refuses_a_missing_folder(tmp_path):

@@ -157,3 +157,21 @@ def test_a_program_page_links_back_to_its_results_and_only_there(client):
     assert "Back to your search results" not in client.get(f"/programs/{program.slug}/").content.decode()
     # Printed, the page shows the website's address.
     assert '<span class="print-only">https://clinic.example.org/start</span>' in page
+
+
+@pytest.mark.django_db
+def test_a_program_page_survives_any_back_value(client):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    program = make_program()
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(back=st.one_of(st.text(max_size=300), st.sampled_from(["near=%ff%fe", "q=%00&page=-1", "near=" + "9" * 999])))
+    def check(back):
+        response = client.get(f"/programs/{program.slug}/", {"back": back})
+        assert response.status_code == 200
+        found = re.search(r'<a href="([^"]+)">Back to your search results</a>', response.content.decode())
+        assert found is None or found.group(1).startswith("/programs/?")
+
+    check()
