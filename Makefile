@@ -8,7 +8,7 @@ PORT ?= 8000
 
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run worker test install install-dev browser migrate demo bench clean-db
+.PHONY: run worker test install install-dev browser pgbin migrate demo bench clean-db
 
 $(VENV)/.installed: requirements.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -53,9 +53,19 @@ run: demo
 worker: migrate
 	$(PY) manage.py db_worker
 
-test: install-dev browser
+# PostgreSQL's own server programs (initdb, pg_ctl, pg_basebackup): the replica router test starts a
+# throwaway primary and streaming replica with them.
+pgbin:
+	@ls /usr/lib/postgresql/*/bin/pg_basebackup >/dev/null 2>&1 || [ -n "$$PG_BINDIR" ] || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; fi; }
+
+test: install-dev browser pgbin
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# Ends with one JSON line of every search's request and SQL p50/p95 (bench/report.py).
 bench: install-dev
-	$(PY) bench/search_bench.py $(BENCH_ARGS)
-	$(PY) bench/meetings_bench.py $(MEETINGS_BENCH_ARGS)
+	rm -f bench/.results.jsonl
+	$(PY) bench/search_bench.py --json bench/.results.jsonl $(BENCH_ARGS)
+	$(PY) bench/meetings_bench.py --json bench/.results.jsonl $(MEETINGS_BENCH_ARGS)
+	@$(PY) bench/report.py bench/.results.jsonl

@@ -36,7 +36,7 @@ def validate_directory_query(value: str) -> None:
     if not pairs:
         return
     filterset = ProgramFilterSet(QueryDict(urlencode(pairs)))
-    known = set(filterset.filters)
+    known = filterset.parameters
     unknown = sorted({key for key, _ in pairs if key not in known})
     if unknown:
         raise ValidationError(

@@ -11,12 +11,12 @@ no lock is left behind, and runs the same import again to completion with a new 
 import argparse
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import tempfile
 import time
-from pathlib import Path
 
 from harness import ROOT, bench_cluster, common_arguments, database_url, prepare_data, say, server_env
 
@@ -61,7 +61,6 @@ def main() -> None:
         from django.db import connection
 
         from opendata.jobs import queue_import, upload_path
-        from opendata.models import ImportJob
 
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM directory_program WHERE source_id LIKE 'bench-kill-%%'")  # an earlier run's
@@ -133,7 +132,7 @@ def main() -> None:
         say(f"re-run with a new worker: {again.get_status_display().lower()}, {imported:,} programs imported "
             f"(then removed again)")
         say(f"RESULT: database unchanged by the killed import: {'yes' if not changed and not advisory else 'NO'}")
-    Path(uploads, "killtest.upload").unlink(missing_ok=True)
+    shutil.rmtree(uploads, ignore_errors=True)
 
 
 if __name__ == "__main__":

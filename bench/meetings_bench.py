@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import json
 import os
 import random
 import sys
@@ -203,6 +204,8 @@ def main() -> None:
     parser.add_argument("--meetings", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=200)
     parser.add_argument("--keep", action="store_true", help="Keep the database afterwards (it is dropped first).")
+    parser.add_argument("--json", default=None, metavar="PATH",
+                        help="Also append the figures as JSON lines to PATH (bench/report.py prints them as one line).")
     args = parser.parse_args()
     url = bench_url(args.database_url)
     print(f"Benchmark database: {database_name(url)} (created now, {'kept' if args.keep else 'dropped'} at the end)")
@@ -221,6 +224,15 @@ def main() -> None:
             print(f"{label:<48} {percentile(request_ms, 50):>9.1f} ms {percentile(request_ms, 95):>5.1f} ms"
                   f" {percentile(sql_ms, 50):>6.1f} ms {percentile(sql_ms, 95):>5.1f} ms  {queries}")
             print(f"    {detail}")
+            if args.json:
+                with open(args.json, "a", encoding="utf-8") as out:
+                    out.write(json.dumps({
+                        "name": f"meetings: {label}",
+                        "req_p50_ms": round(percentile(request_ms, 50), 2),
+                        "req_p95_ms": round(percentile(request_ms, 95), 2),
+                        "sql_p50_ms": round(percentile(sql_ms, 50), 2),
+                        "sql_p95_ms": round(percentile(sql_ms, 95), 2),
+                    }) + "\n")
         print(f"\n{args.runs} runs each, clock fixed at {FIXED_NOW.isoformat()}; target: p95 under 30 ms per request.")
     finally:
         if not args.keep:

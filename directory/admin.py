@@ -1,5 +1,6 @@
 """Staff tools for programs, organizations and the service taxonomy."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
@@ -123,15 +124,60 @@ class OrganizationAdmin(admin.ModelAdmin):
         return organization.program_count
 
 
+class WordListField(forms.CharField):
+    """A list of words or phrases edited as text, one per line (commas also separate)."""
+
+    widget = forms.Textarea(attrs={"rows": 6, "cols": 40})
+
+    def __init__(self, *args, split_commas: bool = True, max_item_length: int = 100, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.split_commas = split_commas
+        self.max_item_length = max_item_length
+
+    def prepare_value(self, value):
+        return "\n".join(value) if isinstance(value, (list, tuple)) else value
+
+    def to_python(self, value):
+        text = super().to_python(value) or ""
+        words: list[str] = []
+        for line in (text.replace(",", "\n") if self.split_commas else text).splitlines():
+            word = " ".join(line.split())
+            if word and word.casefold() not in {w.casefold() for w in words}:
+                words.append(word)
+        for word in words:
+            if len(word) > self.max_item_length:
+                raise forms.ValidationError(f"“{word[:30]}…” is longer than {self.max_item_length} characters.")
+        return words
+
+
+class TermForm(forms.ModelForm):
+    synonyms = WordListField(
+        required=False, help_text=Term._meta.get_field("synonyms").help_text, label="Synonyms"
+    )
+    synonyms_es = WordListField(
+        required=False, help_text=Term._meta.get_field("synonyms_es").help_text, label="Synonyms in Spanish"
+    )
+    # SAMHSA's labels contain commas ("Lesbian, gay, bisexual, ..."): one per line, commas kept.
+    samhsa_labels = WordListField(
+        required=False, split_commas=False, max_item_length=200, label="SAMHSA labels",
+        help_text=Term._meta.get_field("samhsa_labels").help_text + " One per line.",
+    )
+
+    class Meta:
+        model = Term
+        fields = "__all__"
+
+
 class TermInline(admin.TabularInline):
     model = Term
+    form = TermForm
     extra = 0
-    fields = ["code", "name", "position"]
+    fields = ["code", "name", "name_es", "synonyms", "synonyms_es", "position"]
 
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
-    list_display = ["name", "param", "position", "show_in_results", "term_count"]
+    list_display = ["name", "name_es", "param", "position", "show_in_results", "term_count"]
     list_editable = ["position", "show_in_results"]
     prepopulated_fields = {"param": ["name"]}
     search_fields = ["name"]
@@ -147,10 +193,24 @@ class CategoryAdmin(admin.ModelAdmin):
 
 @admin.register(Term)
 class TermAdmin(OptimisticLockingMixin, admin.ModelAdmin):
-    list_display = ["name", "code", "category", "position", "program_count"]
+    """Terms with the words people use for them: the search reads these synonyms into filters, the
+    way the 211 taxonomy's "use references" point lay words at a service."""
+
+    form = TermForm
+    list_display = ["name", "code", "category", "position", "synonym_list", "program_count"]
     list_filter = ["category"]
     list_select_related = ["category"]
-    search_fields = ["name", "code", "category__name"]
+    search_fields = ["name", "name_es", "code", "category__name", "synonyms", "synonyms_es"]
+    fieldsets = [
+        (None, {"fields": ["category", "code", "name", "name_es", "description", "position"]}),
+        ("Words people use (the search understands these)", {"fields": [("synonyms", "synonyms_es")]}),
+        ("Data exchange", {"fields": ["samhsa_labels"]}),
+    ]
+
+    @admin.display(description="Synonyms")
+    def synonym_list(self, term):
+        shown = [*term.synonyms, *term.synonyms_es]
+        return ", ".join(shown[:6]) + (f" … (+{len(shown) - 6})" if len(shown) > 6 else "")
     ordering = ["category__position", "position", "name"]
 
     def get_queryset(self, request):

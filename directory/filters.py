@@ -6,19 +6,26 @@ from dataclasses import dataclass
 
 import django_filters
 from django import forms
-from django.db import connection
 from django.db.models import F
 
 from directory.models import Category, Program, Term
+from directory.understanding import Vocabulary
 from places.filters import NearFilter, PlaceSearchMixin, RadiusFilter
 from places.states import STATE_CHOICES_BY_NAME
 
 SORT_CHOICES = [
+    ("", "Nearest first"),
     ("distance", "Nearest first"),
     ("relevance", "Best match"),
     ("name", "Name (A–Z)"),
     ("verified", "Most recently verified"),
 ]
+ORDERINGS = {
+    "distance": [F("distance").asc(), "name"],
+    "relevance": [F("rank").desc(), "name"],
+    "name": ["name"],
+    "verified": [F("last_verified").desc(nulls_last=True), "name"],
+}
 MAX_TEXT = 200
 
 
@@ -58,9 +65,40 @@ def terms_by_id() -> dict[int, Term]:
     return {term.pk: term for entry in load_categories() for term in entry.terms}
 
 
+def vocabulary() -> Vocabulary:
+    """The words the keyword box understands, built from the cached taxonomy (and rebuilt with it)."""
+    categories = load_categories()
+    cached = _taxonomy_cache.get("vocabulary")
+    if cached is None or cached[0] is not categories:
+        cached = (categories, Vocabulary.from_terms(term for entry in categories for term in entry.terms))
+        _taxonomy_cache["vocabulary"] = cached
+    return cached[1]
+
+
 def forget_taxonomy(**kwargs) -> None:
     """Drop the cached taxonomy (connected to saves and deletes of categories and terms)."""
     _taxonomy_cache.clear()
+
+
+class ProgramSearchForm(forms.Form):
+    """The search's inputs that are not filters (the order, the meetings box), and the one place
+    that settles how they combine with the filters."""
+
+    sort = forms.ChoiceField(label="Sort by", choices=SORT_CHOICES, required=False)
+    meetings = forms.BooleanField(label="Support group meetings nearby", required=False)
+
+    def clean(self):
+        data = super().clean()
+        chosen = data.get("sort") or ""
+        place, keywords = data.get("near"), (data.get("q") or "").strip()
+        # An order that cannot apply (distance without a place, relevance without keywords) falls
+        # back to the default: nearest first with a place, best match with keywords, else by name.
+        if (chosen == "distance" and not place) or (chosen == "relevance" and not keywords):
+            chosen = ""
+        data["order"] = chosen or ("distance" if place else "relevance" if keywords else "name")
+        # Meetings are listed near a place; without one the page says how to see them.
+        data["meetings_nearby"] = bool(data.get("meetings") and place)
+        return data
 
 
 class ProgramFilterSet(PlaceSearchMixin, django_filters.FilterSet):
@@ -81,16 +119,10 @@ class ProgramFilterSet(PlaceSearchMixin, django_filters.FilterSet):
         method="filter_accepting",
         widget=forms.CheckboxInput,
     )
-    meetings = django_filters.BooleanFilter(
-        label="Support group meetings nearby",
-        method="filter_nothing",
-        widget=forms.CheckboxInput,
-    )
-    sort = django_filters.ChoiceFilter(label="Sort by", choices=SORT_CHOICES, method="filter_nothing", empty_label=None)
-
     class Meta:
         model = Program
         fields: list[str] = []
+        form = ProgramSearchForm
 
     def __init__(self, data=None, *args, categories: list[CategoryChoices] | None = None, **kwargs):
         super().__init__(data, *args, **kwargs)
@@ -109,11 +141,12 @@ class ProgramFilterSet(PlaceSearchMixin, django_filters.FilterSet):
             self.filters[param].parent = self
             self.filters[param].model = Program
 
-    # Filter methods: each delegates to a ProgramQuerySet method.
+    @property
+    def parameters(self) -> set[str]:
+        """Every query parameter this search reads: its filters and its form's other inputs."""
+        return set(self.filters) | set(ProgramSearchForm.base_fields)
 
-    def filter_nothing(self, queryset, name, value):
-        """Handled together with other fields in filter_queryset."""
-        return queryset
+    # Filter methods: each delegates to a ProgramQuerySet method.
 
     def filter_keywords(self, queryset, name, value):
         return queryset.search(value) if value and value.strip() else queryset
@@ -136,12 +169,11 @@ class ProgramFilterSet(PlaceSearchMixin, django_filters.FilterSet):
 
     @property
     def sort_order(self) -> str:
-        chosen = self.cleaned("sort", "")
-        if chosen == "distance" and not self.place:
-            chosen = ""
-        if chosen == "relevance" and not self.keywords:
-            chosen = ""
-        return chosen or ("distance" if self.place else "relevance" if self.keywords else "name")
+        """The order in effect (settled by the form's clean())."""
+        self.form.errors
+        return getattr(self.form, "cleaned_data", {}).get("order") or (
+            "distance" if self.place else "relevance" if self.keywords else "name"
+        )
 
     def selected_term_ids(self) -> dict[str, list[int]]:
         """The ticked terms per category parameter (valid ones only)."""
@@ -152,14 +184,12 @@ class ProgramFilterSet(PlaceSearchMixin, django_filters.FilterSet):
         }
 
     def filter_queryset(self, queryset):
-        queryset = super().filter_queryset(queryset)
-        order = {
-            "distance": [F("distance").asc(), "name"],
-            "relevance": [F("rank").desc(), "name"],
-            "name": ["name"],
-            "verified": [F("last_verified").desc(nulls_last=True), "name"],
-        }[self.sort_order]
-        return queryset.order_by(*order, "pk")
+        """Apply each filter to its cleaned value (the form's other inputs are not filters), then
+        the order the form settled on."""
+        for name, value in self.form.cleaned_data.items():
+            if name in self.filters:
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset.order_by(*ORDERINGS[self.sort_order], "pk")
 
     def base_queryset(self):
         """The search with every filter applied except the service categories."""
@@ -172,39 +202,7 @@ class ProgramFilterSet(PlaceSearchMixin, django_filters.FilterSet):
         return queryset
 
     def facet_counts(self) -> dict[int, int]:
-        """How many programs each term would leave, keeping the choices made in other categories.
-
-        One query: for the programs that pass every non-category filter, unnest their service ids and
-        count each term among the programs that match every *other* category's choices, so ticking
-        one more option in a category ("any of") never shows a misleading zero.
-        """
-        selected = self.selected_term_ids()
+        """How many programs each term would leave, keeping the choices made in other categories."""
         categories = {entry.category.param: entry.category.pk for entry in self.categories}
-        sql, params = self.base_queryset().order_by().values_list("term_ids").query.sql_with_params()
-        flags: dict[int, str] = {}
-        flag_params: list = []
-        for param, ids in selected.items():
-            flags[categories[param]] = "(sub.term_ids && %s::integer[])"
-            flag_params.append(ids)
-        if flags:
-            order = list(flags)
-            cases, case_params = [], []
-            for category_id in order:
-                others = [flags[c] for c in order if c != category_id]
-                cases.append(f"WHEN {int(category_id)} THEN {' AND '.join(others) or 'TRUE'}")
-                case_params.extend(ids for c, ids in zip(order, flag_params) if c != category_id)
-            condition = f"CASE t.category_id {' '.join(cases)} ELSE {' AND '.join(flags[c] for c in order)} END"
-            condition_params = case_params + flag_params
-        else:
-            condition, condition_params = "TRUE", []
-        query = f"""
-            SELECT u.term_id, count(*)
-            FROM ({sql}) AS sub(term_ids)
-            CROSS JOIN LATERAL unnest(sub.term_ids) AS u(term_id)
-            JOIN {Term._meta.db_table} t ON t.id = u.term_id
-            WHERE {condition}
-            GROUP BY u.term_id
-        """
-        with connection.cursor() as cursor:
-            cursor.execute(query, [*params, *condition_params])
-            return dict(cursor.fetchall())
+        chosen = {categories[param]: ids for param, ids in self.selected_term_ids().items()}
+        return self.base_queryset().term_counts(chosen)

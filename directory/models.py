@@ -30,6 +30,7 @@ class Category(models.Model):
     """A facet of the service taxonomy, such as type of care or payment accepted."""
 
     name = models.CharField(max_length=100, unique=True)
+    name_es = models.CharField("name in Spanish", max_length=100, blank=True)
     param = models.SlugField(
         max_length=30,
         unique=True,
@@ -66,6 +67,21 @@ class Term(models.Model):
         help_text="Short code used in search URLs and data exchange (SAMHSA service code where one exists).",
     )
     name = models.CharField(max_length=150)
+    name_es = models.CharField("name in Spanish", max_length=150, blank=True)
+    synonyms = ArrayField(
+        models.CharField(max_length=100),
+        blank=True,
+        default=list,
+        help_text="Words people type for this service: lay words, slang, brand names, abbreviations, common "
+        "misspellings (the search understands small typos by itself). One per line.",
+    )
+    synonyms_es = ArrayField(
+        models.CharField(max_length=100),
+        blank=True,
+        default=list,
+        verbose_name="synonyms in Spanish",
+        help_text="The same in Spanish. One per line.",
+    )
     description = models.TextField(blank=True)
     position = models.PositiveSmallIntegerField(default=0)
     samhsa_labels = ArrayField(
@@ -115,6 +131,39 @@ class ProgramQuerySet(NearQuerySetMixin, models.QuerySet):
     def offering(self, term_ids) -> "ProgramQuerySet":
         """Programs offering at least one of the given terms (GIN-indexed array overlap)."""
         return self.filter(term_ids__overlap=[int(pk) for pk in term_ids])
+
+    def term_counts(self, chosen: dict[int, list[int]] | None = None) -> dict[int, int]:
+        """How many of these programs offer each term: the facet counts of a search.
+
+        `chosen` maps a category id to the term ids ticked in it. A term then counts the programs
+        that also match every *other* category's choice, so ticking one more option in a category
+        ("any of") never shows a misleading zero. One query: unnest each program's indexed term id
+        array and count.
+        """
+        sql, params = self.order_by().values_list("term_ids").query.sql_with_params()
+        chosen = {category: ids for category, ids in (chosen or {}).items() if ids}
+        flag = "(sub.term_ids && %s::integer[])"
+        if chosen:
+            cases, case_params = [], []
+            for category_id in chosen:
+                others = [ids for other, ids in chosen.items() if other != category_id]
+                cases.append(f"WHEN {int(category_id)} THEN {' AND '.join([flag] * len(others)) or 'TRUE'}")
+                case_params.extend(others)
+            condition = f"CASE t.category_id {' '.join(cases)} ELSE {' AND '.join([flag] * len(chosen))} END"
+            condition_params = [*case_params, *chosen.values()]
+        else:
+            condition, condition_params = "TRUE", []
+        query = f"""
+            SELECT u.term_id, count(*)
+            FROM ({sql}) AS sub(term_ids)
+            CROSS JOIN LATERAL unnest(sub.term_ids) AS u(term_id)
+            JOIN {Term._meta.db_table} t ON t.id = u.term_id
+            WHERE {condition}
+            GROUP BY u.term_id
+        """
+        with connection.cursor() as cursor:
+            cursor.execute(query, [*params, *condition_params])
+            return dict(cursor.fetchall())
 
     def stale(self, days: int) -> "ProgramQuerySet":
         """Programs not verified in the last `days` days (or never)."""

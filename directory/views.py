@@ -6,7 +6,6 @@ from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db import connection
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,10 +14,11 @@ from django.utils.timesince import timesince
 from django.views.decorators.csrf import csrf_exempt
 
 from directory import jsonld
-from directory.filters import ProgramFilterSet, terms_by_id
-from directory.hours import open_status
+from directory.filters import MAX_TEXT, ProgramFilterSet, terms_by_id, vocabulary
 from directory.forms import ProblemReportForm
+from directory.hours import open_status
 from directory.models import OpeningHours, ProblemReport, Program, Term
+from directory.understanding import normalize, understand
 from places import timezones
 from places.forms import RADIUS_CHOICES
 from portal.client import address_key
@@ -26,6 +26,11 @@ from portal.notices import SEARCH_PHRASE, ignored_parameters, read_page_number
 
 PAGE_PARAM = "page"
 MAX_NOTICES = 6
+# The order menu: the empty choice lets the page pick (nearest first with a place, best match with
+# keywords, else by name), so opening the search never preselects an order the person did not ask for.
+SORT_MENU = [("", "Nearest first"), ("relevance", "Best match"), ("name", "Name (A–Z)"),
+             ("verified", "Most recently verified")]
+MAX_BROADER = 5
 BACK_PARAM = "back"  # on a program's address: the search it was found with, to link back to
 MAX_BACK_LENGTH = 1000
 
@@ -36,13 +41,21 @@ def current_time() -> datetime.datetime:
 
 
 def program_search(request):
-    """Search results: programs near a place and offering what the person ticked."""
+    """Search results: programs near a place and offering what the person ticked or typed."""
+    rewritten = understood_search_url(request)
+    if rewritten is not None:
+        # The keywords named services: show (and share) the search as the filters they mean.
+        return redirect(rewritten)
     filterset = ProgramFilterSet(request.GET, queryset=Program.objects.active().select_related("organization"))
     notices = search_notices(request, filterset)
+    # A place that could not be found lists nothing: programs from anywhere would only mislead.
+    place_unknown = "near" in filterset.form.errors
     # One query finds the matching programs, in order (at most MAX_COUNTED + 1 of them); the count,
     # the page and, when no service is ticked, the facet counts all work from those ids, so the
     # location and keyword conditions are evaluated once per search.
-    ordered_ids = list(filterset.qs.values_list("pk", flat=True)[: CappedPaginator.MAX_COUNTED + 1])
+    ordered_ids = [] if place_unknown else list(
+        filterset.qs.values_list("pk", flat=True)[: CappedPaginator.MAX_COUNTED + 1]
+    )
     paginator = CappedPaginator(ordered_ids, settings.PORTAL_PAGE_SIZE)
     page_number, page_notice = read_page_number(request.GET.get(PAGE_PARAM), paginator)
     if page_notice:
@@ -59,8 +72,9 @@ def program_search(request):
         counts = None
     elif filterset.selected_term_ids():
         counts = filterset.facet_counts()
-    else:
-        counts = facet_counts_of(ordered_ids)
+    else:  # nothing ticked: count the programs already found, by id
+        counts = Program.objects.filter(pk__in=ordered_ids).term_counts() if ordered_ids else {}
+    article_query = filterset.keywords or articles_query_for(filterset)
     facets = build_facets(filterset, counts)
     filter_names = filters_in_use(filterset, facets)
     filter_count = len(filter_names)
@@ -74,17 +88,179 @@ def program_search(request):
         "radius": filterset.radius_miles,
         "notices": notices[:MAX_NOTICES],
         "facets": facets,
-        "suggestions": filterset.location_suggestions(),
+        # Places it may mean are offered once, at the top of the results (not again beside the field).
+        "place_suggestions": filterset.location_suggestions(),
         "wider_radius": next((r for r, _ in RADIUS_CHOICES if r > filterset.radius_miles), None),
         "has_filters": bool(filter_count),
         "filter_count": filter_count,
         "filter_names": filter_names,
         "more_filter_names": [name for facet in facets for name in facet["chosen_names"]],
         "searched": bool(request.GET),
+        "article_query": article_query,
         "panel_open": not request.GET or "near" in filterset.form.errors,
         "show_meetings": bool(filterset.cleaned("meetings")),
+        "place_unknown": place_unknown,
+        "sort_menu": SORT_MENU,
+        "sort_chosen": "" if filterset.cleaned("sort", "") == "distance" else filterset.cleaned("sort", ""),
+        "show_nearby_meetings": filterset.cleaned("meetings_nearby", False),
+        "chips": search_chips(request, filterset),
+        "did_you_mean": did_you_mean(request, filterset.keywords),
+        "broader": (
+            broader_searches(request, filterset)
+            if not ordered_ids and not place_unknown and request.GET else []
+        ),
     }
     return render(request, "directory/program_search.html", context)
+
+
+def articles_query_for(filterset: ProgramFilterSet) -> str:
+    """Words to find articles about what a search without keywords asks for: the chosen medications
+    and types of care (the services articles explain), as in "methadone or detox"."""
+    names = []
+    for entry in filterset.categories:
+        if entry.category.show_in_results:
+            chosen = set(filterset.cleaned(entry.category.param, []))
+            names += [short_name(t.name).lower() for t in entry.terms if t.code in chosen]
+    return " or ".join(names[:3])
+
+
+def query_url(request, *, drop: tuple[str, str | None] | None = None, **changes) -> str:
+    """This search's address with one value removed (`drop=(name, value)`, or the whole parameter
+    when value is None) and/or parameters replaced; back to page 1."""
+    params = request.GET.copy()
+    params.pop(PAGE_PARAM, None)
+    if drop is not None:
+        name, value = drop
+        if value is None:
+            params.pop(name, None)
+        else:
+            params.setlist(name, [v for v in params.getlist(name) if v != value])
+    for name, value in changes.items():
+        if value in (None, ""):
+            params.pop(name, None)
+        else:
+            params[name] = value
+    return f"{request.path}?{params.urlencode()}"
+
+
+def understood_search_url(request) -> str | None:
+    """The address of this search with what its keywords mean as filters, or None when the keywords
+    need no rewriting (nothing understood, dropped or moved)."""
+    raw = request.GET.get("q", "")
+    if not raw.strip() or len(raw) > MAX_TEXT or "\x00" in raw:
+        return None  # nothing to read, or a value the form will explain
+    understood = understand(raw, vocabulary(), take_zip=not request.GET.get("near", "").strip())
+    if not understood.changed:
+        return None
+    params = request.GET.copy()
+    params.pop(PAGE_PARAM, None)
+    if understood.text:
+        params["q"] = understood.text
+    else:
+        params.pop("q", None)
+    for param, codes in understood.filters.items():
+        have = params.getlist(param)
+        params.setlist(param, have + [code for code in codes if code not in have])
+    if understood.zip_code:
+        params["near"] = understood.zip_code
+    if sorted(params.lists()) == sorted(request.GET.lists()):
+        return None
+    return f"{request.path}?{params.urlencode()}"
+
+
+def short_name(name: str) -> str:
+    """A term's name without its explanation: "Buprenorphine (Suboxone and others)" → "Buprenorphine"."""
+    return name.split(" (")[0]
+
+
+def search_chips(request, filterset: ProgramFilterSet) -> list[dict]:
+    """Every choice this search uses, each with the address of the same search without it."""
+    chips = []
+    for entry in filterset.categories:
+        param = entry.category.param
+        chosen = set(filterset.cleaned(param, []))
+        for term in entry.terms:
+            if term.code in chosen:
+                chips.append({"label": short_name(term.name), "url": query_url(request, drop=(param, term.code))})
+    if filterset.keywords:
+        chips.append({"label": f"“{filterset.keywords}”", "url": query_url(request, drop=("q", None))})
+    if filterset.cleaned("accepting"):
+        chips.append({"label": "Accepting new patients", "url": query_url(request, drop=("accepting", None))})
+    state = filterset.cleaned("state")
+    if state:
+        label = dict(filterset.form.fields["state"].choices).get(state, state)
+        chips.append({"label": label, "url": query_url(request, drop=("state", None))})
+    return chips
+
+
+def did_you_mean(request, keywords: str) -> list[dict]:
+    """Known words that the unknown words of the keywords look like, as links to that search."""
+    if not keywords:
+        return []
+    suggestions = []
+    tokens = keywords.split()
+    for suggestion in understand(keywords, vocabulary()).suggestions[:3]:
+        replaced = " ".join(suggestion.replacement if normalize(t) == suggestion.word else t for t in tokens)
+        suggestions.append({
+            "word": suggestion.word,
+            "replacement": suggestion.replacement,
+            "meaning": ", ".join(short_name(t.name) for t in suggestion.terms),
+            "url": query_url(request, q=replaced),
+        })
+    return suggestions
+
+
+def broader_searches(request, filterset: ProgramFilterSet) -> list[dict]:
+    """For a search that found nothing: the nearest broader searches (one word, one filter or the
+    distance relaxed) that do find programs, with how many, most results first."""
+    candidates: list[tuple[str, str]] = []
+    for entry in filterset.categories:
+        param = entry.category.param
+        chosen = set(filterset.cleaned(param, []))
+        for term in entry.terms:
+            if term.code in chosen:
+                candidates.append((f"Without “{short_name(term.name)}”", query_url(request, drop=(param, term.code))))
+    words = filterset.keywords.split()
+    if len(words) == 1:
+        candidates.append((f"Without the word “{words[0]}”", query_url(request, drop=("q", None))))
+    else:
+        for index, word in enumerate(words[:4]):
+            rest = " ".join(words[:index] + words[index + 1:])
+            candidates.append((f"Without the word “{word}”", query_url(request, q=rest)))
+    if filterset.cleaned("accepting"):
+        candidates.append(("Including programs not marked as accepting new patients",
+                           query_url(request, drop=("accepting", None))))
+    if filterset.cleaned("state"):
+        candidates.append(("In any state", query_url(request, drop=("state", None))))
+    if filterset.place:
+        wider = [r for r, _ in RADIUS_CHOICES if r > filterset.radius_miles][:2]
+        candidates.extend((f"Within {r} miles", query_url(request, radius=str(r))) for r in wider)
+    if len(candidates) > 1:
+        candidates.append((
+            "Every program" + (f" within {filterset.radius_miles} miles" if filterset.place else ""),
+            query_url_only(request, {"near", "radius"}),
+        ))
+    found = []
+    for label, url in candidates[: MAX_BROADER * 2]:
+        query = url.split("?", 1)[1]
+        broader = ProgramFilterSet(QueryDict(query), queryset=Program.objects.active())
+        count = broader.qs.order_by().values("pk")[: CappedPaginator.MAX_COUNTED + 1].count()
+        if count:
+            found.append({"label": label, "url": url, "count": count,
+                          "capped": count > CappedPaginator.MAX_COUNTED})
+    # One change at a time, most results first; dropping everything is offered only when no single
+    # change finds anything.
+    one_step = [option for option in found if not option["label"].startswith("Every program")]
+    return sorted(one_step or found, key=lambda option: -option["count"])[:MAX_BROADER]
+
+
+def query_url_only(request, keep: set[str]) -> str:
+    """This search's address with only the given parameters kept."""
+    params = request.GET.copy()
+    for name in list(params):
+        if name not in keep:
+            del params[name]
+    return f"{request.path}?{params.urlencode()}"
 
 
 def summarise_services(terms: list[Term]) -> list[tuple[str, str]]:
@@ -148,7 +324,7 @@ def stale_age(last_verified: datetime.date | None, now: datetime.datetime) -> st
 def search_query(given: QueryDict) -> str:
     """A search's query string with only the search's own parameters, short enough to carry
     along on every result's link ('' when nothing is left)."""
-    known = set(ProgramFilterSet(None).filters) | {PAGE_PARAM}
+    known = ProgramFilterSet(None).parameters | {PAGE_PARAM}
     kept = [(name, value[:200]) for name in given if name in known for value in given.getlist(name)[:20]]
     query = urlencode(kept)
     return query if len(query) <= MAX_BACK_LENGTH else ""
@@ -163,22 +339,9 @@ def back_to_results(raw: str | None) -> str | None:
     return f"{reverse('directory:program-search')}?{query}" if query else None
 
 
-def facet_counts_of(ids: list[int]) -> dict[int, int]:
-    """How many of these programs offer each term (the facet counts when no service is ticked)."""
-    if not ids:
-        return {}
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT u.term_id, count(*) FROM {Program._meta.db_table} p "
-            "CROSS JOIN LATERAL unnest(p.term_ids) AS u(term_id) WHERE p.id = ANY(%s) GROUP BY u.term_id",
-            [ids],
-        )
-        return dict(cursor.fetchall())
-
-
 def search_notices(request, filterset: ProgramFilterSet) -> list[str]:
     """Plain-language notes about every parameter the search ignored, and why."""
-    notices = ignored_parameters(request, set(filterset.filters) | {PAGE_PARAM}, phrase=SEARCH_PHRASE)
+    notices = ignored_parameters(request, filterset.parameters | {PAGE_PARAM}, phrase=SEARCH_PHRASE)
     for name, errors in filterset.form.errors.items():
         if name == "near":
             continue  # explained with suggestions beside the location field

@@ -217,7 +217,8 @@ class MeetingFilterSet(PlaceSearchMixin, django_filters.FilterSet):
         queryset = super().filter_queryset(queryset)
         self.unordered = queryset
         order = ORDERS[self.mode]
-        if self.settled("ended_today_last", False):
+        if self.settled("ended_today_last", False) and self.mode == "distance":
+            # Every meeting within the distance is sorted anyway: the ended ones go last at no cost.
             queryset = queryset.with_ended_today(self.now, self.day_number)
             order = [F("ended_today").asc(), *order]
         if self.mode == "day" and self.day_number is not None:
@@ -229,6 +230,8 @@ class MeetingFilterSet(PlaceSearchMixin, django_filters.FilterSet):
         results = self.qs
         if self.mode == "day" and self.day_number is None:
             return DayListing(self.unordered, first_day=self.today, now=self.now)
+        if self.mode == "day" and self.settled("ended_today_last", False):
+            return DayListing(self.unordered, first_day=self.today, now=self.now, days=[self.today])
         return results
 
     def ignored_options(self) -> dict[str, list[str]]:
@@ -248,17 +251,26 @@ class DayListing:
     for: one short index range per day, instead of sorting every meeting-day of the week.
     """
 
-    def __init__(self, queryset: MeetingQuerySet, *, first_day: int, now: datetime.datetime | None = None):
+    # Today's meetings that already ended go after those still to come when there are at most this many
+    # today: the reorder sorts all of them. A longer list (a whole country's) keeps start-time order,
+    # which an index answers in a few rows, and only marks the ended ones.
+    MAX_REORDERED = 500
+
+    def __init__(self, queryset: MeetingQuerySet, *, first_day: int, now: datetime.datetime | None = None,
+                 days: list[int] | None = None):
         self.queryset = queryset
         self.first_day = first_day
-        self.now = now  # given: today's meetings that already ended go after those still to come
-        self.days = [(first_day + offset) % 7 for offset in range(7)]
+        self.now = now  # given: today's meetings that already ended are marked (and listed last)
+        self.days = days if days is not None else [(first_day + offset) % 7 for offset in range(7)]
         self._counts: dict[int, int] | None = None
 
     @property
     def counts(self) -> dict[int, int]:
         if self._counts is None:
-            self._counts = self.queryset.occurrences_per_day()
+            if len(self.days) == 1:  # one day (the queryset already holds only its meetings)
+                self._counts = {self.days[0]: self.queryset.on_weekday(self.days[0]).count()}
+            else:
+                self._counts = self.queryset.occurrences_per_day()
         return self._counts
 
     def count(self) -> int:
@@ -281,7 +293,9 @@ class DayListing:
                 )
                 order = ["start_time", "name", "pk"]
                 if day == self.first_day and self.now is not None:
-                    meetings, order = meetings.with_ended_today(self.now, day), ["ended_today", *order]
+                    meetings = meetings.with_ended_today(self.now, day)
+                    if size <= self.MAX_REORDERED:
+                        order = ["ended_today", *order]
                 rows.extend(meetings.order_by(*order)[low:high])
             offset += size
             if offset >= stop:

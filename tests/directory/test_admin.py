@@ -99,3 +99,29 @@ def test_term_autocomplete_scales_to_many_terms(admin_client):
     assert response.status_code == 200
     results = response.json()["results"]
     assert 1 <= len(results) <= 20
+
+
+def test_staff_edit_a_terms_synonyms_one_per_line_and_the_search_understands_them(admin_client, client):
+    term = Term.objects.get(code="NAL")
+    url = reverse("admin:directory_term_change", args=[term.pk])
+    page = admin_client.get(url).content.decode()
+    assert "Words people use" in page and "narcan" in page
+    response = admin_client.post(url, {
+        "category": term.category_id, "code": "NAL", "name": term.name, "name_es": "Naloxona",
+        "description": "", "position": term.position,
+        "synonyms": "narcan\nnose spray, Narcan\n\n", "synonyms_es": "naloxona",
+        "samhsa_labels": "Naloxone and overdose education\nLesbian, gay: a label with commas",
+    })
+    assert response.status_code == 302
+    term.refresh_from_db()
+    assert term.synonyms == ["narcan", "nose spray"]
+    assert term.samhsa_labels == ["Naloxone and overdose education", "Lesbian, gay: a label with commas"]
+    from directory.filters import vocabulary
+    from directory.understanding import understand
+
+    assert understand("nose spray", vocabulary()).filters == {"medication": ["NAL"]}
+
+
+def test_terms_can_be_found_by_a_synonym_in_the_admin(admin_client):
+    response = admin_client.get(reverse("admin:directory_term_changelist") + "?q=bupe")
+    assert "Buprenorphine" in response.content.decode()

@@ -145,3 +145,12 @@ def test_a_conflict_is_explained_on_the_page(client, fixed_now):
     response = client.get("/meetings/?day=5&when=soon")
     assert names(response) == ["Soon"]
     assert "means today, so we did not limit the meetings to Friday." in response.content.decode()
+
+
+def test_a_very_long_day_keeps_time_order_and_still_marks_the_ended_ones(client, wednesday, monkeypatch):
+    from meetings.filters import DayListing
+
+    monkeypatch.setattr(DayListing, "MAX_REORDERED", 3)  # a whole country's day is tens of thousands
+    response = client.get("/meetings/?day=today")
+    assert names(response) == ["Breakfast Group", "Supper Group", "Still Going", "Night Owls", "Past Midnight"]
+    assert badges(response)["Supper Group"] == "Ended earlier today, at 8:00 PM"

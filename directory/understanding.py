@@ -1,0 +1,317 @@
+"""Read what a person typed in the keyword box as the service filters it means.
+
+The vocabulary is data: each taxonomy term's name, Spanish name and the synonyms staff edit in the
+admin (lay words, slang, brand names, abbreviations, Spanish words). A query is split into words;
+the longest known phrase is matched first ("sober living" before "living"), then small misspellings
+of known words ("methadon", "suboxon"); harmless filler ("near me", "clinic", "help") is dropped;
+everything else is left for the full-text search. Nothing here touches the database.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+# Words considered per query: enough for any sentence a person types in a search box, few enough
+# that hostile input cannot make parsing (or the text search of the rest) slow.
+MAX_WORDS = 12
+# Longest phrase tried, in words.
+MAX_PHRASE_WORDS = 5
+# A misspelling is accepted without asking when its first letter is right and it is at most this
+# many edits (insert, delete, substitute, swap two neighbours) from a known word of that length.
+SHORTEST_FUZZY_WORD = 5
+
+
+def allowed_typos(length: int) -> int:
+    """Edits accepted silently for a word of this length: none below 5 letters ("mat", "sub" and
+    "gay" must be typed as they are), one up to 6, two from 7."""
+    if length < SHORTEST_FUZZY_WORD:
+        return 0
+    return 1 if length < 7 else 2
+
+
+# Filler that carries no filter and would only narrow the text search to listings that happen to
+# use the same word. Checked after phrases, so "the shot" and "for women" still mean something.
+STOP_WORDS = frozenset("""
+a an the and or of on to at in into by for from with without within about
+i im me my we our us you your he she they him her them his their it its this that these those
+is are am be been being was were do does did can could would should will shall may might must
+need needs needed want wants wanting looking look find finding get getting give go going
+help helps helping please who whom what where when which how why there here any some
+near nearby nearest close closest closer around area local locally town city nearme
+accept accepts accepting accepted take takes taking took offer offers offering provide provides providing
+clinic clinics center centers centre centres facility facilities place places location locations
+house houses home homes
+program programs programme treatment treatments treat treating service services care
+doctor doctors dr provider providers office offices options option best good top
+friendly affirming welcoming specialized specializing specialist specialists approved training
+addiction addictions addicted addict addicts opioid opioids opiate opiates heroin fentanyl fent dope
+pill pills painkiller painkillers oxy oxys oxycodone oxycontin percocet percs vicodin hydrocodone
+drug drugs substance substances use using user users abuse disorder disorders oud sud sobriety recovery
+de del la el los las lo un una unos unas y o u para por en con sin que cerca mi mis me yo necesito
+busco buscar buscando ayuda ayudar clinica clinicas centro centros programa programas tratamiento
+tratamientos servicio servicios lugar lugares donde aqui alli acepta aceptan aceptar ofrece ofrecen
+adiccion adicciones adicto drogas droga opioides opiaceos heroina fentanilo doctor doctora medico
+""".split())
+STOP_PHRASES = frozenset({
+    "near me", "close to me", "around me", "in my area", "near by", "cerca de mi", "cerca de aqui",
+    "substance abuse", "substance use", "drug abuse", "drug addiction", "opioid addiction", "opioid use disorder",
+    "substance use disorder", "addiction treatment", "drug treatment", "drug rehab center",
+})
+# Ordinary words one typo away from a known word, which must not be read as it ("trial" is not
+# "tribal", "medical" is not "medicaid", "señor" is not "senior").
+NOT_TYPOS = frozenset({
+    "trial", "count", "county", "counter", "senor", "senora", "house", "hours", "media", "medical", "state",
+    "states", "hospice", "clinical", "mental", "dental", "teeth", "trains", "train", "court", "courts", "tribe",
+    "later", "latin", "manor", "women", "woman", "minor", "minors", "major", "manage", "manager", "deal",
+    "weekend", "weekends", "evening", "morning", "night", "nights",
+})
+
+_TOKEN = re.compile(r'"[^"]*"?|\S+')
+_NOT_WORD = re.compile(r"[^0-9a-z]+")
+_ZIP = re.compile(r"^\d{5}$")
+
+
+def normalize(text: str) -> str:
+    """Lower case, accents removed, apostrophes dropped, anything else that is not a letter or
+    digit turned into a space: "Español" → "espanol", "Medi-Cal" → "medi cal", "don't" → "dont"."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    text = text.replace("'", "").replace("\u2019", "")
+    return _NOT_WORD.sub(" ", text).strip()
+
+
+@dataclass(frozen=True)
+class TermRef:
+    """What the vocabulary needs to know about one taxonomy term."""
+
+    pk: int
+    code: str
+    param: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Match:
+    """Words of the query read as one or more terms."""
+
+    typed: str
+    terms: tuple[TermRef, ...]
+    corrected: str = ""  # the known phrase, when the typed words were a misspelling of it
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """An unknown word that looks like a known one: "Did you mean …"."""
+
+    word: str
+    replacement: str
+    terms: tuple[TermRef, ...]
+
+
+@dataclass
+class Understanding:
+    """What a query means: filters per category parameter, and the text left to search."""
+
+    original: str
+    text: str = ""
+    matches: list[Match] = field(default_factory=list)
+    suggestions: list[Suggestion] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)
+    zip_code: str = ""
+    truncated: bool = False
+
+    @property
+    def filters(self) -> dict[str, list[str]]:
+        """Codes per category parameter, in the order they were understood, without repeats."""
+        result: dict[str, list[str]] = {}
+        for match in self.matches:
+            for term in match.terms:
+                codes = result.setdefault(term.param, [])
+                if term.code not in codes:
+                    codes.append(term.code)
+        return result
+
+    @property
+    def changed(self) -> bool:
+        """Whether the search should be rewritten: something was understood, dropped or moved."""
+        return bool(self.matches or self.zip_code) or self.text.split() != self.original.split()
+
+
+class Vocabulary:
+    """Every phrase the search understands, each with the terms it means."""
+
+    def __init__(self, entries: Iterable[tuple[TermRef, Iterable[str], Iterable[str]]]):
+        """`entries`: (term, explicit synonyms, names). Explicit synonyms of any term win over
+        names, so a staff synonym can take a word away from a term's own name."""
+        explicit: dict[str, list[TermRef]] = {}
+        named: dict[str, list[TermRef]] = {}
+        for term, synonyms, names in entries:
+            for target, phrases in ((explicit, synonyms), (named, names)):
+                for phrase in phrases:
+                    key = normalize(phrase or "")
+                    if key and len(key.split()) <= MAX_PHRASE_WORDS and term not in target.get(key, []):
+                        target.setdefault(key, []).append(term)
+        self.phrases: dict[str, tuple[TermRef, ...]] = {k: tuple(v) for k, v in named.items()}
+        self.phrases.update({k: tuple(v) for k, v in explicit.items()})
+        for phrase in STOP_PHRASES:
+            self.phrases.setdefault(normalize(phrase), ())
+        self.by_length: dict[int, list[str]] = {}
+        for phrase, terms in self.phrases.items():
+            if terms:
+                self.by_length.setdefault(len(phrase.split()), []).append(phrase)
+        self.longest = max((len(p.split()) for p in self.phrases), default=1)
+
+    @classmethod
+    def from_terms(cls, terms: Iterable) -> "Vocabulary":
+        """Build from Term objects (with their category loaded)."""
+        entries = []
+        for term in terms:
+            ref = TermRef(term.pk, term.code, term.category.param, term.name)
+            names = [term.name, term.name.split("(")[0]]
+            if getattr(term, "name_es", ""):
+                names += [term.name_es, term.name_es.split("(")[0]]
+            synonyms = [*(getattr(term, "synonyms", None) or []), *(getattr(term, "synonyms_es", None) or [])]
+            entries.append((ref, synonyms, names))
+        return cls(entries)
+
+    def exact(self, key: str) -> tuple[TermRef, ...] | None:
+        if key in self.phrases:
+            return self.phrases[key]
+        head, _, last = key.rpartition(" ")
+        if len(last) > 3:  # a plural: "clinics", "teens", "therapies", "methadone clinics"
+            for suffix, replacement in (("s", ""), ("es", ""), ("ies", "y")):
+                stem = f"{head} {last[:-len(suffix)]}{replacement}".strip()
+                if last.endswith(suffix) and self.phrases.get(stem):
+                    return self.phrases[stem]
+        return None
+
+    def fuzzy(self, key: str) -> str | None:
+        """The known phrase of the same number of words that `key` is a small misspelling of."""
+        if key in NOT_TYPOS or key in STOP_WORDS or not key.replace(" ", "").isalpha():
+            return None
+        words = key.split()
+        limit = allowed_typos(len(key))
+        if not limit or any(len(w) < 3 for w in words):
+            return None
+        candidates = self.by_length.get(len(words), ())
+        found = process.extractOne(key, candidates, scorer=OSA.distance, score_cutoff=limit)
+        if found is not None and found[0][0] == key[0]:
+            return found[0]
+        if len(words) == 1:
+            # A word cut short ("subox", "buprenor"): the start of known words that all mean the same.
+            starts = [p for p in candidates if p.startswith(key) and len(p) > len(key)]
+            if starts and len({self.phrases[p] for p in starts}) == 1:
+                return min(starts, key=len)
+        return None
+
+    def nearest(self, word: str) -> str | None:
+        """A known word or phrase close enough to an unknown word to ask "Did you mean …"."""
+        if len(word) < 3 or not word.isalpha() or word in NOT_TYPOS:
+            return None
+        limit = 1 if len(word) < 5 else 2 if len(word) < 8 else 3
+        candidates = [p for n in (1, 2) for p in self.by_length.get(n, ()) if abs(len(p) - len(word)) <= limit]
+        found = process.extractOne(word, candidates, scorer=OSA.distance, score_cutoff=limit)
+        return found[0] if found else None
+
+
+@dataclass
+class _Word:
+    key: str          # normalized
+    token: int        # index of the typed token it came from
+    literal: bool     # part of a quoted phrase or a negation: text search syntax, never a filter
+
+
+def understand(text: str, vocabulary: Vocabulary, *, take_zip: bool = False) -> Understanding:
+    """Read `text` into term filters, corrections, suggestions and leftover search text."""
+    result = Understanding(original=text)
+    tokens = _TOKEN.findall(text or "")
+    words: list[_Word] = []
+    for index, token in enumerate(tokens):
+        literal = token.startswith('"') or (token.startswith("-") and len(token) > 1)
+        for part in normalize(token).split():
+            words.append(_Word(part, index, literal))
+    if len(words) > MAX_WORDS:
+        result.truncated = True
+        last_token = words[MAX_WORDS].token
+        words = [w for w in words if w.token < last_token]
+        tokens = tokens[:last_token]
+    state = ["text"] * len(words)  # per word: text, term, stop, zip
+    i = 0
+    while i < len(words):
+        word = words[i]
+        if word.literal:
+            i += 1
+            continue
+        span, terms, corrected = _match_at(words, i, vocabulary)
+        if span:
+            typed = " ".join(tokens[t] for t in sorted({w.token for w in words[i:i + span]}))
+            if terms:
+                result.matches.append(Match(typed, terms, corrected))
+            else:
+                result.dropped.append(typed)
+            for j in range(i, i + span):
+                state[j] = "term" if terms else "stop"
+            i += span
+            continue
+        if take_zip and not result.zip_code and _ZIP.match(word.key):
+            result.zip_code = word.key
+            state[i] = "zip"
+        elif word.key == "or":
+            state[i] = "or"
+        elif word.key in STOP_WORDS:
+            result.dropped.append(word.key)
+            state[i] = "stop"
+        i += 1
+    # "or" is web-search syntax between two words left for the text search; elsewhere it is filler.
+    for n, value in enumerate(state):
+        if value == "or":
+            kept = 0 < n < len(words) - 1 and state[n - 1] == "text" and state[n + 1] == "text"
+            state[n] = "text" if kept else "stop"
+            if not kept:
+                result.dropped.append("or")
+    # Whole typed tokens whose words were all left as text keep their original spelling (and any
+    # web-search syntax); a token only partly understood keeps its remaining words.
+    leftover: list[str] = []
+    for index, token in enumerate(tokens):
+        mine = [n for n, w in enumerate(words) if w.token == index]
+        if not mine:
+            continue
+        if all(state[n] == "stop" for n in mine):
+            continue
+        if not any(state[n] in ("term", "zip") for n in mine):
+            leftover.append(token)  # filler inside a longer token ("directory_program") is not removed
+        else:
+            leftover.extend(words[n].key for n in mine if state[n] == "text")
+    result.text = " ".join(leftover)
+    seen = set()
+    for n, word in enumerate(words):
+        if state[n] != "text" or word.literal or word.key in seen:
+            continue
+        seen.add(word.key)
+        nearest = vocabulary.nearest(word.key)
+        if nearest:
+            result.suggestions.append(Suggestion(word.key, nearest, vocabulary.phrases[nearest]))
+    return result
+
+
+def _match_at(words: list[_Word], i: int, vocabulary: Vocabulary) -> tuple[int, tuple[TermRef, ...], str]:
+    """The longest phrase starting at word i: exact first, then as a misspelling. (0, (), "") if none."""
+    longest = min(vocabulary.longest, len(words) - i)
+    spans = [n for n in range(longest, 0, -1) if not any(w.literal for w in words[i:i + n])]
+    for n in spans:
+        terms = vocabulary.exact(" ".join(w.key for w in words[i:i + n]))
+        if terms is not None:
+            return n, terms, ""
+    if words[i].key in STOP_WORDS:
+        return 0, (), ""
+    for n in spans:
+        key = " ".join(w.key for w in words[i:i + n])
+        found = vocabulary.fuzzy(key)
+        if found:
+            return n, vocabulary.phrases[found], found
+    return 0, (), ""
