@@ -3,7 +3,7 @@
     .venv/bin/python bench/throughput.py [--seconds 20] [--connections 20] [--workers 3]
 
 Run bench/search_bench.py first: it builds the `<your database>_bench` database (100,000 programs)
-that this script serves. It starts gunicorn on 127.0.0.1 (a free port, 3 sync workers, no access
+that this script serves. It collects the static files, starts gunicorn on 127.0.0.1 (a free port, 3 sync workers, no access
 log), sends the searches below round-robin from `--connections` concurrent connections for a fixed
 time after a short warm-up, stops gunicorn and prints the completed requests per second, the
 status codes and the latency percentiles. Every request is a complete search page (a keyword search
@@ -95,6 +95,8 @@ def main() -> None:
         "PORTAL_ALLOW_INSECURE_KEY": "1",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
     }
+    # Production settings serve hashed static files from a manifest: build it first (staticfiles/).
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "portal.wsgi", "--bind", f"127.0.0.1:{port}",
          "--workers", str(args.workers), "--log-level", "warning"],

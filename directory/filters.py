@@ -146,6 +146,12 @@ class ProgramFilterSet(PlaceSearchMixin, django_filters.FilterSet):
         """Every query parameter this search reads: its filters and its form's other inputs."""
         return set(self.filters) | set(ProgramSearchForm.base_fields)
 
+    @classmethod
+    def parameter_names(cls) -> set[str]:
+        """The same without building a FilterSet (which copies every filter and form field)."""
+        categories = {entry.category.param for entry in load_categories()}
+        return set(cls.base_filters) | set(ProgramSearchForm.base_fields) | categories
+
     # Filter methods: each delegates to a ProgramQuerySet method.
 
     def filter_keywords(self, queryset, name, value):

@@ -13,6 +13,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from phones import numbers as phones
 from places import geo
 from places.distance import NearQuerySetMixin
 from places.states import STATE_CHOICES
@@ -225,8 +226,11 @@ class Program(models.Model):
         help_text="Leave empty to use the centre of the ZIP code.",
     )
 
-    phone = models.CharField("main phone", max_length=30, blank=True)
-    intake_phone = models.CharField(max_length=30, blank=True)
+    phone = models.CharField(
+        "main phone", max_length=30, blank=True, validators=[phones.validate_us_phone],
+        help_text="A US number with its area code; an extension may follow (ext. 12). Saved as (410) 555-0123.",
+    )
+    intake_phone = models.CharField(max_length=30, blank=True, validators=[phones.validate_us_phone])
     website = models.URLField(blank=True, max_length=300)
     hours_note = models.CharField(
         max_length=200, blank=True, help_text="For example 'Open 24 hours' or 'Dosing 5:30–11:00 am'."
@@ -299,6 +303,10 @@ class Program(models.Model):
             raise ValidationError({"zip_code": "Unknown ZIP code: enter the coordinates by hand."})
 
     def save(self, *args, **kwargs) -> None:
+        for field in ("phone", "intake_phone"):
+            value = getattr(self, field)
+            if value:
+                setattr(self, field, phones.normalize(value) or value)
         if self.latitude is None or self.longitude is None:
             point = geo.gazetteer().zip_point(self.zip_code)
             if point:

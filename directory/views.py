@@ -11,9 +11,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.timesince import timesince
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from directory import jsonld
+from directory.facets import facet_fieldsets, select_options
 from directory.filters import MAX_TEXT, ProgramFilterSet, terms_by_id, vocabulary
 from directory.forms import ProblemReportForm
 from directory.hours import open_status
@@ -88,6 +90,13 @@ def program_search(request):
         "radius": filterset.radius_miles,
         "notices": notices[:MAX_NOTICES],
         "facets": facets,
+        # The form's long lists, built from cached pre-escaped pieces (see directory/facets.py).
+        "facet_fieldsets": facet_fieldsets(
+            filterset.categories, {facet["param"]: facet["chosen_codes"] for facet in facets}, counts
+        ),
+        "state_options": select_options(
+            filterset.form.fields["state"].choices, filterset.cleaned("state"), "state_options"
+        ),
         # Places it may mean are offered once, at the top of the results (not again beside the field).
         "place_suggestions": filterset.location_suggestions(),
         "wider_radius": next((r for r, _ in RADIUS_CHOICES if r > filterset.radius_miles), None),
@@ -185,7 +194,7 @@ def search_chips(request, filterset: ProgramFilterSet) -> list[dict]:
     if filterset.keywords:
         chips.append({"label": f"“{filterset.keywords}”", "url": query_url(request, drop=("q", None))})
     if filterset.cleaned("accepting"):
-        chips.append({"label": "Accepting new patients", "url": query_url(request, drop=("accepting", None))})
+        chips.append({"label": _("Accepting new patients"), "url": query_url(request, drop=("accepting", None))})
     state = filterset.cleaned("state")
     if state:
         label = dict(filterset.form.fields["state"].choices).get(state, state)
@@ -213,44 +222,47 @@ def did_you_mean(request, keywords: str) -> list[dict]:
 def broader_searches(request, filterset: ProgramFilterSet) -> list[dict]:
     """For a search that found nothing: the nearest broader searches (one word, one filter or the
     distance relaxed) that do find programs, with how many, most results first."""
-    candidates: list[tuple[str, str]] = []
+    candidates: list[tuple] = []
     for entry in filterset.categories:
         param = entry.category.param
         chosen = set(filterset.cleaned(param, []))
         for term in entry.terms:
             if term.code in chosen:
-                candidates.append((f"Without “{short_name(term.name)}”", query_url(request, drop=(param, term.code))))
+                candidates.append((_("Without “%(name)s”") % {"name": short_name(term.name)},
+                               query_url(request, drop=(param, term.code))))
     words = filterset.keywords.split()
     if len(words) == 1:
-        candidates.append((f"Without the word “{words[0]}”", query_url(request, drop=("q", None))))
+        candidates.append((_("Without the word “%(word)s”") % {"word": words[0]}, query_url(request, drop=("q", None))))
     else:
         for index, word in enumerate(words[:4]):
             rest = " ".join(words[:index] + words[index + 1:])
-            candidates.append((f"Without the word “{word}”", query_url(request, q=rest)))
+            candidates.append((_("Without the word “%(word)s”") % {"word": word}, query_url(request, q=rest)))
     if filterset.cleaned("accepting"):
-        candidates.append(("Including programs not marked as accepting new patients",
+        candidates.append((_("Including programs not marked as accepting new patients"),
                            query_url(request, drop=("accepting", None))))
     if filterset.cleaned("state"):
-        candidates.append(("In any state", query_url(request, drop=("state", None))))
+        candidates.append((_("In any state"), query_url(request, drop=("state", None))))
     if filterset.place:
         wider = [r for r, _ in RADIUS_CHOICES if r > filterset.radius_miles][:2]
-        candidates.extend((f"Within {r} miles", query_url(request, radius=str(r))) for r in wider)
+        candidates.extend((_("Within %(miles)s miles") % {"miles": r}, query_url(request, radius=str(r))) for r in wider)
     if len(candidates) > 1:
         candidates.append((
-            "Every program" + (f" within {filterset.radius_miles} miles" if filterset.place else ""),
+            _("Every program within %(miles)s miles") % {"miles": filterset.radius_miles}
+            if filterset.place else _("Every program"),
             query_url_only(request, {"near", "radius"}),
+            True,
         ))
     found = []
-    for label, url in candidates[: MAX_BROADER * 2]:
+    for label, url, *last_resort in candidates[: MAX_BROADER * 2]:
         query = url.split("?", 1)[1]
         broader = ProgramFilterSet(QueryDict(query), queryset=Program.objects.active())
         count = broader.qs.order_by().values("pk")[: CappedPaginator.MAX_COUNTED + 1].count()
         if count:
-            found.append({"label": label, "url": url, "count": count,
+            found.append({"label": label, "url": url, "count": count, "last_resort": bool(last_resort),
                           "capped": count > CappedPaginator.MAX_COUNTED})
     # One change at a time, most results first; dropping everything is offered only when no single
     # change finds anything.
-    one_step = [option for option in found if not option["label"].startswith("Every program")]
+    one_step = [option for option in found if not option["last_resort"]]
     return sorted(one_step or found, key=lambda option: -option["count"])[:MAX_BROADER]
 
 
@@ -324,7 +336,7 @@ def stale_age(last_verified: datetime.date | None, now: datetime.datetime) -> st
 def search_query(given: QueryDict) -> str:
     """A search's query string with only the search's own parameters, short enough to carry
     along on every result's link ('' when nothing is left)."""
-    known = ProgramFilterSet(None).parameters | {PAGE_PARAM}
+    known = ProgramFilterSet.parameter_names() | {PAGE_PARAM}
     kept = [(name, value[:200]) for name in given if name in known for value in given.getlist(name)[:20]]
     query = urlencode(kept)
     return query if len(query) <= MAX_BACK_LENGTH else ""
@@ -356,7 +368,7 @@ def search_notices(request, filterset: ProgramFilterSet) -> list[str]:
 
 def filters_in_use(filterset: ProgramFilterSet, facets: list[dict]) -> list[str]:
     """The names of the filters a search uses, in form order: what "Filters (3)" stands for."""
-    names = ["Accepting new patients"] if filterset.cleaned("accepting") else []
+    names = [_("Accepting new patients")] if filterset.cleaned("accepting") else []
     names += [name for facet in facets for name in facet["chosen_names"]]
     state = filterset.cleaned("state")
     if state:
@@ -387,6 +399,7 @@ def build_facets(filterset: ProgramFilterSet, counts: dict[int, int] | None) -> 
             "open": bool(chosen) or entry.category.show_in_results,
             "chosen": len(chosen),
             "chosen_names": [option["name"] for option in options if option["checked"]],
+            "chosen_codes": {option["code"] for option in options if option["checked"]},
         })
     return facets
 

@@ -1,7 +1,8 @@
 """Fictional support-group meetings for demonstrations and benchmarks.
 
 Every group name, venue and street is invented (from directory.demo's word lists), conference links
-are on example.org, and the only phone numbers are in the 555-01xx range reserved for fiction.
+point to Zoom's all-zero meeting number (a provider every meeting app recognises, a meeting that
+does not exist), and the only phone numbers are in the 555-01xx range reserved for fiction.
 The fixture is a Meeting Guide feed with three extra keys per row (fellowship, status,
 last_verified), loaded through the same import pipeline as any other feed (meetings.importers).
 """
@@ -184,7 +185,7 @@ class MeetingDemoFactory:
                 row["types"] = sorted(set(row["types"]) | {"TC"})  # building closed for now: online only
         if online:
             meeting_id = f"555 01{rng.randrange(100):02d} {rng.randrange(1000, 9999)}"
-            row["conference_url"] = f"https://meet.example.org/{row['slug']}"
+            row["conference_url"] = f"https://zoom.us/j/0000000000?demo={row['slug']}"
             row["conference_url_notes"] = f"Meeting ID {meeting_id}, passcode: hope (fictional)"
             if rng.random() < .5:
                 row["conference_phone"] = f"+1{area_code}55501{rng.randrange(100):02d},,{meeting_id.replace(' ', '')}#"

@@ -10,6 +10,7 @@ import datetime
 
 import django_filters
 from django import forms
+from django.utils.translation import gettext as _
 from django.db.models import F, Value
 from django.db.models import IntegerField as IntegerOutput
 
@@ -73,8 +74,8 @@ class MeetingFinderForm(forms.Form):
         if when and self.day_number is not None and self.day_number != self.today:
             # "Starting soon" and "in progress" are about now: another day would find nothing.
             self.conflicts.append(
-                f"{dict(WHEN_CHOICES)[when]} means today, so we did not limit the meetings "
-                f"to {weekdays.DAY_NAMES[self.day_number]}."
+                _("%(when)s means today, so we did not limit the meetings to %(day)s.")
+                % {"when": dict(WHEN_CHOICES)[when], "day": weekdays.DAY_NAMES[self.day_number]}
             )
             data["day"], self.day_number = "", None
         # Distance limits in-person meetings; online meetings can be joined from anywhere.

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
 
 from meetings import ics
 from meetings.feed import feed_chunks
@@ -166,7 +167,7 @@ def prepare_cards(meetings: list[Meeting], *, list_days: bool) -> list[Meeting]:
         meeting.ended_today = getattr(meeting, "ended_today", False)
         if meeting.ended_today:
             ended = (datetime.datetime.combine(datetime.date(2000, 1, 1), meeting.start_time) + meeting.length).time()
-            meeting.badge_text = f"Ended earlier today, at {clock(ended)}"
+            meeting.badge_text = _("Ended earlier today, at %(time)s") % {"time": clock(ended)}
         elif hasattr(meeting, "starts_in"):
             meeting.badge_text = starts_in(meeting.starts_in).capitalize()
         elif hasattr(meeting, "started_ago"):

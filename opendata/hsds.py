@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 
 from directory.models import Organization, Program, Term
+from phones import numbers as phone_numbers
 
 HSDS_VERSION = "3.1"
 DEFAULT_NAMESPACE = "5b0c5e0e-3a52-4c8e-9d0e-6f70656e6461"
@@ -115,11 +116,11 @@ def _compact(data: dict) -> dict:
 
 
 def split_extension(phone: str) -> tuple[str, int | None]:
-    """'434-555-0100 x12' -> ('434-555-0100', 12); other numbers are kept whole."""
-    number, sep, extension = phone.rpartition(" x")
-    if sep and number and extension.isdigit() and len(extension) <= 9:
+    """'(434) 555-0100 ext. 12' -> ('(434) 555-0100', 12); other text is kept whole."""
+    number, extension = phone_numbers.split_extension(phone)
+    if extension.isdigit() and len(extension) <= 9:
         return number, int(extension)
-    return phone, None
+    return number, None
 
 
 # Organizations --------------------------------------------------------------------------------
@@ -189,6 +190,16 @@ def location(program: Program, *, full: bool) -> dict:
 
 
 # Services -------------------------------------------------------------------------------------
+
+
+def service_minimal(program: Program) -> dict:
+    """Just enough of a service to tell what changed (the API's minimal=true)."""
+    return _compact({
+        "id": record_id("service", program.pk),
+        "name": program.name,
+        "status": STATUS[program.status],
+        "last_modified": _iso(program.updated) if program.updated else "",
+    })
 
 
 def service_basic(program: Program, *, with_organization: bool = True) -> dict:

@@ -15,5 +15,9 @@ urlpatterns = [
     path("service_at_locations/<str:id>", views.service_at_location_detail, name="service-at-location-detail"),
     path("organizations", views.organizations, name="organizations"),
     path("organizations/<str:id>", views.organization_detail, name="organization-detail"),
+    path("taxonomies", views.taxonomies, name="taxonomies"),
+    path("taxonomies/<str:id>", views.taxonomy_detail, name="taxonomy-detail"),
+    path("taxonomy_terms", views.taxonomy_terms, name="taxonomy-terms"),
+    path("taxonomy_terms/<str:id>", views.taxonomy_term_detail, name="taxonomy-term-detail"),
     re_path(r"^.*$", views.not_found),
 ]

@@ -1,33 +1,48 @@
 """The HSDS 3.x JSON API, the tabular data package download and the OpenAPI description.
 
-Read-only, public and cookie-free: nothing here touches the session or the CSRF token. Bad query
-parameters give a 400 JSON message, unknown identifiers a 404 JSON message.
+Read-only, public and cookie-free: nothing here touches the session or the CSRF token. Every
+answer is JSON: a bad query parameter gives a 400 naming it, an unknown identifier in the path a
+404, another HTTP method a 405 with `Allow`. A well-formed identifier used as a filter that matches
+nothing gives an empty page. A standard HSDS parameter an endpoint does not support is refused
+with a 400 naming it, never silently ignored (see opendata/openapi.py for what each endpoint takes).
 """
 from __future__ import annotations
 
 import datetime
 import math
+import re
+import uuid
 
+from django.db.models import Q
 from django.http import FileResponse, HttpRequest, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.cache import get_conditional_response
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.http import http_date
-
+from django.views.decorators.csrf import csrf_exempt
 
 from directory.models import Organization, Term
 from opendata import hsds
-from opendata.openapi import openapi_document
 from opendata.jobs import current_package, package_storage, request_package_build
+from opendata.openapi import HSDS_PARAMETERS, MAX_PROXIMITY_METERS, openapi_document
+from places import geo
 
 DEFAULT_PER_PAGE = 50
 MAX_PER_PAGE = 500
 MAX_SEARCH_LENGTH = 200
+METERS_PER_MILE = 1609.344
+_WHOLE = re.compile(r"^[0-9]{1,10}$")
+_ZIP = re.compile(r"^([0-9]{5})(?:-[0-9]{4})?$")
+_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 
 
 class BadRequest(Exception):
     """A query parameter the API cannot use; the message says which and why."""
+
+    def __init__(self, parameter: str, message: str):
+        super().__init__(message)
+        self.parameter = parameter
 
 
 def api_response(data: dict, status: int = 200) -> JsonResponse:
@@ -36,55 +51,105 @@ def api_response(data: dict, status: int = 200) -> JsonResponse:
     return response
 
 
-def error(status: int, message: str) -> JsonResponse:
-    return api_response({"error": {400: "bad_request", 404: "not_found", 405: "method_not_allowed"}.get(status, "error"),
-                         "message": message}, status=status)
+def error(status: int, message: str, parameter: str = "") -> JsonResponse:
+    body = {"error": {400: "bad_request", 404: "not_found", 405: "method_not_allowed"}.get(status, "error"),
+            "message": message}
+    if parameter:
+        body["parameter"] = parameter
+    return api_response(body, status=status)
 
 
+@csrf_exempt
 def not_found(request: HttpRequest, *args, **kwargs) -> JsonResponse:
-    return error(404, f"No API endpoint at {request.path}. See /api/openapi.json for what exists.")
+    if request.method not in ("GET", "HEAD"):
+        return _not_allowed()
+    return error(404, f"No API endpoint at {request.path[:100]}. See /api/openapi.json for what exists.")
 
 
-def api_view(view):
-    """GET only; turn BadRequest into a 400 JSON answer."""
-    def wrapper(request, *args, **kwargs):
-        if request.method not in ("GET", "HEAD"):
-            response = error(405, "This API is read-only: use GET.")
-            response["Allow"] = "GET, HEAD"
-            return response
-        try:
-            return view(request, *args, **kwargs)
-        except BadRequest as problem:
-            return error(400, str(problem))
-    wrapper.__name__ = view.__name__
-    wrapper.__doc__ = view.__doc__
-    return wrapper
+def _not_allowed() -> JsonResponse:
+    response = error(405, "This API is read-only: use GET.")
+    response["Allow"] = "GET, HEAD"
+    return response
+
+
+def api_view(*supported: str):
+    """GET only (JSON 405 otherwise); known HSDS parameters outside `supported` answer 400; so does
+    any parameter with a NUL character; BadRequest becomes a 400 JSON answer naming the parameter."""
+    allowed = set(supported)
+
+    def decorator(view):
+        @csrf_exempt
+        def wrapper(request, *args, **kwargs):
+            if request.method not in ("GET", "HEAD"):
+                return _not_allowed()
+            try:
+                for name, values in request.GET.lists():
+                    if name in HSDS_PARAMETERS and name not in allowed:
+                        raise BadRequest(name, f"{name} is an HSDS parameter this endpoint does not support"
+                                               + (f" (it takes: {', '.join(sorted(allowed))})." if allowed else "."))
+                    if len(values) > 1 and name in allowed:
+                        raise BadRequest(name, f"{name} is given {len(values)} times; give it once.")
+                    if name in allowed and any("\x00" in value for value in values):
+                        raise BadRequest(name, f"{name} contains a NUL character.")
+                return view(request, *args, **kwargs)
+            except BadRequest as problem:
+                return error(400, str(problem), problem.parameter)
+        wrapper.__name__ = view.__name__
+        wrapper.__doc__ = view.__doc__
+        return wrapper
+    return decorator
 
 
 def read_int(request: HttpRequest, name: str, default: int, *, minimum: int = 1, maximum: int | None = None) -> int:
-    raw = request.GET.get(name, "").strip()
-    if not raw:
+    if name not in request.GET:
         return default
-    if not raw.isdigit() or len(raw) > 9:
-        raise BadRequest(f"{name} must be a whole number of at least {minimum}, not {raw[:20]!r}.")
+    raw = request.GET[name]
+    if not _WHOLE.match(raw):
+        raise BadRequest(name, f"{name} must be a whole number of at least {minimum}, not {raw[:20]!r}.")
     value = int(raw)
     if value < minimum:
-        raise BadRequest(f"{name} must be at least {minimum}.")
-    return min(value, maximum) if maximum else value
+        raise BadRequest(name, f"{name} must be at least {minimum}.")
+    if maximum is not None and value > maximum:
+        raise BadRequest(name, f"{name} must be at most {maximum}.")
+    return value
 
 
 def read_bool(request: HttpRequest, name: str) -> bool:
-    raw = request.GET.get(name, "").strip().lower()
-    if raw in ("", "false", "0", "no"):
+    raw = request.GET.get(name)
+    if raw is None or raw == "false":
         return False
-    if raw in ("true", "1", "yes"):
+    if raw == "true":
         return True
-    raise BadRequest(f"{name} must be true or false.")
+    raise BadRequest(name, f"{name} must be true or false, not {raw[:20]!r}.")
+
+
+def read_uuid(request: HttpRequest, name: str) -> str | None:
+    """A well-formed identifier (UUID) or None when the parameter is absent."""
+    raw = request.GET.get(name)
+    if raw is None:
+        return None
+    if not _UUID.match(raw):
+        raise BadRequest(name, f"{name} must be an identifier of this API (a UUID), not {raw[:40]!r}.")
+    return str(uuid.UUID(raw))
+
+
+def read_search(request: HttpRequest) -> str:
+    search = request.GET.get("search", "")
+    if len(search) > MAX_SEARCH_LENGTH:
+        raise BadRequest("search", f"search must be at most {MAX_SEARCH_LENGTH} characters.")
+    return search.strip()
+
+
+def read_format(request: HttpRequest) -> None:
+    raw = request.GET.get("format", "json")
+    if raw != "json":
+        raise BadRequest("format", f"format {raw[:20]!r} is not offered: this API answers in json only.")
 
 
 def read_page(request: HttpRequest) -> tuple[int, int]:
+    read_format(request)
     return (
-        read_int(request, "page", 1),
+        read_int(request, "page", 1, maximum=10 ** 9),
         read_int(request, "per_page", DEFAULT_PER_PAGE, maximum=MAX_PER_PAGE),
     )
 
@@ -104,41 +169,81 @@ def page_object(*, contents: list, total: int, page: int, per_page: int) -> dict
     }
 
 
-def filtered_programs(request: HttpRequest):
-    """Public programs narrowed by the search, organization_id, taxonomy_term_id and modified_after parameters."""
-    programs = hsds.public_programs()
-    search = request.GET.get("search", "").strip()
-    if search:
-        if len(search) > MAX_SEARCH_LENGTH:
-            raise BadRequest(f"search must be at most {MAX_SEARCH_LENGTH} characters.")
-        programs = programs.search(search).order_by("name", "pk")
-    if raw := request.GET.get("organization_id", "").strip():
-        found = hsds.parse_record_id(raw)
-        if found is None or found[0] not in ("organization", "program-organization"):
-            raise BadRequest("organization_id must be the id of an organization of this API.")
-        kind, pk = found
-        programs = programs.filter(organization_id=pk) if kind == "organization" else programs.filter(pk=pk, organization__isnull=True)
-    if raw := request.GET.get("taxonomy_term_id", "").strip():
-        codes = {hsds.term_id(code): code for code in Term.objects.values_list("code", flat=True)}
-        if raw == hsds.term_id(hsds.ACCEPTING_CODE):
+def _term_filter(programs, request: HttpRequest):
+    if (wanted := read_uuid(request, "taxonomy_term_id")) is not None:
+        if wanted == hsds.term_id(hsds.ACCEPTING_CODE):
             programs = programs.filter(accepting_new_patients__isnull=False)
-        elif raw in codes:
-            programs = programs.filter(terms__code=codes[raw])
         else:
-            raise BadRequest("taxonomy_term_id must be the id of a taxonomy term of this API.")
-    if raw := request.GET.get("modified_after", "").strip():
-        moment = parse_datetime(raw)
-        if moment is None and (day := parse_date(raw)):
-            moment = datetime.datetime.combine(day, datetime.time())
-        if moment is None:
-            raise BadRequest("modified_after must be a date or date-time such as 2025-01-31T00:00:00Z.")
-        if timezone.is_naive(moment):
-            moment = timezone.make_aware(moment, datetime.UTC)
-        programs = programs.filter(updated__gte=moment)
+            codes = {hsds.term_id(code): code for code in Term.objects.values_list("code", flat=True)}
+            programs = programs.filter(terms__code=codes[wanted]) if wanted in codes else programs.none()
+    if (wanted := read_uuid(request, "taxonomy_id")) is not None:
+        # Every term of this API belongs to its one taxonomy: a program with any term is in it.
+        if wanted == hsds.taxonomy_id():
+            programs = programs.filter(Q(term_ids__len__gt=0) | Q(accepting_new_patients__isnull=False))
+        else:
+            programs = programs.none()
     return programs
 
 
-@api_view
+def filtered_programs(request: HttpRequest, *, place_filters: bool = False):
+    """Public programs narrowed by search, organization_id, taxonomy_term_id, taxonomy_id, modified_after
+    and (for services at locations) postcode with proximity."""
+    programs = hsds.public_programs()
+    if search := read_search(request):
+        programs = programs.search(search).order_by("name", "pk")
+    if (wanted := read_uuid(request, "organization_id")) is not None:
+        found = hsds.parse_record_id(wanted)
+        if found is None or found[0] not in ("organization", "program-organization"):
+            programs = programs.none()
+        elif found[0] == "organization":
+            programs = programs.filter(organization_id=found[1])
+        else:
+            programs = programs.filter(pk=found[1], organization__isnull=True)
+    programs = _term_filter(programs, request)
+    if "modified_after" in request.GET:
+        raw = request.GET["modified_after"].strip()
+        try:
+            moment = parse_datetime(raw)
+            if moment is None and (day := parse_date(raw)):
+                moment = datetime.datetime.combine(day, datetime.time())
+        except (ValueError, OverflowError):
+            moment = None
+        if moment is None:
+            raise BadRequest("modified_after", "modified_after must be a real date or date-time such as "
+                             f"2025-01-31T00:00:00Z, not {raw[:40]!r}.")
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment, datetime.UTC)
+        programs = programs.filter(updated__gte=moment)
+    if place_filters:
+        programs = _place_filter(programs, request)
+    return programs
+
+
+def _place_filter(programs, request: HttpRequest):
+    """postcode alone: programs in that ZIP code; with proximity (meters): within that distance of its centre."""
+    if "proximity" in request.GET and "postcode" not in request.GET:
+        raise BadRequest("proximity", "proximity needs a postcode to measure from.")
+    if "postcode" not in request.GET:
+        return programs
+    postcode = request.GET["postcode"].strip()
+    match = _ZIP.match(postcode)
+    if not match:
+        raise BadRequest("postcode", f"postcode must be a 5-digit US ZIP code, not {postcode[:20]!r}.")
+    if "proximity" not in request.GET:
+        return programs.filter(zip_code__startswith=match.group(1))
+    meters = read_int(request, "proximity", 0, minimum=1, maximum=MAX_PROXIMITY_METERS)
+    point = geo.gazetteer().zip_point(match.group(1))
+    if point is None:
+        return programs.none()  # a well-formed ZIP code that is not in the gazetteer: nothing near it is known
+    place = geo.Place(label=match.group(1), latitude=point[0], longitude=point[1], kind="zip")
+    return programs.near(place, meters / METERS_PER_MILE).order_by("distance", "name", "pk")
+
+
+LIST_PARAMETERS = ("search", "page", "per_page", "format")
+PROGRAM_FILTERS = ("organization_id", "taxonomy_term_id", "taxonomy_id", "modified_after", "full")
+
+
+@api_view()
 def index(request: HttpRequest) -> JsonResponse:
     """What this API is: the HSDS version and where its OpenAPI description is."""
     return api_response({
@@ -148,15 +253,20 @@ def index(request: HttpRequest) -> JsonResponse:
     })
 
 
-@api_view
+@api_view(*LIST_PARAMETERS, *PROGRAM_FILTERS, "minimal")
 def services(request: HttpRequest) -> JsonResponse:
-    """A page of services (one per public program)."""
+    """A page of services (one per public program); minimal=true gives only id, name, status and last_modified."""
     page, per_page = read_page(request)
     full = read_bool(request, "full")
+    minimal = read_bool(request, "minimal")
+    full = full and not minimal  # minimal wins: it asks for the least
     programs = filtered_programs(request)
     total = programs.count()
     chosen = programs[(page - 1) * per_page: page * per_page]
-    contents = [hsds.service_full(p) if full else hsds.service_basic(p) for p in chosen]
+    if minimal:
+        contents = [hsds.service_minimal(p) for p in chosen]
+    else:
+        contents = [hsds.service_full(p) if full else hsds.service_basic(p) for p in chosen]
     return api_response(page_object(contents=contents, total=total, page=page, per_page=per_page))
 
 
@@ -167,7 +277,7 @@ def _program_for(kind: str, raw_id: str):
     return hsds.public_programs().filter(pk=found[1]).first()
 
 
-@api_view
+@api_view()
 def service_detail(request: HttpRequest, id: str) -> JsonResponse:
     program = _program_for("service", id)
     if program is None:
@@ -175,18 +285,19 @@ def service_detail(request: HttpRequest, id: str) -> JsonResponse:
     return api_response(hsds.service_full(program))
 
 
-@api_view
+@api_view(*LIST_PARAMETERS, *PROGRAM_FILTERS, "postcode", "proximity")
 def service_at_locations(request: HttpRequest) -> JsonResponse:
+    """A page of services at their locations; postcode (with proximity in meters) narrows by place."""
     page, per_page = read_page(request)
     full = read_bool(request, "full")
-    programs = filtered_programs(request)
+    programs = filtered_programs(request, place_filters=True)
     total = programs.count()
     chosen = programs[(page - 1) * per_page: page * per_page]
     contents = [hsds.service_at_location_full(p) if full else hsds.service_at_location_list_item(p) for p in chosen]
     return api_response(page_object(contents=contents, total=total, page=page, per_page=per_page))
 
 
-@api_view
+@api_view()
 def service_at_location_detail(request: HttpRequest, id: str) -> JsonResponse:
     program = _program_for("service_at_location", id)
     if program is None:
@@ -194,16 +305,14 @@ def service_at_location_detail(request: HttpRequest, id: str) -> JsonResponse:
     return api_response(hsds.service_at_location_full(program))
 
 
-@api_view
+@api_view(*LIST_PARAMETERS, "full", "full_service", "taxonomy_term_id", "taxonomy_id")
 def organizations(request: HttpRequest) -> JsonResponse:
     """A page of organizations: those running public programs, then one per program without an organization."""
     page, per_page = read_page(request)
     full = read_bool(request, "full") or read_bool(request, "full_service")
     full_service = read_bool(request, "full_service")
-    public = hsds.public_programs()
-    search = request.GET.get("search", "").strip()
-    if len(search) > MAX_SEARCH_LENGTH:
-        raise BadRequest(f"search must be at most {MAX_SEARCH_LENGTH} characters.")
+    public = _term_filter(hsds.public_programs(), request)
+    search = read_search(request)
     orgs = Organization.objects.filter(pk__in=public.filter(organization__isnull=False).values("organization_id"))
     orphans = public.filter(organization__isnull=True)
     if search:
@@ -237,7 +346,7 @@ def organizations(request: HttpRequest) -> JsonResponse:
     return api_response(page_object(contents=contents, total=org_total + orphan_total, page=page, per_page=per_page))
 
 
-@api_view
+@api_view("full_service")
 def organization_detail(request: HttpRequest, id: str) -> JsonResponse:
     full_service = read_bool(request, "full_service")
     found = hsds.parse_record_id(id)
@@ -248,7 +357,7 @@ def organization_detail(request: HttpRequest, id: str) -> JsonResponse:
     return api_response(hsds.organization_full(representative, programs, full_service=full_service))
 
 
-@api_view
+@api_view()
 def openapi(request: HttpRequest) -> JsonResponse:
     return api_response(openapi_document(request.build_absolute_uri(reverse("opendata:index"))))
 
@@ -256,7 +365,7 @@ def openapi(request: HttpRequest) -> JsonResponse:
 PACKAGE_RETRY_AFTER = 60
 
 
-@api_view
+@api_view()
 def datapackage(request: HttpRequest):
     """The tabular data package (datapackage.json and one CSV per HSDS table) as a zip file.
 
@@ -282,3 +391,52 @@ def datapackage(request: HttpRequest):
     response["Cache-Control"] = "public, no-cache"
     response["Access-Control-Allow-Origin"] = "*"
     return response
+
+
+def _taxonomy_terms() -> list[dict]:
+    terms = [hsds.taxonomy_term(term) for term in Term.objects.order_by("code")]
+    return terms + [hsds.accepting_term()]
+
+
+@api_view(*LIST_PARAMETERS)
+def taxonomies(request: HttpRequest) -> JsonResponse:
+    """A page of taxonomies: this API has one, the treatment services its terms describe."""
+    page, per_page = read_page(request)
+    search = read_search(request).casefold()
+    found = [hsds.taxonomy_detail()]
+    if search:
+        found = [item for item in found if search in f"{item['name']} {item['description']}".casefold()]
+    chosen = found[(page - 1) * per_page: page * per_page]
+    return api_response(page_object(contents=chosen, total=len(found), page=page, per_page=per_page))
+
+
+@api_view()
+def taxonomy_detail(request: HttpRequest, id: str) -> JsonResponse:
+    if id != hsds.taxonomy_id():
+        return error(404, f"No taxonomy with id {id[:60]!r}.")
+    return api_response(hsds.taxonomy_detail())
+
+
+@api_view(*LIST_PARAMETERS, "taxonomy_id", "top_only", "parent_id")
+def taxonomy_terms(request: HttpRequest) -> JsonResponse:
+    """A page of taxonomy terms (every term is at the top of its one flat taxonomy: none has a parent)."""
+    page, per_page = read_page(request)
+    search = read_search(request).casefold()
+    read_bool(request, "top_only")  # every term is a top-level term: true and false list the same terms
+    found = _taxonomy_terms()
+    if search:
+        found = [term for term in found if search in f"{term['code']} {term['name']} {term['description']}".casefold()]
+    if (wanted := read_uuid(request, "taxonomy_id")) is not None and wanted != hsds.taxonomy_id():
+        found = []
+    if read_uuid(request, "parent_id") is not None:
+        found = []  # no term has a parent
+    chosen = found[(page - 1) * per_page: page * per_page]
+    return api_response(page_object(contents=chosen, total=len(found), page=page, per_page=per_page))
+
+
+@api_view()
+def taxonomy_term_detail(request: HttpRequest, id: str) -> JsonResponse:
+    for term in _taxonomy_terms():
+        if term["id"] == id:
+            return api_response({**term, "taxonomy_detail": hsds.taxonomy_detail()})
+    return error(404, f"No taxonomy_term with id {id[:60]!r}.")

@@ -44,6 +44,16 @@ def normalize(text: str) -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
 
 
+def split_extension(text: str) -> tuple[str, str]:
+    """(the number in national format without its extension, the extension or ''); the text whole if not a number."""
+    number = us_number(text)
+    if number is None:
+        return (text or "").strip(), ""
+    extension = number.extension or ""
+    number.extension = None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL), extension
+
+
 def tel_href(text: str) -> str:
     """A tel: link in E.164, with the extension as ";ext=" (RFC 3966); '' for something that is not a number."""
     number = us_number(text) or _parse(text)

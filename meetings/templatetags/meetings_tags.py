@@ -3,6 +3,7 @@ import datetime
 
 from django import template
 
+from phones import numbers as phones
 from places import timezones, weekdays
 
 register = template.Library()
@@ -63,19 +64,14 @@ def started_ago(seconds) -> str:
 
 @register.filter
 def conference_tel(number: str) -> str:
-    """A tel: link that keeps one-tap dialling: digits, a leading +, pauses (,) and * and # (encoded)."""
-    kept = "".join(ch for ch in str(number or "") if ch.isdigit() or ch in "+,*#")
-    plus = "+" if kept.startswith("+") else ""
-    body = kept.lstrip("+").replace("+", "")
-    if not plus and len(body.split(",", 1)[0]) == 10:
-        plus, body = "+1", body
-    return f"tel:{plus}{body}".replace("#", "%23")
+    """A tel: link in E.164 that keeps one-tap dialling (pauses and codes after the number, # encoded)."""
+    return phones.conference_tel(str(number or ""))
 
 
 @register.filter
 def phone_display(number: str) -> str:
-    """The dialled part of a conference phone number, without one-tap codes after the first comma."""
-    return str(number or "").split(",", 1)[0].strip()
+    """The dialled part of a conference phone number, formatted, without its one-tap codes."""
+    return phones.conference_display(str(number or ""))
 
 
 @register.inclusion_tag("meetings/includes/nearby_meetings.html")

@@ -37,6 +37,7 @@ from importing.pipeline import (  # noqa: F401 (the parsers import these from he
     report_progress,
     run_pipeline,
 )
+from phones import numbers as phones
 from places import geo
 from portal.admin_tools import history_user  # noqa: F401 (used by callers)
 from portal.slugs import unique_slug
@@ -73,6 +74,8 @@ class ProgramRecord:
     term_ids: list[int] | None = None
     hours: list[tuple[int, datetime.time, datetime.time]] | None = None
     line: int | None = None
+    program_id: int | None = None  # a program of this portal the file names by its own published id
+    stand_in_organization: bool = False  # the organization is the one this portal publishes for a program without
 
     @property
     def name(self) -> str:
@@ -181,6 +184,14 @@ def check_listing(values: dict[str, Any], problems: list[str], notes: list[str])
             latitude, longitude = point
     values["latitude"], values["longitude"] = latitude, longitude
 
+    for key, label in (("phone", "phone"), ("intake_phone", "intake phone")):
+        original = values.get(key) or ""
+        if original:
+            values[key] = phones.normalize(original) or ""
+            if not values[key]:
+                notes.append(f"{label} {original!r} is not a phone number that can be dialled in the United States "
+                             "and was left out")
+
     if "website" in values:
         original = values["website"]
         values["website"] = clean_website(original)
@@ -264,6 +275,17 @@ def _plan(records: list[ProgramRecord], report: ImportReport, progress: Progress
         for chunk in _chunks(ids):
             for program in Program.objects.filter(source=source, source_id__in=chunk).select_related("organization"):
                 existing[(program.source, program.source_id)] = program
+    # This portal's own export coming back: its records name the programs by the ids it published.
+    own = {record.program_id for record in records if record.program_id is not None}
+    own_programs: dict[int, Program] = {}
+    for chunk in _chunks(sorted(own)):
+        for program in Program.objects.filter(pk__in=chunk).select_related("organization"):
+            own_programs[program.pk] = program
+    for record in records:
+        if record.program_id in own_programs and (record.source, record.source_id) not in existing:
+            existing[(record.source, record.source_id)] = own_programs[record.program_id]
+            if record.stand_in_organization and own_programs[record.program_id].organization_id is None:
+                record.organization = None  # still a program without an organization
     program_ids = [program.pk for program in existing.values()]
     terms: dict[int, list[int]] = defaultdict(list)
     hours: dict[int, list[tuple]] = defaultdict(list)

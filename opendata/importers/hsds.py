@@ -25,7 +25,7 @@ from typing import Any
 from django.utils.dateparse import parse_date, parse_datetime
 
 from directory.models import Program
-from opendata.hsds import ACCEPTING_CODE
+from opendata.hsds import ACCEPTING_CODE, parse_record_id
 from opendata.importers.base import (
     BadValue,
     ImportFileError,
@@ -382,11 +382,25 @@ def to_record(candidate: Candidate, codes: dict[str, int], tally: Tally) -> tupl
         problems.append("has no id (neither the service_at_location nor the service)")
     elif len(source_id) > 200:
         problems.append("its id is longer than 200 characters")
+    own = own_program_id(sal, service)
+    stand_in = False
+    if own is not None and candidate.organization:
+        org_kind = parse_record_id(_str(candidate.organization.get("id")))
+        stand_in = org_kind is not None and org_kind[0] == "program-organization"
     record = ProgramRecord(
         row=candidate.row, source=SOURCE, source_id=source_id, values=values, organization=organization,
-        term_ids=term_ids, hours=hours, line=candidate.line,
+        term_ids=term_ids, hours=hours, line=candidate.line, program_id=own, stand_in_organization=stand_in,
     )
     return record, problems, notes
+
+
+def own_program_id(sal: dict, service: dict) -> int | None:
+    """The program behind an identifier this portal published (its own export coming back), or None."""
+    for value, kind in ((sal.get("id"), "service_at_location"), (service.get("id"), "service")):
+        found = parse_record_id(_str(value)) if value else None
+        if found is not None and found[0] == kind:
+            return found[1]
+    return None
 
 
 def _finish(candidates: list[Candidate], parsed: ParsedFile, progress: Progress | None) -> ParsedFile:

@@ -6,6 +6,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from phones import numbers as phones
+
 register = template.Library()
 
 # The same escapes as django.utils.html.json_script: nothing in the data can close the element.
@@ -21,11 +23,14 @@ def json_ld(data) -> str:
 
 @register.filter
 def tel_href(number: str) -> str:
-    """Turn a displayed phone number into a tel: link target (digits and a leading +)."""
-    digits = "".join(ch for ch in str(number) if ch.isdigit())
-    if len(digits) == 10:
-        digits = "1" + digits
-    return f"tel:+{digits}" if len(digits) == 11 else f"tel:{digits}"
+    """A phone number's tel: link in E.164, extension kept (tel:+14345550100;ext=12); '' if it is not a number."""
+    return phones.tel_href(str(number or ""))
+
+
+@register.filter
+def phone_number(number: str) -> str:
+    """A phone number as people read it: (434) 555-0100 ext. 12."""
+    return phones.display(str(number or ""))
 
 
 @register.filter

@@ -159,3 +159,17 @@ def test_facet_counts_come_from_one_queryset_method(client):
     # Other medications count as if BU were not ticked; other categories count programs offering BU.
     assert (counts[ids["METH"]], counts[ids["MD"]], counts[ids["PI"]]) == (1, 1, 1)
     assert Program.objects.all().term_counts()[ids["MD"]] == 2
+
+
+def test_the_form_lists_every_service_escaped_with_ticks_and_counts(client):
+    from directory.models import Category, Term
+
+    category = Category.objects.get(param="medication")
+    Term.objects.create(category=category, code="ODD", name="Odd <b>name</b> & co", position=99)
+    make_program(name="Clinic", terms=["BU", "MD"])
+    html = client.get(SEARCH, {"medication": "BU", "state": "VA"}).content.decode()
+    assert '<input type="checkbox" name="medication" value="BU" checked> Buprenorphine (Suboxone and others)' in html
+    assert 'value="ODD"> Odd &lt;b&gt;name&lt;/b&gt; &amp; co' in html
+    assert 'value="MD"> Medicaid <span class="count">(1<span class="visually-hidden"> programs</span>)</span>' in html
+    assert '<option value="VA" selected>Virginia</option>' in html
+    assert "Medication for opioid use disorder <span class=\"chosen\">(1 chosen)</span>" in html

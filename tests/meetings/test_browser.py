@@ -40,7 +40,7 @@ def test_find_a_meeting_near_a_zip_and_open_it(page, listed):
     expect(page.get_by_role("heading", level=1)).to_have_text("Lanternfield Hope Group")
     expect(page.get_by_role("link", name="Join the video meeting")).to_have_attribute(
         "href", "https://meet.example.org/lantern")
-    expect(page.get_by_role("link", name="Join by phone: +14105550123")).to_have_attribute(
+    expect(page.get_by_role("link", name="Join by phone: (410) 555-0123")).to_have_attribute(
         "href", "tel:+14105550123")
     expect(page.get_by_role("link", name="Add to calendar")).to_be_visible()
     expect(page.get_by_text("Eastern time (America/New_York)")).to_be_visible()

@@ -196,7 +196,7 @@ class TestMeetingPage:
         )
         html = client.get(meeting.get_absolute_url()).content.decode()
         assert 'href="https://meet.example.org/lantern" rel="noopener noreferrer nofollow"' in html
-        assert 'href="tel:+14105550123,,5550100%23"' in html and "Join by phone: +14105550123<" in html
+        assert 'href="tel:+14105550123,,5550100%23"' in html and "Join by phone: (410) 555-0123<" in html
         assert "Passcode: hope" in html and "No address is needed" in html
         assert "<address>" not in html and "Get directions" not in html
 

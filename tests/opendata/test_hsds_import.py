@@ -106,7 +106,10 @@ def test_specification_examples_import_once_placed_in_the_us(realdata, tmp_path,
     assert (program.street1, program.street2, program.city, program.state, program.zip_code) == (
         "1-30 Main Street", "MyVillage", "Charlottesville", "VA", "22902",
     )
-    assert program.phone == "+44 1234 234567 x100"
+    # The example's phone is British: not a number a US listing can dial, so it is left out with a warning.
+    assert program.phone == ""
+    assert any("phone '+44 1234 234567 x100' is not a phone number that can be dialled in the United States" in w
+               for w in report.warnings), report.warnings
     assert program.status == Program.Status.ACTIVE
     assert program.website == "http://example.com/counselling"
     assert program.last_verified == datetime.date(2005, 1, 1)
@@ -131,7 +134,7 @@ def test_specification_csv_package_imports_once_placed_in_the_us(realdata, tmp_p
     assert report.applied and report.created == 1, report.rejected
     program = Program.objects.get(source_id=SERVICE_AT_LOCATION_ID)
     assert program.name == "Community Counselling" and program.organization.name == "Example Organization Inc."
-    assert program.phone == "+44 1234 234567 x100"
+    assert program.phone == ""  # British, left out (see above)
     assert program.hours.count() == 2
     # Zipped, the same package is the same data: nothing changes.
     archive = io.BytesIO()
@@ -174,7 +177,7 @@ def test_service_fields_map_to_the_program(tmp_path):
 
     assert report.created == 1, report.rejected
     program = Program.objects.get()
-    assert (program.phone, program.intake_phone) == ("434-555-0100", "434-555-0101")
+    assert (program.phone, program.intake_phone) == ("(434) 555-0100", "(434) 555-0101")
     assert program.state == "VA" and program.accepting_new_patients is True
     assert list(program.terms.values_list("code", flat=True)) == ["BU"]
     assert program.organization.description == ""  # a description that only repeats the name is dropped

@@ -82,7 +82,7 @@ def test_edits_are_published_by_one_rebuild_per_batch(client, run_jobs):
 
     fresh = client.get(URL, HTTP_IF_NONE_MATCH=old_etag)
     assert fresh.status_code == 200 and fresh["ETag"] != old_etag
-    assert "Hilltop Recovery Center" in services_csv(fresh) and "434-555-0103" in services_csv(client.get(URL), "phones.csv")
+    assert "Hilltop Recovery Center" in services_csv(fresh) and "(434) 555-0103" in services_csv(client.get(URL), "phones.csv")
 
 
 def test_admin_bulk_actions_rebuild_it(admin_client, client, run_jobs):

@@ -91,3 +91,30 @@ def test_csv_package_round_trip_through_a_folder(client, listings, tmp_path, run
     empty_database()
     import_hsds(source=tmp_path)
     assert public_listings() == expected
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/api/services?full=true&per_page=500", "/api/organizations?full_service=true&per_page=500",
+     "/api/service_at_locations?full=true&per_page=500"],
+)
+def test_importing_our_own_export_finds_the_same_records_and_changes_nothing(client, listings, url):
+    expected = public_listings()
+    count, ids = Program.objects.count(), sorted(Program.objects.values_list("pk", "updated"))
+
+    report = import_hsds(source=export_json(client, url))
+
+    assert (report.created, report.updated, report.unchanged) == (0, 0, 3), report.changes
+    assert Program.objects.count() == count and sorted(Program.objects.values_list("pk", "updated")) == ids
+    assert public_listings() == expected
+
+
+def test_importing_our_own_package_changes_nothing(client, listings, run_jobs):
+    expected = public_listings()
+    run_jobs()
+    archive = b"".join(client.get("/api/datapackage.zip").streaming_content)
+
+    report = import_hsds(source=archive, filename="hsds-datapackage.zip")
+
+    assert (report.created, report.updated, report.unchanged) == (0, 0, 3), report.changes
+    assert public_listings() == expected

@@ -45,14 +45,14 @@ def test_real_locator_rows_import_with_exact_records(realdata):
     assert mohr.name == "Region Ten Community Services Board – Mohr Center"
     assert mohr.organization.name == "Region Ten Community Services Board"
     assert (mohr.street1, mohr.city, mohr.state, mohr.zip_code) == ("1014 East Market Street", "Charlottesville", "VA", "22902")
-    assert (mohr.phone, mohr.intake_phone, mohr.website) == ("434-979-8871", "434-972-1800", "http://www.regionten.org")
+    assert (mohr.phone, mohr.intake_phone, mohr.website) == ("(434) 979-8871", "(434) 972-1800", "http://www.regionten.org")
     assert (mohr.latitude, mohr.longitude) == (38.0282239, -78.4725231)
     assert set(mohr.terms.values_list("code", flat=True)) == {
         "RES", "RS", "ACM", "MD", "PI", "SF", "SS", "MN", "ADLT", "YAD", "SSA",
     }
     region_ten = Program.objects.filter(name="Region Ten Community Services Board", zip_code="22903")
     assert region_ten.count() == 2
-    assert {p.phone for p in region_ten} == {"434-972-1800"}
+    assert {p.phone for p in region_ten} == {"(434) 972-1800"}
     # The keyword search sees the organization and the services.
     assert Program.objects.search("Mohr Medicaid").filter(pk=mohr.pk).exists()
     # Values of the locator that no term knows are reported, not fatal.
@@ -81,7 +81,7 @@ def test_reimport_updates_changed_fields_only(tmp_path):
     assert (report.created, report.updated) == (0, 1)
     assert report.changes[0].fields == ("phone", "services")
     program.refresh_from_db()
-    assert program.phone == "434-555-0111" and not program.terms.exists()
+    assert program.phone == "(434) 555-0111" and not program.terms.exists()
 
 
 def test_dry_run_writes_nothing(realdata):
