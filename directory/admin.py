@@ -231,7 +231,7 @@ class ListingToVerifyAdmin(VerificationQueueAdmin):
     actions = [mark_verified_today]
 
     def get_queryset(self, request):
-        return self.stale(Program.objects.public())
+        return Program.objects.public().stale()
 
 
 @admin.action(description="Mark selected reports as resolved")

@@ -10,6 +10,7 @@ import random
 from dataclasses import dataclass
 
 from places import geo
+from places.weekdays import MONDAY_FIRST, WORKDAYS, Weekday
 
 METROS = [
     # (label, centre ZIP, area code)
@@ -107,10 +108,10 @@ LANGUAGE_ODDS = {"SP": .38, "AH": .06, "F4": .03, "F17": .03, "F19": .03, "F28":
 
 
 HOURS = {
-    "dosing": [(d, "05:30", "13:00") for d in range(5)] + [(5, "07:00", "10:00")],
-    "office": [(d, "08:00", "17:00") for d in range(5)],
-    "evening": [(d, "09:00", "20:00") for d in range(4)] + [(4, "09:00", "17:00")],
-    "always": [(d, "00:00", "23:59") for d in range(7)],
+    "dosing": [(d, "05:30", "13:00") for d in WORKDAYS] + [(Weekday.SATURDAY, "07:00", "10:00")],
+    "office": [(d, "08:00", "17:00") for d in WORKDAYS],
+    "evening": [(d, "09:00", "20:00") for d in WORKDAYS[:4]] + [(Weekday.FRIDAY, "09:00", "17:00")],
+    "always": [(d, "00:00", "23:59") for d in MONDAY_FIRST],
 }
 HOURS_NOTES = {
     "dosing": "Dosing from 5:30 am on weekdays; new patients should arrive before 9 am.",

@@ -1,11 +1,11 @@
 """The public program search: a FilterSet whose form decides what every query parameter means."""
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 import django_filters
 from django import forms
+from django.core.cache import cache
 from django.db.models import F
 
 from directory.models import Category, Program, Term
@@ -38,16 +38,18 @@ class CategoryChoices:
 
 
 TAXONOMY_CACHE_SECONDS = 60
-_taxonomy_cache: dict = {}
+TAXONOMY_CACHE_KEY = "directory:taxonomy"
+VOCABULARY_CACHE_KEY = "directory:vocabulary"
 
 
 def load_categories() -> list[CategoryChoices]:
-    """The taxonomy in form order, read at most once a minute per process (and again after staff
-    edit it in this process): every search needs it, and it changes rarely."""
-    now = time.monotonic()
-    cached = _taxonomy_cache.get("categories")
-    if cached is not None and now - cached[0] < TAXONOMY_CACHE_SECONDS:
-        return cached[1]
+    """The taxonomy in form order, from the cache: every search needs it, and it changes rarely.
+    Staff edits clear it (signals.py); it is read again at least once a minute."""
+    return cache.get_or_set(TAXONOMY_CACHE_KEY, read_categories, TAXONOMY_CACHE_SECONDS)
+
+
+def read_categories() -> list[CategoryChoices]:
+    """The taxonomy in form order, read from the database: categories that have terms, with them."""
     terms_by_category: dict[int, list[Term]] = {}
     for term in Term.objects.select_related("category").order_by("position", "name"):
         terms_by_category.setdefault(term.category_id, []).append(term)
@@ -56,7 +58,6 @@ def load_categories() -> list[CategoryChoices]:
         for category in Category.objects.all()
         if terms_by_category.get(category.pk)
     ]
-    _taxonomy_cache["categories"] = (now, categories)
     return categories
 
 
@@ -66,18 +67,17 @@ def terms_by_id() -> dict[int, Term]:
 
 
 def vocabulary() -> Vocabulary:
-    """The words the keyword box understands, built from the cached taxonomy (and rebuilt with it)."""
-    categories = load_categories()
-    cached = _taxonomy_cache.get("vocabulary")
-    if cached is None or cached[0] is not categories:
-        cached = (categories, Vocabulary.from_terms(term for entry in categories for term in entry.terms))
-        _taxonomy_cache["vocabulary"] = cached
-    return cached[1]
+    """The words the keyword box understands, built from the taxonomy and cached with it."""
+    return cache.get_or_set(
+        VOCABULARY_CACHE_KEY,
+        lambda: Vocabulary.from_terms(term for entry in load_categories() for term in entry.terms),
+        TAXONOMY_CACHE_SECONDS,
+    )
 
 
 def forget_taxonomy(**kwargs) -> None:
-    """Drop the cached taxonomy (connected to saves and deletes of categories and terms)."""
-    _taxonomy_cache.clear()
+    """Drop the cached taxonomy and vocabulary (connected to saves and deletes of categories and terms)."""
+    cache.delete_many([TAXONOMY_CACHE_KEY, VOCABULARY_CACHE_KEY])
 
 
 class ProgramSearchForm(forms.Form):

@@ -1,7 +1,7 @@
 """Whether a program is open now, from its weekly hours, read on the clock of the program's own time zone.
 
-Opening hours are wall-clock times on weekdays (OpeningHours.weekday: 0 = Monday, as Python's
-`date.weekday()`), in the zone of the program's address (places.timezones). Each period becomes real
+Opening hours are wall-clock times on weekdays (OpeningHours.weekday: 0 = Sunday, as everywhere in
+the portal, see places.weekdays), in the zone of the program's address (places.timezones). Each period becomes real
 instants on the dates around now, so "now" compares correctly across midnight and across
 daylight-saving changes; a period that closes at 23:59 runs on to midnight, so hours that continue
 past midnight (or round the clock) read as one stretch.
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.utils import dateformat
 from django.utils.translation import gettext as _
 
-from places import timezones
+from places import timezones, weekdays
 
 UTC = datetime.timezone.utc
 END_OF_DAY = datetime.time(23, 59)
@@ -46,7 +46,7 @@ def stretches(periods, zone: str, now: datetime.datetime) -> list[tuple[datetime
     for offset in range(-1, 8):
         date = today + datetime.timedelta(days=offset)
         for weekday, opens, closes in periods:
-            if weekday != date.weekday():
+            if weekday != weekdays.day_of(date):
                 continue
             start = datetime.datetime.combine(date, opens, tzinfo=tz)
             if closes >= END_OF_DAY:
@@ -67,7 +67,7 @@ def stretches(periods, zone: str, now: datetime.datetime) -> list[tuple[datetime
 def open_status(periods, zone: str, now: datetime.datetime) -> OpenStatus | None:
     """Open or closed at `now`, and when that changes; None when the program lists no weekly hours.
 
-    `periods` are (weekday, opens, closes) with weekday 0 = Monday, as OpeningHours stores them.
+    `periods` are (weekday, opens, closes) with weekday 0 = Sunday, as OpeningHours stores them.
     """
     periods = list(periods)
     if not periods:

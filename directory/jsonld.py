@@ -2,8 +2,7 @@
 from __future__ import annotations
 
 from directory.models import Program
-
-SCHEMA_DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+from places import weekdays
 
 
 def program(program: Program, request) -> dict:
@@ -36,7 +35,7 @@ def program(program: Program, request) -> dict:
     hours = [
         {
             "@type": "OpeningHoursSpecification",
-            "dayOfWeek": f"https://schema.org/{SCHEMA_DAYS[period.weekday]}",
+            "dayOfWeek": f"https://schema.org/{weekdays.DAY_NAMES[period.weekday]}",
             "opens": period.opens.strftime("%H:%M"),
             "closes": period.closes.strftime("%H:%M"),
         }

@@ -1,8 +1,6 @@
 """Treatment programs, the organizations that run them, and the service taxonomy they are tagged with."""
 from __future__ import annotations
 
-import datetime
-
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
@@ -10,13 +8,15 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import connection, models
 from django.db.models import F, Q
+from django.db.models.functions import Mod
 from django.urls import reverse
-from django.utils import timezone
 
 from phones import numbers as phones
 from places import geo
 from places.distance import NearQuerySetMixin
 from places.states import STATE_CHOICES
+from places.weekdays import Weekday
+from portal.models import Verifiable, VerifiableQuerySet
 from portal.slugs import unique_slug
 
 zip_validator = RegexValidator(r"^\d{5}(-\d{4})?$", "Enter a 5-digit ZIP code (or ZIP+4).")
@@ -49,12 +49,6 @@ class Category(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class TermQuerySet(models.QuerySet):
-    def by_code(self) -> dict[str, "Term"]:
-        """Return the terms keyed by their code."""
-        return {term.code: term for term in self.select_related("category")}
 
 
 class Term(models.Model):
@@ -92,8 +86,6 @@ class Term(models.Model):
         help_text="Service names as the SAMHSA locator writes them, used when importing its data.",
     )
 
-    objects = TermQuerySet.as_manager()
-
     class Meta:
         ordering = ["category__position", "position", "name"]
 
@@ -115,7 +107,7 @@ class Organization(models.Model):
         return self.name
 
 
-class ProgramQuerySet(NearQuerySetMixin, models.QuerySet):
+class ProgramQuerySet(NearQuerySetMixin, VerifiableQuerySet):
     def public(self) -> "ProgramQuerySet":
         """Programs a member of the public can look up (everything but closed ones)."""
         return self.exclude(status=Program.Status.CLOSED)
@@ -166,11 +158,6 @@ class ProgramQuerySet(NearQuerySetMixin, models.QuerySet):
             cursor.execute(query, [*params, *condition_params])
             return dict(cursor.fetchall())
 
-    def stale(self, days: int) -> "ProgramQuerySet":
-        """Programs not verified in the last `days` days (or never)."""
-        cutoff = timezone.localdate() - datetime.timedelta(days=days)
-        return self.filter(Q(last_verified__isnull=True) | Q(last_verified__lt=cutoff))
-
     def refresh_search_text(self) -> int:
         """Recompute the denormalised copies of each program's services: the text keyword search
         reads (organization and service names) and the array of term ids that filters and facet
@@ -197,7 +184,7 @@ class ProgramQuerySet(NearQuerySetMixin, models.QuerySet):
             return cursor.rowcount
 
 
-class Program(models.Model):
+class Program(Verifiable):
     """A place (or telehealth service) a person can contact for treatment."""
 
     class Status(models.TextChoices):
@@ -238,7 +225,6 @@ class Program(models.Model):
 
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE, db_index=True)
     accepting_new_patients = models.BooleanField(null=True, blank=True, help_text="Leave unknown if not sure.")
-    last_verified = models.DateField(null=True, blank=True, help_text="When staff last confirmed this listing.")
     typical_wait_days = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MaxValueValidator(365)],
         help_text="Usual days from first call to first appointment, if known.",
@@ -331,24 +317,12 @@ class Program(models.Model):
     def one_line_address(self) -> str:
         return ", ".join(self.address_lines)
 
-    @property
-    def verified_days_ago(self) -> int | None:
-        if self.last_verified is None:
-            return None
-        return (timezone.localdate() - self.last_verified).days
 
 
 class OpeningHours(models.Model):
     """One opening period of a program on one weekday."""
 
-    class Weekday(models.IntegerChoices):
-        MONDAY = 0, "Monday"
-        TUESDAY = 1, "Tuesday"
-        WEDNESDAY = 2, "Wednesday"
-        THURSDAY = 3, "Thursday"
-        FRIDAY = 4, "Friday"
-        SATURDAY = 5, "Saturday"
-        SUNDAY = 6, "Sunday"
+    Weekday = Weekday  # 0 = Sunday, as everywhere in the portal (places.weekdays)
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="hours")
     weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
@@ -356,7 +330,7 @@ class OpeningHours(models.Model):
     closes = models.TimeField()
 
     class Meta:
-        ordering = ["weekday", "opens"]
+        ordering = [Mod(F("weekday") + 6, 7), "opens"]  # Monday first
         verbose_name_plural = "opening hours"
         constraints = [
             models.CheckConstraint(condition=Q(closes__gt=F("opens")), name="hours_close_after_open"),

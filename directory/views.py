@@ -420,8 +420,7 @@ def program_detail(request, slug: str):
         "service_groups": list(groups.values()),
         "hours": program.hours.all(),
         "structured_data": jsonld.program(program, request),
-        "stale": program.verified_days_ago is None
-        or program.verified_days_ago > settings.PORTAL_STALE_AFTER_DAYS,
+        "stale": program.is_stale,
         "open_status": open_status(
             [(period.weekday, period.opens, period.closes) for period in program.hours.all()], zone, current_time()
         ),

@@ -4,8 +4,9 @@ from django.contrib import admin, messages
 from django.db.models import Count
 from django.utils import timezone
 
-from meetings.models import Fellowship, Meeting, MeetingToVerify, MeetingType, Weekday
+from meetings.models import Fellowship, Meeting, MeetingToVerify, MeetingType
 from places import timezones
+from places.weekdays import Weekday
 from portal.admin_locking import OptimisticLockingMixin
 from portal.admin_tools import VerificationQueueAdmin, VerifiedAgeFilter, log_changes
 
@@ -149,4 +150,4 @@ class MeetingToVerifyAdmin(VerificationQueueAdmin):
     actions = [mark_verified_today]
 
     def get_queryset(self, request):
-        return self.stale(Meeting.objects.all())
+        return Meeting.objects.stale()

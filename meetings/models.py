@@ -8,7 +8,6 @@ into each zone in use (see MeetingQuerySet.starting_soon).
 from __future__ import annotations
 
 import datetime
-import time
 from collections import defaultdict
 
 from django import forms
@@ -16,6 +15,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import connections, models
@@ -30,6 +30,8 @@ from django.utils.text import capfirst
 from phones import numbers as phones
 from places import geo, timezones, weekdays
 from places.distance import NearQuerySetMixin
+from places.weekdays import Weekday
+from portal.models import Verifiable, VerifiableQuerySet
 
 DEFAULT_LENGTH = datetime.timedelta(hours=1)  # the spec's default when a feed gives no end time
 SOON = datetime.timedelta(minutes=60)
@@ -41,18 +43,6 @@ TIMES_OF_DAY = {
     "evening": ("Evening", "5 PM to 9 PM", datetime.time(17), datetime.time(21)),
     "night": ("Night", "9 PM to 5 AM", datetime.time(21), datetime.time(5)),
 }
-
-
-class Weekday(models.IntegerChoices):
-    """Meeting Guide day numbers."""
-
-    SUNDAY = 0, "Sunday"
-    MONDAY = 1, "Monday"
-    TUESDAY = 2, "Tuesday"
-    WEDNESDAY = 3, "Wednesday"
-    THURSDAY = 4, "Thursday"
-    FRIDAY = 5, "Friday"
-    SATURDAY = 6, "Saturday"
 
 
 class WeekdaysFormField(forms.TypedMultipleChoiceField):
@@ -134,11 +124,6 @@ class Fellowship(models.Model):
         return localized(self.description, self.description_es)
 
 
-class MeetingTypeQuerySet(models.QuerySet):
-    def featured(self) -> "MeetingTypeQuerySet":
-        return self.filter(featured=True)
-
-
 class MeetingType(models.Model):
     """A Meeting Guide meeting type: O (Open), W (Women), S (Spanish), X (Wheelchair access), ..."""
 
@@ -155,7 +140,6 @@ class MeetingType(models.Model):
     description = models.TextField(blank=True, help_text="Shown to the public on meeting pages, when given.")
     featured = models.BooleanField(default=False, help_text="Offer this type as a tick box on the meeting finder.")
 
-    objects = MeetingTypeQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -196,22 +180,19 @@ def attendance_for(
 LOCATION_CLOSED_TYPE = "TC"
 
 
-ZONES_MAX_AGE = 60.0  # seconds
-_zones_cache: dict[str, tuple[float, list[str]]] = {}
+ZONES_MAX_AGE = 60  # seconds
+ZONES_CACHE_KEY = "meetings:zones-in-use:{using}"
 
 
 def zones_in_use(using: str = "default") -> list[str]:
-    """Every time zone some meeting uses (kept for a minute; saving or importing a meeting clears it)."""
-    cached = _zones_cache.get(using)
-    if cached and cached[0] > time.monotonic():
-        return cached[1]
-    found = read_zones_in_use(using)
-    _zones_cache[using] = (time.monotonic() + ZONES_MAX_AGE, found)
-    return found
+    """Every time zone some meeting uses, from the cache (kept for a minute; saving, deleting or
+    importing a meeting clears it)."""
+    return cache.get_or_set(ZONES_CACHE_KEY.format(using=using), lambda: read_zones_in_use(using), ZONES_MAX_AGE)
 
 
 def forget_zones_in_use(**kwargs) -> None:
-    _zones_cache.clear()
+    """Drop the cached list (connected to saves and deletes of meetings; called after imports)."""
+    cache.delete_many([ZONES_CACHE_KEY.format(using=using) for using in connections])
 
 
 def read_zones_in_use(using: str = "default") -> list[str]:
@@ -232,7 +213,7 @@ def read_zones_in_use(using: str = "default") -> list[str]:
         return [row[0] for row in cursor.fetchall()]
 
 
-class MeetingQuerySet(NearQuerySetMixin, models.QuerySet):
+class MeetingQuerySet(NearQuerySetMixin, VerifiableQuerySet):
     def active(self) -> "MeetingQuerySet":
         """Meetings a person can go to: not temporarily closed, with an address or a way to join online."""
         return self.filter(status=Meeting.Status.ACTIVE).exclude(attendance=Attendance.INACTIVE)
@@ -430,7 +411,7 @@ def default_zone() -> str:
     return settings.TIME_ZONE
 
 
-class Meeting(models.Model):
+class Meeting(Verifiable):
     """A weekly support-group meeting: when, where or how to join, and what kind of meeting it is."""
 
     class Status(models.TextChoices):
@@ -504,7 +485,6 @@ class Meeting(models.Model):
         max_length=10, choices=Attendance.choices, default=Attendance.INACTIVE, editable=False,
         help_text="Worked out from the address, the conference details and the TC type.",
     )
-    last_verified = models.DateField(null=True, blank=True, help_text="When staff last confirmed this listing.")
 
     source = models.CharField(max_length=100, blank=True, help_text="Feed it was imported from; empty if added here.")
     source_slug = models.CharField(max_length=255, blank=True, help_text="Its slug in that feed.")
@@ -648,7 +628,7 @@ class Meeting(models.Model):
             return "Weekdays (Monday to Friday)"
         if days == [0, 6]:
             return "Saturdays and Sundays"
-        names = [weekdays.DAY_PLURALS[day] for day in sorted(days, key=lambda d: (d - 1) % 7)]
+        names = [weekdays.DAY_PLURALS[day] for day in sorted(days, key=weekdays.monday_first)]
         return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
     # Place.

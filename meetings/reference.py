@@ -1,18 +1,16 @@
-"""The fellowships and meeting types every finder request offers, kept in memory between requests.
+"""The fellowships and meeting types every finder request offers, kept in the cache between requests.
 
-They change only when staff edit them: saving or deleting one clears this cache (see signals.py),
-and it is reloaded at least every minute so that other server processes catch up.
+They change only when staff edit them: saving or deleting one clears the cached copy (see
+signals.py), and it is reloaded at least every minute (for caches that are per process).
 """
 from __future__ import annotations
 
-import threading
-import time
 from dataclasses import dataclass
 
-MAX_AGE = 60.0  # seconds
+from django.core.cache import cache
 
-_lock = threading.Lock()
-_cache: dict = {}
+MAX_AGE = 60  # seconds
+CACHE_KEY = "meetings:reference-choices"
 
 
 def _localized(english: str, spanish: str) -> str:
@@ -45,28 +43,26 @@ class TypeChoice:
         return _localized(self.name, self.name_es)
 
 
-def choices() -> tuple[list[FellowshipChoice], list[TypeChoice]]:
-    """The fellowships and the meeting types, in display order."""
+def read_choices() -> tuple[list[FellowshipChoice], list[TypeChoice]]:
+    """The fellowships and the meeting types, in display order, read from the database."""
     from meetings.models import Fellowship, MeetingType
 
-    with _lock:
-        if _cache.get("at", -MAX_AGE) + MAX_AGE < time.monotonic():
-            _cache["fellowships"] = [
-                FellowshipChoice(slug, name, abbreviation or name, name_es)
-                for slug, name, abbreviation, name_es in Fellowship.objects.values_list(
-                    "slug", "name", "abbreviation", "name_es"
-                )
-            ]
-            _cache["types"] = [
-                TypeChoice(code, name, featured, name_es)
-                for code, name, featured, name_es in MeetingType.objects.values_list(
-                    "code", "name", "featured", "name_es"
-                )
-            ]
-            _cache["at"] = time.monotonic()
-        return _cache["fellowships"], _cache["types"]
+    fellowships = [
+        FellowshipChoice(slug, name, abbreviation or name, name_es)
+        for slug, name, abbreviation, name_es in Fellowship.objects.values_list("slug", "name", "abbreviation", "name_es")
+    ]
+    types = [
+        TypeChoice(code, name, featured, name_es)
+        for code, name, featured, name_es in MeetingType.objects.values_list("code", "name", "featured", "name_es")
+    ]
+    return fellowships, types
+
+
+def choices() -> tuple[list[FellowshipChoice], list[TypeChoice]]:
+    """The fellowships and the meeting types, in display order (cached)."""
+    return cache.get_or_set(CACHE_KEY, read_choices, MAX_AGE)
 
 
 def clear(**kwargs) -> None:
-    with _lock:
-        _cache.clear()
+    """Drop the cached copy (connected to saves and deletes of fellowships and meeting types)."""
+    cache.delete(CACHE_KEY)

@@ -219,7 +219,6 @@ def form_options(filterset: MeetingFilterSet) -> dict:
     fellowships = set(filterset.cleaned("fellowship", []))
     types = set(filterset.cleaned("type", []))
     options = {
-        "radius": choices("radius", filterset.radius_miles),
         "day": choices("day", filterset.cleaned("day", ""),
                        {"today": f"Today ({weekdays.DAY_NAMES[filterset.today]})"}),
         "time": choices("time", filterset.cleaned("time", "")),
@@ -280,7 +279,6 @@ def meeting_detail(request, slug: str):
     next_start = meeting.next_start(now)
     relative = relative_day(next_start, now)
     types = sorted(meeting.types.all(), key=lambda t: t.name)
-    verified_days = (timezone.localdate() - meeting.last_verified).days if meeting.last_verified else None
     context = {
         "meeting": meeting,
         "types": types,
@@ -288,7 +286,7 @@ def meeting_detail(request, slug: str):
         "next_start": next_start,
         "next_date": f"{next_start:%A, %B} {next_start.day}",
         "next_relative": relative if relative in ("Today", "Tomorrow") else "",
-        "stale": verified_days is None or verified_days > settings.PORTAL_STALE_AFTER_DAYS,
+        "stale": meeting.is_stale,
         "nearby_query": nearby_query(meeting) if meeting.is_in_person else "",
     }
     return render(request, "meetings/meeting_detail.html", context)
@@ -336,7 +334,6 @@ def meeting_feed(request):
         ),
         content_type="application/json; charset=utf-8",
     )
-    response["Access-Control-Allow-Origin"] = "*"  # meeting apps read feeds from other sites
     if not request.GET:
         response["Cache-Control"] = "public, max-age=900"
     return response

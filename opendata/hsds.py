@@ -22,6 +22,7 @@ from django.db.models import Prefetch, QuerySet
 
 from directory.models import Organization, Program, Term
 from phones import numbers as phone_numbers
+from places import weekdays
 
 HSDS_VERSION = "3.1"
 DEFAULT_NAMESPACE = "5b0c5e0e-3a52-4c8e-9d0e-6f70656e6461"
@@ -34,7 +35,6 @@ ACCEPTING_CODE = "accepting_new_patients"
 MAIN_PHONE = "Main number"
 INTAKE_PHONE = "Intake: appointments and admissions"
 BED_UNIT = "Bed"
-WEEKDAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 STATUS = {
     Program.Status.ACTIVE: "active",
     Program.Status.TEMPORARILY_CLOSED: "temporarily closed",
@@ -246,13 +246,15 @@ def schedules(program: Program) -> list[dict]:
     for period in program.hours.all():
         days[(period.opens, period.closes)].append(period.weekday)
     result = []
-    for (opens, closes), weekdays in sorted(days.items(), key=lambda item: (min(item[1]), item[0])):
+    for (opens, closes), days_open in sorted(
+        days.items(), key=lambda item: (min(map(weekdays.monday_first, item[1])), item[0])
+    ):
         result.append({
             "id": child_id("schedule", program.pk, opens.strftime("%H%M"), closes.strftime("%H%M")),
             "service_id": record_id("service", program.pk),
             "freq": "WEEKLY",
             "wkst": "MO",
-            "byday": ",".join(WEEKDAYS[day] for day in sorted(set(weekdays))),
+            "byday": ",".join(weekdays.ICAL_DAYS[day] for day in sorted(set(days_open), key=weekdays.monday_first)),
             "opens_at": opens.strftime("%H:%M"),
             "closes_at": closes.strftime("%H:%M"),
         })

@@ -46,9 +46,7 @@ class BadRequest(Exception):
 
 
 def api_response(data: dict, status: int = 200) -> JsonResponse:
-    response = JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
+    return JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
 
 
 def error(status: int, message: str, parameter: str = "") -> JsonResponse:
@@ -389,7 +387,6 @@ def datapackage(request: HttpRequest):
     response["ETag"] = package.etag
     response["Last-Modified"] = last_modified
     response["Cache-Control"] = "public, no-cache"
-    response["Access-Control-Allow-Origin"] = "*"
     return response
 
 

@@ -5,16 +5,14 @@ Apps register their own ModelAdmins and build on these; this module imports no a
 """
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import F, Q
+from django.db.models import F
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 
 IMPORT_USERNAME = "data-import"
@@ -106,7 +104,7 @@ class HistoryWithValuesMixin:
 
 
 class VerifiedAgeFilter(admin.SimpleListFilter):
-    """Filter listings by how long ago staff last verified them."""
+    """Filter listings by how long ago staff last verified them (for models with a VerifiableQuerySet)."""
 
     title = "last verified"
     parameter_name = "verified"
@@ -120,13 +118,12 @@ class VerifiedAgeFilter(admin.SimpleListFilter):
         ]
 
     def queryset(self, request, queryset):
-        today = timezone.localdate()
         if self.value() == "90":
-            return queryset.filter(last_verified__gte=today - datetime.timedelta(days=90))
+            return queryset.verified_within(90)
         if self.value() == "stale":
-            return queryset.filter(last_verified__lt=today - datetime.timedelta(days=settings.PORTAL_STALE_AFTER_DAYS))
+            return queryset.stale().exclude(last_verified__isnull=True)
         if self.value() == "never":
-            return queryset.filter(last_verified__isnull=True)
+            return queryset.never_verified()
         return queryset
 
 
@@ -139,11 +136,6 @@ class VerificationQueueAdmin(admin.ModelAdmin):
 
     list_per_page = 50
     ordering = [F("last_verified").asc(nulls_first=True), "name"]
-
-    @staticmethod
-    def stale(queryset):
-        cutoff = timezone.localdate() - datetime.timedelta(days=settings.PORTAL_STALE_AFTER_DAYS)
-        return queryset.filter(Q(last_verified__isnull=True) | Q(last_verified__lt=cutoff))
 
     @property
     def listing_meta(self):
@@ -167,9 +159,9 @@ class VerificationQueueAdmin(admin.ModelAdmin):
 
     @admin.display(description="Verified")
     def verified_age(self, listing):
-        if listing.last_verified is None:
+        days = listing.verified_days_ago
+        if days is None:
             return "never"
-        days = (timezone.localdate() - listing.last_verified).days
         return "today" if days == 0 else f"{days} days ago"
 
     @admin.display(description="Edit")

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_filters",
     "axes",
+    "corsheaders",
     "django_tasks",
     "django_tasks_db",
     "places",
@@ -83,6 +84,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Compresses what the middleware below produce; static files are pre-compressed by WhiteNoise.
     "portal.middleware.PublicPageGZipMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "portal.middleware.PrivacyHeadersMiddleware",
     "portal.routers.ReplicaReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -131,6 +133,10 @@ for _number, _config in enumerate(replica_configs()):
     DATABASES[f"replica{_number + 1}"] = _config
     DATABASE_REPLICAS.append(f"replica{_number + 1}")
 DATABASE_ROUTERS = ["portal.routers.PrimaryReplicaRouter"]
+
+# The cache (taxonomy, meeting reference lists, time zones in use): memory of each process unless
+# CACHE_URL names a shared one, e.g. redis://127.0.0.1:6379/1 (django-environ's cache URL schemes).
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -193,6 +199,12 @@ if env_bool("DJANGO_SECURE", not DEBUG and env_bool("DJANGO_HTTPS", False)):
     # 0 when the portal shares its domain with sites that are not HTTPS-only.
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", True)
+
+# Other sites' pages may read the public API and the meeting feed (read-only, no cookies); nothing else.
+CORS_URLS_REGEX = r"^/(api/.*|meetings/feed\.json)$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
+CORS_ALLOW_CREDENTIALS = False
 
 # Logging: never write a visitor's search (and so their location) to a log.
 LOGGING = {

@@ -4,10 +4,19 @@ import shutil
 from urllib.parse import urlsplit
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made by tests
 # (and by the live server thread) are still synchronous and safe here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# Property-based tests: a quick look by default, a deep search on demand (HYPOTHESIS_PROFILE=deep).
+# Each example is a real request against PostgreSQL, so the number of examples sets the cost.
+_HYPOTHESIS = {"deadline": None, "suppress_health_check": [HealthCheck.function_scoped_fixture]}
+hypothesis_settings.register_profile("fast", max_examples=25, **_HYPOTHESIS)
+hypothesis_settings.register_profile("deep", max_examples=1000, **_HYPOTHESIS)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "fast"))
 
 CHROMIUM = os.environ.get("PORTAL_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -129,10 +138,10 @@ def _taxonomy_after_flush(request):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_taxonomy_cache():
-    """Each test starts without the per-process taxonomy cache (rolled-back rows send no signal)."""
-    from directory.filters import forget_taxonomy
+def _fresh_cache():
+    """Each test starts with an empty cache (rolled-back rows send no signal to clear it)."""
+    from django.core.cache import cache
 
-    forget_taxonomy()
+    cache.clear()
     yield
-    forget_taxonomy()
+    cache.clear()

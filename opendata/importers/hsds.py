@@ -50,6 +50,7 @@ from opendata.importers.base import (
     text,
 )
 from opendata.importers.samhsa import load_json
+from places import weekdays
 
 SOURCE = "hsds"
 FORMAT_JSON = "hsds-json"
@@ -64,7 +65,7 @@ STATUSES = {
     "temporarily_closed": Program.Status.TEMPORARILY_CLOSED,
 }
 US_NAMES = {"us", "usa", "u.s.", "u.s.a.", "united states", "united states of america"}
-WEEKDAYS = {"MO": 0, "TU": 1, "WE": 2, "TH": 3, "FR": 4, "SA": 5, "SU": 6}
+WEEKDAYS = weekdays.ICAL_NUMBERS
 SKIPPED_PHONE_TYPES = {"fax", "pager", "video"}
 WAIT_DAYS = re.compile(r"^\s*(\d{1,3})\s*days?\s*$", re.IGNORECASE)
 TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?$", re.IGNORECASE)

@@ -7,7 +7,8 @@ from xml.etree import ElementTree
 
 import pytest
 from django.utils import timezone
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from articles.models import Article
 from tests.articles.factories import make_article, make_topic
@@ -238,7 +239,6 @@ def test_every_learn_page_survives_bad_query_strings(client, library, path, quer
     assert "\x00" not in page
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     params=st.lists(
         st.tuples(

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from directory.models import Category, Organization, Program, Term
+from places.weekdays import Weekday
 from tests.factories import make_program
 
 pytestmark = pytest.mark.django_db
@@ -13,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def program(db):
-    return make_program(name="Admin Test", organization="Org One", terms=["BU", "MD"], hours=[(0, "09:00", "17:00")],
+    return make_program(name="Admin Test", organization="Org One", terms=["BU", "MD"], hours=[(Weekday.MONDAY, "09:00", "17:00")],
                         last_verified=None)
 
 
@@ -71,7 +72,7 @@ def test_staff_add_a_program_and_coordinates_come_from_the_zip(admin_client):
         "state": "OH", "zip_code": "43215", "latitude": "", "longitude": "", "terms": [bu.pk],
         "last_verified": "", "hours-TOTAL_FORMS": "1", "hours-INITIAL_FORMS": "0",
         "hours-MIN_NUM_FORMS": "0", "hours-MAX_NUM_FORMS": "1000",
-        "hours-0-weekday": "0", "hours-0-opens": "09:00", "hours-0-closes": "17:00",
+        "hours-0-weekday": str(Weekday.MONDAY.value), "hours-0-opens": "09:00", "hours-0-closes": "17:00",
     })
     assert response.status_code == 302, response.content.decode()[:3000]
     program = Program.objects.get(slug="new-clinic")

@@ -4,6 +4,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from places.weekdays import Weekday
 from tests.conftest import axe_violations
 from tests.factories import CVILLE, make_program
 
@@ -13,7 +14,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def programs(transactional_db):
     make_program(name="Far Bupe Clinic", latitude=CVILLE[0] + 0.2, longitude=CVILLE[1], phone="(434) 555-0111",
-                 terms=["BU", "MD", "ORT", "OP"], hours=[(0, "09:00", "17:00")])
+                 terms=["BU", "MD", "ORT", "OP"], hours=[(Weekday.MONDAY, "09:00", "17:00")])
     make_program(name="Near Bupe Clinic", latitude=CVILLE[0] + 0.01, longitude=CVILLE[1], phone="(434) 555-0122",
                  terms=["BU", "MD", "OIT", "OP"], accepting_new_patients=True)
     make_program(name="Methadone Only", terms=["METH", "OTP", "MD"])

@@ -1,7 +1,8 @@
 """Whatever arrives in a query string, public pages answer with a page, never a server error."""
 import pytest
 from django.urls import reverse
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tests.factories import make_program
 
@@ -27,7 +28,6 @@ def some_programs(db):
     make_program(name="Beta", terms=["METH"])
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(pairs=pairs)
 def test_search_never_fails_whatever_the_query(client, some_programs, pairs):
     from urllib.parse import quote
@@ -39,7 +39,6 @@ def test_search_never_fails_whatever_the_query(client, some_programs, pairs):
     assert len(response.redirect_chain) <= 2, query
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(raw=st.binary(max_size=120))
 def test_raw_bytes_in_the_query_string(client, some_programs, raw):
     from urllib.parse import quote_from_bytes

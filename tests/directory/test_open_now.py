@@ -9,10 +9,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from directory.hours import open_status
+from places.weekdays import Weekday
 from tests.factories import make_program
 
 T = datetime.time
-MON, TUE, WED, THU, FRI, SAT, SUN = range(7)
+MON, TUE, WED, THU, FRI, SAT, SUN = (Weekday.MONDAY, Weekday.TUESDAY, Weekday.WEDNESDAY, Weekday.THURSDAY,
+                                     Weekday.FRIDAY, Weekday.SATURDAY, Weekday.SUNDAY)
 WEEKDAYS_9_TO_5 = [(day, T(9), T(17)) for day in (MON, TUE, WED, THU, FRI)]
 ROUND_THE_CLOCK = [(day, T(0), T(23, 59)) for day in range(7)]
 

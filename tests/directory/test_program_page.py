@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from directory.models import Program, Term
+from places.weekdays import Weekday
 from tests.factories import make_program
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +23,7 @@ def program(db):
         website="https://heron.example.org/",
         street1="12 River Rd",
         terms=["METH", "BU", "MD", "SS", "OTP", "SP"],
-        hours=[(0, "06:00", "14:00"), (5, "07:00", "10:00")],
+        hours=[(Weekday.MONDAY, "06:00", "14:00"), (Weekday.SATURDAY, "07:00", "10:00")],
         hours_note="Dosing from 6 am.",
         accepting_new_patients=True,
         last_verified=timezone.localdate() - datetime.timedelta(days=3),

@@ -1,5 +1,10 @@
 """Fixtures for the open data tests: the real files in ../shared/realdata, the official HSDS schemas,
-and a small directory of programs that uses every field the exports carry."""
+and a small directory of programs that uses every field the exports carry.
+
+PORTAL_REALDATA names the real data folder when it is not beside the checkout (a git worktree, say).
+Without it the tests that need it are skipped, except in CI (CI=true), where they fail: a
+conformance test that quietly does not run proves nothing.
+"""
 import datetime
 import json
 import os
@@ -9,6 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from directory.models import Program
+from places.weekdays import Weekday
 from tests.factories import make_program
 
 # ../shared/realdata beside the checkout, or wherever PORTAL_REALDATA says (a git worktree lives elsewhere).
@@ -18,9 +24,17 @@ HSDS = REALDATA / "hsds-3.1"
 COMPILED = HSDS / "schema" / "compiled"
 
 
+def missing_realdata(why: str) -> None:
+    """Skip a test that needs the shared real data when it is absent; in CI, fail it instead."""
+    message = f"the shared real data folder is missing ({REALDATA}); {why}"
+    if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+        pytest.fail(message + " (CI must have it: set PORTAL_REALDATA)", pytrace=False)
+    pytest.skip(message)
+
+
 def needs_realdata():
     if not REALDATA.is_dir():
-        pytest.skip(f"the shared real data folder is missing ({REALDATA}); these tests read its files")
+        missing_realdata("these tests read its files")
 
 
 @pytest.fixture
@@ -33,7 +47,7 @@ def realdata() -> Path:
 def hsds_validators():
     """Strict validators for the official compiled HSDS 3.1 schemas, keyed by schema name."""
     if not REALDATA.is_dir():
-        pytest.skip(f"the shared real data folder is missing ({REALDATA}); the official HSDS schemas live there")
+        missing_realdata("the official HSDS schemas live there")
     from jsonschema import Draft202012Validator, FormatChecker
 
     checker = FormatChecker()
@@ -73,7 +87,8 @@ def listings():
             name="Blue Ridge Recovery Clinic", organization="Blue Ridge Health", street1="100 Main St",
             street2="Suite 2", phone="434-555-0100 x12", intake_phone="434-555-0199",
             website="https://blueridge.example.org/clinic", description="Outpatient care with buprenorphine.",
-            terms=["OTP", "BU", "MD", "SS"], hours=[(0, day(8), day(16)), (1, day(8), day(16)), (5, day(9), day(12, 30))],
+            terms=["OTP", "BU", "MD", "SS"],
+            hours=[(Weekday.MONDAY, day(8), day(16)), (Weekday.TUESDAY, day(8), day(16)), (Weekday.SATURDAY, day(9), day(12, 30))],
             hours_note="Dosing 6–10 am", accepting_new_patients=True, typical_wait_days=3,
             last_verified=datetime.date(2025, 3, 1),
         ),

@@ -140,7 +140,7 @@ def test_filters(client, listings):
 def test_api_is_read_only_and_cookie_free(client, listings):
     response = client.post("/api/services")
     assert response.status_code == 405 and response.json()["error"] == "method_not_allowed"
-    response = client.get("/api/services")
+    response = client.get("/api/services", headers={"Origin": "https://other.example.org"})
     assert response["Access-Control-Allow-Origin"] == "*"
     assert "Set-Cookie" not in str(response.serialize_headers())
 

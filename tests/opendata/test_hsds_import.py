@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 
 from directory.models import Program
 from opendata.importers.hsds import import_hsds
+from places.weekdays import Weekday
 from tests.opendata.conftest import HSDS
 
 pytestmark = pytest.mark.django_db
@@ -114,7 +115,7 @@ def test_specification_examples_import_once_placed_in_the_us(realdata, tmp_path,
     assert program.website == "http://example.com/counselling"
     assert program.last_verified == datetime.date(2005, 1, 1)
     assert [(h.weekday, h.opens, h.closes) for h in program.hours.all()] == [
-        (3, datetime.time(10), datetime.time(18)), (4, datetime.time(10), datetime.time(18)),
+        (Weekday.THURSDAY, datetime.time(10), datetime.time(18)), (Weekday.FRIDAY, datetime.time(10), datetime.time(18)),
     ]
     assert program.hours_note.startswith("The service is available from 10 am to 6pm weekdays")
     # The example's capacity is described as beds (in a unit named Kilogram).
