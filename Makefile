@@ -31,11 +31,19 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi; }
 
+# A local .env (only when there is none) so that manage.py commands typed by hand also run in
+# development mode on this machine. Production settings come from the environment instead (README).
+.env:
+	@printf '%s\n' '# Written by `make run` for local development on this machine. Never use in production:' \
+	  '# see .env.example and the Deploying section of README.md.' 'DJANGO_DEBUG=1' 'PORTAL_DEMO=1' > $@
+	@echo "Wrote .env for local development (DJANGO_DEBUG=1)."
+
+
 # The Spanish interface: locale/*/LC_MESSAGES/django.po compiled to .mo in pure Python (Babel), no gettext needed.
 translations: install
 	$(PY) manage.py compile_translations
 
-migrate: install translations
+migrate: install .env translations
 	$(PY) manage.py migrate --noinput
 
 demo: migrate

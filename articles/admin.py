@@ -1,10 +1,14 @@
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
 from articles.models import STALE_REVIEW_DAYS, Article, FaqEntry, Language, Source, Topic
+from portal.admin_locking import OptimisticLockingMixin
 
 
 def describe_age(days: int) -> str:
@@ -33,10 +37,36 @@ class TopicAdmin(admin.ModelAdmin):
         return obj.n_articles
 
 
+PUBLISHING_RULE = "An article is published only once it has a reviewer, a review date and at least one source."
+
+
+class SourceFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        if self.instance.status != Article.Status.PUBLISHED:
+            return
+        kept = [form for form in self.forms
+                if form.cleaned_data and not form.cleaned_data.get("DELETE") and form.cleaned_data.get("url")]
+        if not kept:
+            raise ValidationError(f"Add at least one source before publishing. {PUBLISHING_RULE}")
+
+
 class SourceInline(admin.TabularInline):
     model = Source
+    formset = SourceFormSet
     extra = 1
     fields = ["title", "url", "position"]
+
+
+class ArticleAdminForm(forms.ModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("status") == Article.Status.PUBLISHED:
+            if not (cleaned.get("reviewer") or "").strip():
+                self.add_error("reviewer", f"Name who reviewed the article before publishing it. {PUBLISHING_RULE}")
+            if not cleaned.get("last_reviewed"):
+                self.add_error("last_reviewed", f"Give the date of the review before publishing. {PUBLISHING_RULE}")
+        return cleaned
 
 
 class FaqEntryInline(admin.StackedInline):
@@ -63,6 +93,12 @@ class ReviewFilter(admin.SimpleListFilter):
 @admin.action(description="Publish the selected articles")
 def publish(modeladmin, request, queryset):
     now = timezone.now()
+    incomplete = list(queryset.exclude(pk__in=queryset.publishable().values("pk")).values_list("title", flat=True))
+    if incomplete:
+        modeladmin.message_user(
+            request, f"Not published: {', '.join(sorted(incomplete))}. {PUBLISHING_RULE}", messages.WARNING
+        )
+    queryset = queryset.publishable()
     queryset.filter(publish_date__isnull=True).update(publish_date=now)
     count = queryset.update(status=Article.Status.PUBLISHED, updated=now)
     future = queryset.filter(publish_date__gt=now).count()
@@ -80,7 +116,8 @@ def send_back_to_draft(modeladmin, request, queryset):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(OptimisticLockingMixin, admin.ModelAdmin):
+    form = ArticleAdminForm
     list_display = ["title", "language", "status", "counterpart_column", "topic_list", "publish_date", "reviewed",
                     "site_link"]
     list_filter = ["language", "status", "topics", ReviewFilter]

@@ -3,6 +3,7 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 from django.utils.translation import gettext
 
 from articles.models import Article
@@ -37,7 +38,9 @@ class LatestArticlesFeed(Feed):
         return item.title
 
     def item_description(self, item: Article) -> str:
-        return item.summary
+        # Atom marks the summary type="html": plain text is escaped so a reader shows "<" and "&"
+        # as written instead of running them as markup.
+        return escape(item.summary)
 
     def item_pubdate(self, item: Article):
         return item.publish_date

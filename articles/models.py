@@ -169,6 +169,10 @@ class ArticleQuerySet(models.QuerySet):
             )
         )
 
+    def publishable(self) -> "ArticleQuerySet":
+        """Articles staff may publish: named reviewer, a review date and at least one source."""
+        return self.exclude(reviewer="").filter(last_reviewed__isnull=False, pk__in=Source.objects.values("article"))
+
     def review_overdue(self, days: int = STALE_REVIEW_DAYS) -> "ArticleQuerySet":
         """Articles never reviewed, or last reviewed more than `days` days ago."""
         cutoff = timezone.localdate() - datetime.timedelta(days=days)

@@ -361,6 +361,17 @@ class ListingToVerify(Program):
         verbose_name_plural = "listings to re-verify"
 
 
+class ProblemReportQuerySet(models.QuerySet):
+    def since(self, moment):
+        return self.filter(created__gte=moment)
+
+    def from_visitor(self, visitor_key: str):
+        return self.filter(visitor_key=visitor_key)
+
+    def about(self, program):
+        return self.filter(program=program)
+
+
 class ProblemReport(models.Model):
     """A member of the public telling staff that a listing is wrong. Anonymous by design."""
 
@@ -383,6 +394,8 @@ class ProblemReport(models.Model):
     resolved_by = models.ForeignKey(
         "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    objects = ProblemReportQuerySet.as_manager()
 
     class Meta:
         ordering = ["resolved", "-created"]

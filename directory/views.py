@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import datetime
-import hashlib
-import hmac
 from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
@@ -26,6 +24,7 @@ from directory.models import OpeningHours, ProblemReport, Program, Term
 from directory.understanding import normalize, understand
 from places import timezones
 from places.forms import RADIUS_CHOICES
+from portal.client import address_key
 from portal.notices import SEARCH_PHRASE, ignored_parameters, read_page_number
 
 PAGE_PARAM = "page"
@@ -441,17 +440,6 @@ def program_detail(request, slug: str):
     return render(request, "directory/program_detail.html", context)
 
 
-REPORTS_PER_HOUR = 5
-
-
-def visitor_key(request) -> str:
-    """A keyed, daily-changing hash of the visitor's address: enough to slow down floods, useless
-    for finding out who reported (the address itself is never stored)."""
-    address = request.META.get("REMOTE_ADDR", "")
-    day = timezone.localdate().isoformat()
-    return hmac.new(settings.SECRET_KEY.encode(), f"{day}|{address}".encode(), hashlib.sha256).hexdigest()[:32]
-
-
 def same_origin_post(request) -> bool:
     """Accept a form post only from this site's own pages (no CSRF cookie is set for visitors)."""
     fetch_site = request.headers.get("Sec-Fetch-Site")
@@ -470,17 +458,21 @@ def report_problem(request, slug: str):
     status = 200
     if request.method == "POST":
         form = ProblemReportForm(request.POST)
-        key = visitor_key(request)
-        recent = ProblemReport.objects.filter(
-            visitor_key=key, created__gte=timezone.now() - datetime.timedelta(hours=1)
-        ).count()
+        key = address_key(request)
+        now = timezone.now()
+        from_visitor = ProblemReport.objects.from_visitor(key).since(now - datetime.timedelta(hours=1)).count()
+        about_listing = ProblemReport.objects.about(program).since(now - datetime.timedelta(days=1)).count()
         if not same_origin_post(request):
             form.add_error(None, _("This form can only be sent from this website. Please open the listing and try again."))
             status = 403
-        elif recent >= REPORTS_PER_HOUR:
+        elif from_visitor >= settings.PORTAL_REPORTS_PER_VISITOR_PER_HOUR:
             form.add_error(
                 None, _("Thank you for your reports. You have sent several in the last hour; please try again later.")
             )
+            status = 429
+        elif about_listing >= settings.PORTAL_REPORTS_PER_LISTING_PER_DAY:
+            form.add_error(None, "Thank you. This listing has already been reported several times today, and "
+                                 "staff will check it; there is no need to report it again.")
             status = 429
         elif form.is_valid():
             if not form.cleaned_data.get("website"):  # the hidden field: left empty by people

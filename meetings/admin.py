@@ -7,6 +7,7 @@ from django.utils import timezone
 from meetings.models import Fellowship, Meeting, MeetingToVerify, MeetingType
 from places import timezones
 from places.weekdays import Weekday
+from portal.admin_locking import OptimisticLockingMixin
 from portal.admin_tools import VerificationQueueAdmin, VerifiedAgeFilter, log_changes
 
 
@@ -71,7 +72,7 @@ class TimeZoneFilter(admin.SimpleListFilter):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(OptimisticLockingMixin, admin.ModelAdmin):
     list_display = ["name", "fellowship", "schedule", "attendance", "status", "city", "last_verified"]
     list_filter = ["fellowship", DayFilter, "attendance", "status", TypeFilter, VerifiedAgeFilter, TimeZoneFilter,
                    "source"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import tempfile
 import zipfile
 from typing import IO
@@ -215,12 +216,20 @@ def descriptor() -> dict:
     }
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (=HYPERLINK(...) and the like).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
+
+
 def _csv_value(value) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    text = str(value)
+    if isinstance(value, str) and text.startswith(_FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(text):
+        return "'" + text  # shown as text, never evaluated (OWASP's advice for CSV injection)
+    return text
 
 
 def _time(value: str) -> str:

@@ -67,6 +67,16 @@ def describe_value(value) -> str:
     return str(value)
 
 
+def describe_list_change(label: str, queryset, *, added: set, removed: set) -> str:
+    """'Services: added Methadone; removed Medicaid', from the primary keys added and removed."""
+    changes = []
+    if added:
+        changes.append("added " + ", ".join(sorted(str(item) for item in queryset.filter(pk__in=added))))
+    if removed:
+        changes.append("removed " + ", ".join(sorted(str(item) for item in queryset.filter(pk__in=removed))))
+    return f"{label}: {'; '.join(changes) or 'unchanged'}"
+
+
 class HistoryWithValuesMixin:
     """Admin history entries that say what each changed field was and became, not just its name."""
 
@@ -78,7 +88,11 @@ class HistoryWithValuesMixin:
             field = form.fields[name]
             before = form.initial.get(name)
             if hasattr(field, "queryset") and isinstance(before, (list, tuple)):
-                before = field.queryset.filter(pk__in=[getattr(b, "pk", b) for b in before])
+                # A list (services, topics): name what was added and removed, not both whole lists.
+                was = {getattr(item, "pk", item) for item in before}
+                now = {item.pk for item in form.cleaned_data.get(name) or []}
+                parts.append(describe_list_change(field.label or name, field.queryset, added=now - was, removed=was - now))
+                continue
             elif hasattr(field, "queryset") and before is not None:
                 before = field.queryset.filter(pk=getattr(before, "pk", before)).first()
             after = form.cleaned_data.get(name)

@@ -29,6 +29,9 @@ def database_config() -> dict:
         url = embedded_database_url()
     config = dj_database_url.parse(url, conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "60")))
     config.setdefault("OPTIONS", {})
+    # A kept connection is checked before each request reuses it, so the first request after a
+    # PostgreSQL restart (or a dropped connection) reconnects instead of failing.
+    config["CONN_HEALTH_CHECKS"] = True
     return config
 
 

@@ -1,4 +1,5 @@
 """Settings for the treatment portal, read from the environment (see .env.example)."""
+import datetime
 import os
 from pathlib import Path
 
@@ -65,6 +66,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django.contrib.sitemaps",
     "django_filters",
+    "axes",
     "corsheaders",
     "django_tasks",
     "django_tasks_db",
@@ -80,6 +82,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Compresses what the middleware below produce; static files are pre-compressed by WhiteNoise.
+    "portal.middleware.PublicPageGZipMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "portal.middleware.PrivacyHeadersMiddleware",
     "portal.routers.ReplicaReadsMiddleware",
@@ -92,6 +96,14 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: answers a locked-out staff login with 429.
+    "axes.middleware.AxesMiddleware",
+]
+
+# Staff sign-in: django-axes counts failures and locks out before Django checks the password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -150,7 +162,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env.str("DJANGO_STATIC_ROOT", default="") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -179,12 +191,24 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
+# Proxies in front of the app (nginx: 1). Only then are X-Forwarded-Proto and the last
+# PORTAL_TRUSTED_PROXY_COUNT entries of X-Forwarded-For believed; with 0, nobody can claim HTTPS or
+# another address by sending a header.
+PORTAL_TRUSTED_PROXY_COUNT = env.int("PORTAL_TRUSTED_PROXY_COUNT", default=0)
+if PORTAL_TRUSTED_PROXY_COUNT > 0:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
 if env_bool("DJANGO_SECURE", not DEBUG and env_bool("DJANGO_HTTPS", False)):
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT", True)
+    # /healthz and /readyz answer a local load balancer over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=31536000)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Every subdomain is HTTPS too, and browsers may ship the name in their preload list. Set these to
+    # 0 when the portal shares its domain with sites that are not HTTPS-only.
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", True)
 
 # Other sites' pages may read the public API and the meeting feed (read-only, no cookies); nothing else.
 CORS_URLS_REGEX = r"^/(api/.*|meetings/feed\.json)$"
@@ -207,6 +231,19 @@ LOGGING = {
     },
 }
 
+# Failed staff sign-ins (django-axes): after PORTAL_LOGIN_FAILURE_LIMIT failures for one account or
+# from one address, sign-in is refused for PORTAL_LOGIN_LOCKOUT_MINUTES. Each failure is written to
+# the log (account name and an address hash, never the address) and to the admin's "Access failures".
+AXES_FAILURE_LIMIT = env.int("PORTAL_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("PORTAL_LOGIN_LOCKOUT_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins need no address record
+AXES_CLIENT_IP_CALLABLE = "portal.client.client_address"
+AXES_CLIENT_STR_CALLABLE = "portal.client.login_attempt_description"
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+
 # Portal settings.
 PORTAL_NAME = env.str("PORTAL_NAME", default="Find Opioid Treatment")
 # The name on Spanish pages: a Spanish name for the default one, else the same name unless set.
@@ -219,6 +256,9 @@ PORTAL_DEMO = env_bool("PORTAL_DEMO", False)
 PORTAL_QUICK_EXIT_URL = env.str("PORTAL_QUICK_EXIT_URL", default="https://www.weather.gov/")
 PORTAL_PAGE_SIZE = env.int("PORTAL_PAGE_SIZE", default=20)
 PORTAL_STALE_AFTER_DAYS = env.int("PORTAL_STALE_AFTER_DAYS", default=180)
+# Problem reports: at most this many per visitor per hour, and per listing per day (from everyone).
+PORTAL_REPORTS_PER_VISITOR_PER_HOUR = env.int("PORTAL_REPORTS_PER_VISITOR_PER_HOUR", default=5)
+PORTAL_REPORTS_PER_LISTING_PER_DAY = env.int("PORTAL_REPORTS_PER_LISTING_PER_DAY", default=10)
 
 # Open data (imports and the HSDS API).
 # UUID namespace of the HSDS identifiers this portal publishes; keep it fixed once data is shared.

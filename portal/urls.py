@@ -6,7 +6,7 @@ from django.urls import include, path
 
 from articles.sitemaps import ArticleSitemap, TopicSitemap
 from directory.sitemaps import ProgramSitemap
-from portal import views
+from portal import health, views
 from portal.sitemaps import StaticPageSitemap
 
 SITEMAPS = {
@@ -16,8 +16,14 @@ SITEMAPS = {
     "programs": ProgramSitemap,
 }
 
+# The admin's app list sidebar would take a quarter of a 1280 px screen from the lists; the home
+# page and the breadcrumbs lead everywhere it does.
+admin.site.enable_nav_sidebar = False
+
 # Machine endpoints and the staff admin: one address each, always English.
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="django.contrib.sitemaps.views.sitemap"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
     path("api/", include("opendata.urls")),

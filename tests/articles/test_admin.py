@@ -88,7 +88,11 @@ def test_view_on_site_goes_to_the_preview_for_unpublished_articles(admin_client,
 
 def test_publish_action_sets_status_and_fills_an_empty_publish_date(admin_client, content):
     draft = content["draft"]
-    scheduled = make_article(status=Article.Status.IN_REVIEW, publish_date=timezone.now() + datetime.timedelta(days=5))
+    # Both are ready to publish: a reviewer, a review date and a source.
+    Article.objects.filter(pk=draft.pk).update(last_reviewed=timezone.localdate())
+    draft.sources.create(title="NIDA", url="https://nida.nih.gov/", position=1)
+    scheduled = make_article(status=Article.Status.IN_REVIEW, publish_date=timezone.now() + datetime.timedelta(days=5),
+                             sources=[("SAMHSA", "https://www.samhsa.gov/")])
     response = admin_client.post(
         reverse("admin:articles_article_changelist"),
         {"action": "publish", "_selected_action": [draft.pk, scheduled.pk]},

@@ -105,9 +105,11 @@ def test_term_autocomplete_scales_to_many_terms(admin_client):
 def test_staff_edit_a_terms_synonyms_one_per_line_and_the_search_understands_them(admin_client, client):
     term = Term.objects.get(code="NAL")
     url = reverse("admin:directory_term_change", args=[term.pk])
-    page = admin_client.get(url).content.decode()
+    opened = admin_client.get(url)
+    page = opened.content.decode()
     assert "Words people use" in page and "narcan" in page
     response = admin_client.post(url, {
+        "opened_version": opened.context["adminform"].form.initial["opened_version"],  # sent back by the form
         "category": term.category_id, "code": "NAL", "name": term.name, "name_es": "Naloxona",
         "description": "", "position": term.position,
         "synonyms": "narcan\nnose spray, Narcan\n\n", "synonyms_es": "naloxona",
