@@ -51,8 +51,9 @@ def public_templates() -> dict[str, Path]:
     found: dict[str, Path] = {}
     for folder in folders:
         folder = folder.resolve()
-        if not folder.is_dir() or PROJECT not in folder.parents:
-            continue  # Django's and other packages' own templates
+        if (not folder.is_dir() or PROJECT not in folder.parents
+                or any(part.startswith(".") or part == "site-packages" for part in folder.relative_to(PROJECT).parts)):
+            continue  # Django's and other packages' own templates (a virtualenv may sit inside the project)
         for path in sorted(folder.rglob("*.html")):
             name = path.relative_to(folder).as_posix()
             if not name.startswith(STAFF_TEMPLATE_PREFIXES):

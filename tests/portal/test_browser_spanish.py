@@ -19,8 +19,9 @@ def listings(transactional_db):
     from meetings.seed import load_reference_data
 
     load_reference_data(fellowship_model=Fellowship, type_model=MeetingType)  # flushed by transactional tests
+    # Monday (places.weekdays counts from Sunday = 0).
     make_program(name="Clínica Cercana", latitude=CVILLE[0] + 0.01, longitude=CVILLE[1], phone="(434) 555-0122",
-                 terms=["BU", "MD", "OP"], accepting_new_patients=True, hours=[(0, datetime.time(9), datetime.time(17))])
+                 terms=["BU", "MD", "OP"], accepting_new_patients=True, hours=[(1, datetime.time(9), datetime.time(17))])
     make_program(name="Clínica Lejana", latitude=CVILLE[0] + 0.2, longitude=CVILLE[1], phone="(434) 555-0111",
                  terms=["BU", "PI", "OP"])
     make_article(title="La naloxona salva vidas", slug="naloxona", language="es",
