@@ -2,7 +2,7 @@
 from django.shortcuts import render
 from django.urls import reverse
 
-from articles.models import Article
+from articles.models import Article, language_code
 from guide.advice import advise
 from guide.forms import LevelOfCareForm
 
@@ -16,8 +16,7 @@ def level_of_care(request):
         context["ignored"] = sorted(form.errors)
         if any(answers.values()):
             advice = advise(answers)
-            published = Article.objects.published().filter(slug__in=advice.article_slugs).only("slug", "title")
-            articles = {article.slug: article for article in published}
+            articles = articles_for(advice.article_slugs)
             search_page = reverse("directory:program-search")
             for option in advice.options:
                 option.search_url = f"{search_page}?{advice.search_query_for(option)}"
@@ -27,3 +26,15 @@ def level_of_care(request):
                 "search_url": f"{reverse('directory:program-search')}?{advice.search_query}",
             })
     return render(request, "guide/level_of_care.html", context)
+
+
+def articles_for(slugs: list[str]) -> dict[str, Article]:
+    """The published articles the advice names (by English slug), in the page's language where one exists."""
+    published = Article.objects.published()
+    found: dict[str, Article] = {}
+    if language_code() != "en":
+        translated = published.in_language().filter(translation_of__slug__in=slugs).select_related("translation_of")
+        found = {article.translation_of.slug: article for article in translated}
+    missing = [slug for slug in slugs if slug not in found]
+    found.update({article.slug: article for article in published.filter(slug__in=missing)})
+    return found

@@ -79,6 +79,19 @@ class TestPage:
         assert response.cookies == {}
         assert "private, no-store" in response["Cache-Control"]
 
+    def test_spanish_guidance_links_the_spanish_article_where_there_is_one(self, client):
+        from tests.articles.factories import make_article
+
+        english = make_article(title="Levels of care", slug="levels-of-care")
+        make_article(title="Tipos de tratamiento", slug="tipos-de-tratamiento", language="es", translation_of=english)
+        make_article(title="Paying for treatment", slug="paying-for-treatment")
+        answers = {"last_use": "week", "home": "support", "insurance": "none"}
+        spanish = client.get("/es/guide/", answers).content.decode()
+        assert 'href="/es/learn/tipos-de-tratamiento/"' in spanish and "Levels of care" not in spanish
+        assert 'href="/learn/paying-for-treatment/"' in spanish  # no Spanish version yet: the English one
+        english_page = client.get("/guide/", answers).content.decode()
+        assert 'href="/learn/levels-of-care/"' in english_page and "Tipos de tratamiento" not in english_page
+
     def test_danger_shows_the_crisis_lines_first(self, client):
         html = client.get("/guide/?safety=self_harm").content.decode()
         main = html[html.index("<main"):]
