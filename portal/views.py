@@ -3,7 +3,10 @@
 The home page's search form comes from the directory's inclusion tag (`program_search_form`), so
 this module imports no app above it.
 """
+import sys
+
 from django.conf import settings
+from django.db.utils import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -46,4 +49,10 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
+    # A database that cannot be reached (a restart, a failover) is a temporary outage, not a fault of
+    # this page: say so with 503 and Retry-After, so browsers, proxies and monitors try again shortly.
+    if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
+        response = render(request, "500.html", status=503)
+        response["Retry-After"] = "5"
+        return response
     return render(request, "500.html", status=500)
