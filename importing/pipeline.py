@@ -84,7 +84,7 @@ class ImportReport:
     format: str
     filename: str = ""
     dry_run: bool = False
-    skip_invalid: bool = False  # False: strict, one rejected row stops the import
+    strict: bool = False  # True: one rejected row stops the whole import
     total: int = 0
     created: int = 0
     updated: int = 0
@@ -100,13 +100,9 @@ class ImportReport:
     noun: str = "records"
 
     @property
-    def strict(self) -> bool:
-        return not self.skip_invalid
-
-    @property
     def blocked(self) -> bool:
         """Nothing may be written: the file is unusable, or rows were rejected in a strict import."""
-        return bool(self.errors) or (bool(self.rejected) and not self.skip_invalid)
+        return bool(self.errors) or (bool(self.rejected) and self.strict)
 
     @property
     def fixed_rows(self) -> int:
@@ -124,7 +120,7 @@ class ImportReport:
         if self.applied:
             return counts.replace(" to create", " created").replace(" to update", " updated") + "."
         if self.blocked:
-            return f"{counts}. Nothing was imported: fix the rejected rows, or choose to skip them."
+            return f"{counts}. Nothing was imported: a strict import stops at any rejected row."
         return f"{counts}. Dry run: nothing was written."
 
     def changes_by(self, action: str) -> list[Change]:

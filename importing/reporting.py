@@ -17,13 +17,26 @@ def progress_printer(command: BaseCommand):
     return progress
 
 
-def write_report(command: BaseCommand, report: ImportReport, verbosity: int, *, strict_option: str = "") -> None:
+def warn_skip_invalid(command: BaseCommand, options: dict) -> None:
+    """Say that --skip-invalid (still accepted so old scripts run) is what an import does by default now."""
+    if options.get("skip_invalid"):
+        if options.get("strict"):
+            raise CommandError("--skip-invalid and --strict contradict each other: choose one.")
+        command.stderr.write("--skip-invalid is no longer needed: usable rows are imported by default "
+                             "(use --strict for all or nothing).")
+
+
+def write_report(command: BaseCommand, report: ImportReport, verbosity: int) -> None:
     """Print the report; raise CommandError when the file was refused or rejected rows blocked the import."""
-    for warning in report.warnings[: None if verbosity >= 2 else LISTED]:
-        command.stdout.write(command.style.WARNING(f"Warning: {warning}"))
-    if verbosity < 2 and len(report.warnings) > LISTED:
-        command.stdout.write(command.style.WARNING(
-            f"... and {len(report.warnings) - LISTED} more warnings (use -v 2 to list them)."))
+    fixes = [str(finding) for finding in report.fixed]
+    shown = set(fixes)
+    others = [warning for warning in report.warnings if warning not in shown]
+    for kind, lines in (("Fixed", fixes), ("Warning", others)):
+        for line in lines[: None if verbosity >= 2 else LISTED]:
+            command.stdout.write(command.style.WARNING(f"{kind}: {line}"))
+        if verbosity < 2 and len(lines) > LISTED:
+            command.stdout.write(command.style.WARNING(
+                f"... and {len(lines) - LISTED} more {'fixes' if kind == 'Fixed' else 'warnings'} (use -v 2 to list them)."))
     for rejection in report.rejected:
         command.stdout.write(command.style.ERROR(f"Rejected: {rejection}"))
     if verbosity >= 2:
@@ -34,15 +47,14 @@ def write_report(command: BaseCommand, report: ImportReport, verbosity: int, *, 
     if report.errors:
         raise CommandError(" ".join(report.errors))
     if report.blocked:
-        hint = (f"Fix them, or run again without {strict_option} to import the others." if strict_option
-                else "Fix them, or run again with --skip-invalid to import the others.")
         raise CommandError(
-            f"{len(report.rejected)} of {report.total} {report.noun} were rejected, so nothing was imported. {hint}"
+            f"{len(report.rejected)} of {report.total} {report.noun} were rejected, so nothing was imported "
+            "(--strict). Fix them, or run again without --strict to import the others."
         )
     style = command.style.SUCCESS if report.applied else command.style.NOTICE
     command.stdout.write(style(report.summary()))
     if report.fixed:
-        command.stdout.write(f"Fixed and kept: {report.fixed_rows} {report.noun} (warnings above).")
+        command.stdout.write(f"Fixed and kept: {report.fixed_rows} {report.noun} (listed above).")
     if report.organizations_created:
         verb = "created" if report.applied else "to create"
         command.stdout.write(f"Organizations {verb}: {report.organizations_created}.")

@@ -807,7 +807,6 @@ def import_meeting_guide(
     default_timezone: str | None = None,
     dry_run: bool = False,
     strict: bool = False,
-    skip_invalid: bool | None = None,
     progress: Progress | None = None,
     user=None,
     max_bytes: int | None = None,
@@ -821,9 +820,7 @@ def import_meeting_guide(
     `fellowship` (a Fellowship, or its slug, abbreviation or name) is used for rows that do not name
     their own. Each meeting created or changed gets an admin history entry in the name of `user`.
     """
-    if skip_invalid is not None:
-        strict = not skip_invalid
-    report = ImportReport(format=format, filename=filename, dry_run=dry_run, skip_invalid=not strict, noun="rows")
+    report = ImportReport(format=format, filename=filename, dry_run=dry_run, strict=strict, noun="rows")
     zone = default_timezone or settings.TIME_ZONE
     if not timezones.is_zone(zone):
         report.errors.append(f"{zone!r} is not an IANA time zone name such as America/New_York.")
@@ -856,7 +853,7 @@ def _default_source_name(source: Any, filename: str) -> str:
 
 def load_records(records: list[MeetingRecord], *, update_existing: bool = False, filename: str = "") -> ImportReport:
     """Apply already-checked records (the demo loader's), through the same planner and writer."""
-    report = ImportReport(format=FORMAT_MEETING_GUIDE, filename=filename, skip_invalid=True, noun="rows")
+    report = ImportReport(format=FORMAT_MEETING_GUIDE, filename=filename, noun="rows")
 
     def parse() -> ParsedFile:
         return ParsedFile(records=records, total=len(records))

@@ -158,7 +158,11 @@ def import_job(request, job_id):
 @staff_member_required
 @require_http_methods(["POST"])
 def apply_import(request):
-    """Queue the import of a previewed file, or forget it."""
+    """Queue the import of a previewed file (its usable rows, as the preview showed), or forget it.
+
+    There is no strict choice here: the preview already lists every rejected row before anything is
+    written, so importing all or nothing is "Cancel", fix the file, upload it again.
+    """
     _check_permission(request)
     job_id = request.POST.get("job", "")
     try:
@@ -184,7 +188,7 @@ def apply_import(request):
             return redirect("opendata-admin:import")
         job = queue_import(
             user=request.user, token=preview.upload_token, filename=preview.filename, format=preview.format,
-            step=ImportJob.Step.APPLY, skip_invalid=request.POST.get("skip_invalid") == "1", preview=preview,
+            step=ImportJob.Step.APPLY, preview=preview,
             options=preview.options,
         )
     return redirect("opendata-admin:job", job_id=job.pk)

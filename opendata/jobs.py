@@ -151,9 +151,12 @@ def upload_path(token: str) -> Path:
     return upload_dir() / f"{token}.upload"
 
 
-def run_importer(*, path: Path, format: str, filename: str, dry_run: bool, skip_invalid: bool, user=None,
+def run_importer(*, path: Path, format: str, filename: str, dry_run: bool, strict: bool = False, user=None,
                  progress=None, fellowship: int | None = None) -> ImportReport:
-    """Run the importer for `format`; an unexpected failure becomes a report, not a crash."""
+    """Run the importer for `format` (every usable row, or with `strict` all or nothing).
+
+    An unexpected failure becomes a report, not a crash.
+    """
     options = {}
     if format == meeting_guide_importer.FORMAT_MEETING_GUIDE:
         importer = meeting_guide_importer.import_meeting_guide
@@ -163,11 +166,11 @@ def run_importer(*, path: Path, format: str, filename: str, dry_run: bool, skip_
     else:
         importer = hsds_importer.import_hsds
     try:
-        return importer(source=path, filename=filename, format=format, dry_run=dry_run, skip_invalid=skip_invalid,
+        return importer(source=path, filename=filename, format=format, dry_run=dry_run, strict=strict,
                         user=user, progress=progress, **options)
     except Exception:  # staff must get a page, whatever the file holds
         logger.exception("Import of %s (%s) failed", filename, format)
-        report = ImportReport(format=format, filename=filename, dry_run=dry_run, skip_invalid=skip_invalid)
+        report = ImportReport(format=format, filename=filename, dry_run=dry_run, strict=strict)
         report.errors.append(
             "The file could not be imported because of an unexpected error (it has been logged). "
             "Nothing was written. Check that the format chosen matches the file."
@@ -183,6 +186,9 @@ def report_to_json(report: ImportReport) -> dict:
 
 
 def report_from_json(data: dict) -> ImportReport:
+    data = dict(data)
+    if "skip_invalid" in data:  # a report stored before imports kept usable rows by default
+        data["strict"] = not data.pop("skip_invalid")
     return ImportReport(**{
         **data,
         "rejected": [Finding(**finding) for finding in data.get("rejected", [])],
@@ -191,13 +197,13 @@ def report_from_json(data: dict) -> ImportReport:
     })
 
 
-def queue_import(*, user, token: str, filename: str, format: str, step: str, skip_invalid: bool = False,
+def queue_import(*, user, token: str, filename: str, format: str, step: str, strict: bool = False,
                  preview: ImportJob | None = None, options: dict | None = None) -> ImportJob:
     """Record an import step and queue it for a worker (after the current transaction commits)."""
     from opendata import tasks
 
     job = ImportJob.objects.create(
-        user=user, step=step, filename=filename, format=format, upload_token=token, skip_invalid=skip_invalid,
+        user=user, step=step, filename=filename, format=format, upload_token=token, strict=strict,
         preview=preview, options=options or {},
     )
     transaction.on_commit(lambda: tasks.run_import_job.enqueue(str(job.pk)), using=DEFAULT_DB_ALIAS)
@@ -239,7 +245,7 @@ def run_import_job(job_id: str) -> str:
         if path.is_file():
             report = run_importer(
                 path=path, format=job.format, filename=job.filename, dry_run=not applying,
-                skip_invalid=job.skip_invalid, user=job.user if applying else None, progress=ProgressRecorder(job.pk),
+                strict=job.strict, user=job.user if applying else None, progress=ProgressRecorder(job.pk),
                 fellowship=job.options.get("fellowship"),
             )
         else:

@@ -51,7 +51,9 @@ class ImportJob(models.Model):
     filename = models.CharField(max_length=200)
     format = models.CharField(max_length=40)
     upload_token = models.CharField(max_length=40, help_text="Name of the stored upload in the upload folder.")
-    skip_invalid = models.BooleanField(default=False)
+    strict = models.BooleanField(
+        default=False, help_text="All or nothing: import nothing if any row is rejected (otherwise the usable rows)."
+    )
     options = models.JSONField(default=dict, blank=True, help_text="What else the importer is told, e.g. the fellowship.")
     preview = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="imports")
     phase = models.CharField(max_length=10, blank=True, help_text="read, check or write")

@@ -138,11 +138,22 @@ def clean_website(value: str) -> str:
     return value if len(value) <= PROGRAM_FIELDS["website"].max_length else ""
 
 
+def coordinate(value: Any, what: str, notes: list[str]) -> float | None:
+    """A latitude or longitude; a value that is not a number is left out with a note (the ZIP code places it)."""
+    try:
+        return number(value, what)
+    except BadValue as error:
+        notes.append(f"{error}, so it was left out")
+        return None
+
+
 def check_listing(values: dict[str, Any], problems: list[str], notes: list[str]) -> None:
     """Check and normalise a listing's Program values in place.
 
     Appends a reason to `problems` for what makes the listing unusable (the row is then rejected)
-    and to `notes` for what was dropped or fixed on the way (reported as warnings).
+    and to `notes` for what was dropped or fixed on the way (the row is kept; each note is reported
+    with its row number): a bad phone or website, half a coordinate pair or coordinates off the map
+    (the place is then taken from the ZIP code).
     """
     for key in ("name", "city", "state", "zip_code"):
         if not values.get(key):
@@ -169,19 +180,27 @@ def check_listing(values: dict[str, Any], problems: list[str], notes: list[str])
     latitude, longitude = values.get("latitude"), values.get("longitude")
     if latitude == 0 and longitude == 0:
         latitude = longitude = None  # 0,0 is the locator's way of saying "not geocoded"
+    dropped = ""
     if (latitude is None) != (longitude is None):
-        problems.append("give both latitude and longitude, or neither")
-    elif latitude is not None:
-        if not -90 <= latitude <= 90:
-            problems.append(f"latitude {latitude:g} is out of range (-90 to 90)")
-        if not -180 <= longitude <= 180:
-            problems.append(f"longitude {longitude:g} is out of range (-180 to 180)")
-    elif zip_code:
+        dropped = f"only the {'latitude' if latitude is not None else 'longitude'} was given"
+    elif latitude is not None and not -90 <= latitude <= 90:
+        dropped = f"latitude {latitude:g} is out of range (-90 to 90)"
+    elif longitude is not None and not -180 <= longitude <= 180:
+        dropped = f"longitude {longitude:g} is out of range (-180 to 180)"
+    if dropped:
+        latitude = longitude = None
+    if latitude is None and zip_code:
         point = geo.gazetteer().zip_point(zip_code)
         if point is None:
-            problems.append(f"ZIP code {zip_code} is unknown and no coordinates were given, so it cannot be mapped")
+            problems.append(f"ZIP code {zip_code} is unknown and no usable coordinates were given"
+                            + (f" ({dropped})" if dropped else "") + ", so it cannot be mapped")
         else:
             latitude, longitude = point
+            if dropped:
+                notes.append(f"{dropped}, so the coordinates were dropped and the place was taken from "
+                             f"ZIP code {zip_code}")
+    elif dropped:
+        problems.append(dropped)  # and no usable ZIP code to place the listing either (said above)
     values["latitude"], values["longitude"] = latitude, longitude
 
     for key, label in (("phone", "phone"), ("intake_phone", "intake phone")):
@@ -210,6 +229,16 @@ def check_listing(values: dict[str, Any], problems: list[str], notes: list[str])
         problems.append(f"beds available {beds} is out of range")
 
 
+def sort_findings(parsed: ParsedFile, record: ProgramRecord, label: str, problems: list[str],
+                  notes: list[str]) -> None:
+    """File one checked row: rejected (its problems) or kept (its record, each note a fix by row number)."""
+    if problems:
+        parsed.rejected.append(Rejection(record.row, "; ".join(problems), label, record.line))
+        return
+    parsed.records.append(record)
+    parsed.fixed.extend(Finding(record.row, note, label, record.line) for note in notes)
+
+
 def duplicate_reason(first_row: int) -> str:
     return f"the same identifier is already used by row {first_row}"
 
@@ -233,16 +262,18 @@ def run_import(
     filename: str,
     parse: Callable[[], ParsedFile],
     dry_run: bool,
-    skip_invalid: bool,
+    strict: bool = False,
     progress: Progress | None = None,
     user=None,
 ) -> ImportReport:
     """Run a program import through the import pipeline (see importing.pipeline).
 
-    Every program created or changed gets an entry in its admin history, in the name of `user`
-    (the staff member who uploaded the file) or of the inactive "data-import" account.
+    Without `strict`, every usable row is applied and the rejected ones are reported by number;
+    with it, one rejected row stops the whole import. Every program created or changed gets an entry
+    in its admin history, in the name of `user` (the staff member who uploaded the file) or of the
+    inactive "data-import" account.
     """
-    report = ImportReport(format=format, filename=filename, dry_run=dry_run, skip_invalid=skip_invalid)
+    report = ImportReport(format=format, filename=filename, dry_run=dry_run, strict=strict)
     return run_pipeline(report=report, parse=parse, plan=_plan, write=_write, progress=progress, user=user)
 
 

@@ -34,15 +34,16 @@ from opendata.importers.base import (
     ParsedFile,
     ProgramRecord,
     Progress,
-    Rejection,
     check_listing,
     clean_website,
+    coordinate,
     decode_text,
     describe_size,
     duplicate_reason,
     max_import_bytes,
     number,
     read_source,
+    sort_findings,
     report_progress,
     run_import,
     summarize_counts,
@@ -93,13 +94,14 @@ def import_hsds(
     filename: str = "",
     format: str | None = None,
     dry_run: bool = False,
-    skip_invalid: bool = False,
+    strict: bool = False,
     progress: Progress | None = None,
     user=None,
 ) -> ImportReport:
     """Import HSDS JSON or a tabular package (a folder, a .zip path, or zip bytes/upload).
 
-    Nothing is written when `dry_run` is set, or when any record is rejected unless `skip_invalid` is set.
+    Every usable record is imported and the rejected ones reported by number; with `strict`,
+    nothing is written if any record is rejected. A dry run writes nothing.
     """
     chosen = format
 
@@ -116,7 +118,7 @@ def import_hsds(
         return parse_json(data, progress=progress)
 
     report = run_import(format=format or FORMAT_JSON, filename=filename, parse=parse, dry_run=dry_run,
-                        skip_invalid=skip_invalid, progress=progress, user=user)
+                        strict=strict, progress=progress, user=user)
     report.format = chosen or report.format
     return report
 
@@ -339,12 +341,8 @@ def to_record(candidate: Candidate, codes: dict[str, int], tally: Tally) -> tupl
                     problems.append(f"country {country!r} is not the United States")
             except BadValue as error:
                 problems.append(str(error))
-        try:
-            values["latitude"] = number(location.get("latitude"), "latitude")
-            values["longitude"] = number(location.get("longitude"), "longitude")
-        except BadValue as error:
-            problems.append(str(error))
-            values["latitude"] = values["longitude"] = None
+        values["latitude"] = coordinate(location.get("latitude"), "latitude", notes)
+        values["longitude"] = coordinate(location.get("longitude"), "longitude", notes)
 
     values["phone"], values["intake_phone"] = _phones(candidate)
     hours = _schedules(candidate, values, notes)
@@ -415,12 +413,7 @@ def _finish(candidates: list[Candidate], parsed: ParsedFile, progress: Progress 
             problems.append(duplicate_reason(first_row[record.source_id]))
         first_row.setdefault(record.source_id, record.row)
         label = record.name or _str(candidate.service.get("id"))
-        for note in notes:
-            parsed.warnings.append(f"Row {record.row} «{label}»: {note}")
-        if problems:
-            parsed.rejected.append(Rejection(record.row, "; ".join(problems), label, record.line))
-        else:
-            parsed.records.append(record)
+        sort_findings(parsed, record, label, problems, notes)
         report_progress(progress, done, len(candidates))
     parsed.warnings.extend(summarize_counts(
         tally.unmapped_terms, "Taxonomy term not mapped to any service term: {value}, {count} {rows}."

@@ -26,13 +26,14 @@ from opendata.importers.base import (
     Progress,
     Rejection,
     check_listing,
+    coordinate,
     decode_text,
     duplicate_reason,
     normalize_label,
-    number,
     read_source,
     report_progress,
     run_import,
+    sort_findings,
     summarize_counts,
     terms_by_code,
     terms_by_samhsa_label,
@@ -56,14 +57,15 @@ def import_samhsa(
     filename: str = "",
     format: str | None = None,
     dry_run: bool = False,
-    skip_invalid: bool = False,
+    strict: bool = False,
     progress: Progress | None = None,
     user=None,
 ) -> ImportReport:
     """Import a SAMHSA file (locator JSON rows or National Directory CSV; `format` None detects which).
 
-    `source` is a path, bytes or an uploaded file. Nothing is written when `dry_run` is set, or when
-    any row is rejected unless `skip_invalid` is set.
+    `source` is a path, bytes or an uploaded file. Every usable row is imported and the rejected
+    ones reported by number; with `strict`, nothing is written if any row is rejected. A dry run
+    writes nothing.
     """
     chosen = format
 
@@ -77,7 +79,7 @@ def import_samhsa(
         return parse_locator_json(data, progress=progress)
 
     report = run_import(format=format or FORMAT_JSON, filename=filename, parse=parse, dry_run=dry_run,
-                        skip_invalid=skip_invalid, progress=progress, user=user)
+                        strict=strict, progress=progress, user=user)
     report.format = chosen or report.format
     return report
 
@@ -141,12 +143,8 @@ def _record(
         "intake_phone": raw["intake1"],
         "website": raw["website"],
     }
-    try:
-        values["latitude"] = number(coordinates[0], "latitude")
-        values["longitude"] = number(coordinates[1], "longitude")
-    except BadValue as error:
-        problems.append(str(error))
-        values["latitude"] = values["longitude"] = None
+    values["latitude"] = coordinate(coordinates[0], "latitude", notes)
+    values["longitude"] = coordinate(coordinates[1], "longitude", notes)
     if not raw["name1"]:
         problems.append("name1 (the facility's name) is missing")
     if not problems:
@@ -168,12 +166,7 @@ def _finish(parsed: ParsedFile, candidates: list[tuple[ProgramRecord, list[str],
         if record.source_id in first_row and not problems:
             problems.append(duplicate_reason(first_row[record.source_id]))
         first_row.setdefault(record.source_id, record.row)
-        for note in notes:
-            parsed.warnings.append(f"Row {record.row} «{record.name}»: {note}")
-        if problems:
-            parsed.rejected.append(Rejection(record.row, "; ".join(problems), record.name, record.line))
-        else:
-            parsed.records.append(record)
+        sort_findings(parsed, record, record.name, problems, notes)
     return parsed
 
 

@@ -46,7 +46,7 @@ def test_imports_drop_a_bad_phone_with_a_warning_by_row(tmp_path):
              "services": [], "frid": "w1"}]
     path = tmp_path / "rows.json"
     path.write_text(json.dumps(rows))
-    report = import_samhsa(source=path, skip_invalid=False)
+    report = import_samhsa(source=path, strict=True)
     assert report.applied, report.rejected
     program = Program.objects.get(name="Words Clinic")
     assert (program.phone, program.intake_phone) == ("", "(434) 555-0199")

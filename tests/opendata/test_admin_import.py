@@ -128,22 +128,27 @@ def test_preview_of_a_reimport_lists_updates(preview, apply):
     assert "0 to create, 1 to update" in page and "<td>phone</td>" in page
 
 
-def test_rejected_rows_are_listed_and_skipping_them_is_explicit(preview, apply):
-    content = json.dumps(rows({}, {"frid": "f-2", "latitude": "123"}, {"frid": "f-3", "name1": "Third"})).encode()
+def test_the_preview_lists_fixed_and_rejected_rows_and_importing_keeps_the_usable_ones(preview, apply):
+    content = json.dumps(rows(
+        {}, {"frid": "f-2", "name1": ""}, {"frid": "f-3", "name1": "Bad Phone Clinic", "phone": "410-555-01"},
+        {"frid": "f-4", "name1": "Half Pair Clinic", "longitude": ""},
+    )).encode()
     url, page = preview(content)
 
-    assert "latitude 123 is out of range" in page
-    assert "Import the valid records, skipping 1 rejected row" in page
-    assert "Import: create" not in page
+    assert "4 records: 3 to create, 0 to update, 0 unchanged, 1 rejected" in page
+    assert "Rejected rows (1)" in page and "<td>2</td><td></td><td>name1 (the facility&#x27;s name) is missing</td>" in page
+    assert "Fixed rows (2)" in page
+    assert "<td>3</td><td>Bad Phone Clinic</td><td>phone &#x27;410-555-01&#x27; is not a phone number" in page
+    assert "<td>4</td><td>Half Pair Clinic</td><td>only the latitude was given, so the coordinates were dropped" in page
+    assert "Import the usable records: create 3, update 0, leave out 1 rejected row" in page
+    assert "Cancel: import nothing" in page
+    assert not Program.objects.exists()  # the preview wrote nothing
 
-    # Without the explicit choice, nothing is written.
-    apply(url)
-    assert not Program.objects.exists()
+    page = apply(url)
 
-    url, _ = preview(content)
-    page = apply(url, skip_invalid="1")
-    assert "2 created" in page
-    assert set(Program.objects.values_list("source_id", flat=True)) == {"f-1", "f-3"}
+    assert "3 created, 0 updated, 0 unchanged, 1 rejected" in page
+    assert sorted(Program.objects.values_list("source_id", flat=True)) == ["f-1", "f-3", "f-4"]
+    assert Program.objects.get(source_id="f-3").phone == ""
 
 
 def test_cancel_forgets_the_upload(admin_client, preview):
@@ -204,3 +209,16 @@ def test_page_is_for_staff_with_program_permissions(client):
 
 def test_get_on_apply_is_not_allowed(admin_client):
     assert admin_client.get(APPLY_URL).status_code == 405
+
+
+def test_a_report_stored_before_imports_kept_usable_rows_still_shows(admin_client, admin_user):
+    old = {"format": "samhsa-json", "filename": "old.json", "dry_run": True, "skip_invalid": False, "total": 2,
+           "created": 1, "rejected": [{"row": 2, "reason": "state 'ZZ' is not a US state", "label": "Old", "line": None}],
+           "changes": [{"action": "create", "row": 1, "name": "Kept", "fields": []}]}
+    job = ImportJob.objects.create(user=admin_user, step=ImportJob.Step.PREVIEW, status=ImportJob.Status.DONE,
+                                   filename="old.json", format="samhsa-json", upload_token="gone", report=old)
+
+    page = admin_client.get(f"/admin/opendata/import/jobs/{job.pk}/").content.decode()
+
+    assert "<td>2</td><td>Old</td><td>state &#x27;ZZ&#x27; is not a US state</td>" in page
+    assert "a strict import stops at any rejected row" in page

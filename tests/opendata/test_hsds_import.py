@@ -70,7 +70,7 @@ def americanized_package(tmp_path):
 def test_specification_examples_are_read_and_their_placeholder_address_rejected(realdata, name):
     report = import_hsds(source=EXAMPLES / name)
 
-    assert not report.errors and report.total == 1 and not report.applied
+    assert not report.errors and report.total == 1 and report.created == 0
     [rejection] = report.rejected
     assert rejection.row == 1 and rejection.label == "Community Counselling"
     for reason in EXAMPLE_REASONS:
@@ -206,7 +206,7 @@ def test_bad_services_are_rejected(tmp_path, fields, reason):
     report = import_hsds(source=write(tmp_path, [service(), service(**fields, id="other")]))
     [rejection] = report.rejected
     assert rejection.row == 2 and reason in rejection.reason
-    assert not Program.objects.exists()
+    assert list(Program.objects.values_list("name", flat=True)) == ["Bridge Clinic"]
 
 
 def test_duplicate_service_at_locations_are_rejected(tmp_path):
@@ -270,13 +270,43 @@ def test_package_rows_with_bad_references_are_rejected_by_number(tmp_path):
         "service_at_location.csv": "id,service_id,location_id\nsl1,s1,l1\nsl2,s9,l1\nsl3,s1,l1\nsl3,s1,l1\n",
         "locations.csv": "id,location_type,latitude,longitude\nl1,physical,38.03,-78.48\n",
     })
-    report = import_hsds(source=folder)
-    assert [(r.row, r.reason) for r in report.rejected] == [
+    strict = import_hsds(source=folder, strict=True)
+    assert [(r.row, r.reason) for r in strict.rejected] == [
         (2, "service_id s9 is not in services.csv"), (4, "the same identifier is already used by row 3"),
     ]
+    assert strict.blocked and not Program.objects.exists()
+
+    report = import_hsds(source=folder)
+    assert [(r.row, r.reason) for r in report.rejected] == [(r.row, r.reason) for r in strict.rejected]
+    assert report.created == 2 and sorted(Program.objects.values_list("source_id", flat=True)) == ["sl1", "sl3"]
+
+
+def test_messy_services_keep_the_usable_ones_and_report_the_rest_by_row(tmp_path, capsys):
+    def at(sal_id, **location):
+        document = service(id=f"service-{sal_id}", name=f"Clinic {sal_id}")
+        document["service_at_locations"][0]["id"] = sal_id
+        document["service_at_locations"][0]["location"].update(location)
+        return document
+
+    no_name = {**at("sl2"), "name": ""}
+    bad_phone = {**at("sl3"), "phones": [{"id": "p9", "number": "call us"}]}
+    half_pair = at("sl4", latitude=None)
+    path = write(tmp_path, [at("sl1"), no_name, bad_phone, half_pair])
+
+    with pytest.raises(CommandError, match="1 of 4 records were rejected, so nothing was imported"):
+        call_command("import_hsds", str(path), "--strict")
     assert not Program.objects.exists()
-    skipped = import_hsds(source=folder, skip_invalid=True)
-    assert skipped.created == 2 and Program.objects.count() == 2
+    capsys.readouterr()
+
+    call_command("import_hsds", str(path))
+
+    out = capsys.readouterr().out
+    assert "3 created, 0 updated, 0 unchanged, 1 rejected" in out
+    assert "Rejected: Row 2 «service-sl2»: name is missing" in out
+    assert "Fixed: Row 3 «Clinic sl3»: phone 'call us' is not a phone number" in out
+    assert "Fixed: Row 4 «Clinic sl4»: only the longitude was given, so the coordinates were dropped" in out
+    assert sorted(Program.objects.values_list("source_id", flat=True)) == ["sl1", "sl3", "sl4"]
+    assert Program.objects.get(source_id="sl3").phone == ""
 
 
 @pytest.mark.parametrize(

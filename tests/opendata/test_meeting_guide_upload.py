@@ -116,7 +116,7 @@ def test_reimport_counts_an_update(upload, apply):
     assert str(Meeting.objects.get(source_slug="sunrise-group").start_time) == "07:30:00"
 
 
-def test_a_bad_row_is_reported_by_number_and_nothing_is_written(upload, apply):
+def test_a_bad_row_is_reported_by_number_and_left_out_of_the_import(upload, apply):
     bad = [FEED[0], {**FEED[1], "day": 9}, FEED[2]]
 
     response = upload(json.dumps(bad).encode())
@@ -125,10 +125,11 @@ def test_a_bad_row_is_reported_by_number_and_nothing_is_written(upload, apply):
     assert response.status_code == 200
     assert "3 rows: 2 to create, 0 to update, 0 unchanged, 1 rejected" in page
     assert "<td>2</td><td>online-nooners</td>" in page and "day" in page
+    assert "Import the usable records: create 2, update 0, leave out 1 rejected row" in page
     assert not Meeting.objects.exists()
 
-    # Importing with the bad row skipped writes the other two.
-    apply(skip_invalid="1")
+    # Importing leaves the bad row out and writes the other two.
+    apply()
     assert set(Meeting.objects.values_list("source_slug", flat=True)) == {"sunrise-group", "friday-night-speakers"}
 
 

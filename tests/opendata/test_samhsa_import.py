@@ -6,6 +6,7 @@ from django.core.management import CommandError, call_command
 
 from directory.models import Organization, Program
 from opendata.importers.samhsa import import_samhsa
+from places import geo
 from tests.factories import make_program
 from tests.opendata.conftest import SAMHSA_ROWS
 
@@ -103,28 +104,59 @@ def test_rows_without_frid_get_a_stable_identifier(tmp_path):
     assert report.unchanged == 2
 
 
-@pytest.mark.parametrize(
-    "bad, reason",
-    [
-        ({"latitude": "138.2"}, "latitude 138.2 is out of range"),
-        ({"longitude": "-278"}, "longitude -278 is out of range"),
-        ({"latitude": "north"}, "is not a number"),
-        ({"state": "ZZ"}, "state 'ZZ' is not a US state"),
-        ({"zip": "2290", "latitude": "", "longitude": ""}, "ZIP code '2290' is not a 5-digit"),
-        ({"zip": "00000", "latitude": "", "longitude": ""}, "ZIP code 00000 is unknown and no coordinates"),
-        ({"name1": ""}, "name1 (the facility's name) is missing"),
-        ({"name1": {"first": "x"}}, "name1 must be text"),
-        ({"services": "Medicaid"}, "services must be a list"),
-    ],
-)
-def test_bad_rows_are_rejected_by_number_and_nothing_is_written(tmp_path, bad, reason):
+REJECTED_ROWS = [
+    ({"state": "ZZ"}, "state 'ZZ' is not a US state"),
+    ({"zip": "2290", "latitude": "", "longitude": ""}, "ZIP code '2290' is not a 5-digit"),
+    ({"zip": "00000", "latitude": "", "longitude": ""}, "ZIP code 00000 is unknown and no usable coordinates"),
+    ({"zip": "00000", "latitude": "95"}, "ZIP code 00000 is unknown and no usable coordinates"),
+    ({"name1": ""}, "name1 (the facility's name) is missing"),
+    ({"name1": {"first": "x"}}, "name1 must be text"),
+    ({"services": "Medicaid"}, "services must be a list"),
+]
+
+
+@pytest.mark.parametrize("bad, reason", REJECTED_ROWS)
+def test_bad_rows_are_rejected_by_number_and_the_others_imported(tmp_path, bad, reason):
     path = rows_file(tmp_path, [row(), row(frid="f-2", **bad), row(frid="f-3")])
 
     report = import_samhsa(source=path)
 
+    assert report.applied and not report.blocked and report.created == 2
+    assert [(r.row, reason in r.reason) for r in report.rejected] == [(2, True)], report.rejected
+    assert set(Program.objects.values_list("source_id", flat=True)) == {"f-1", "f-3"}
+
+
+@pytest.mark.parametrize("bad, reason", REJECTED_ROWS)
+def test_strict_import_writes_nothing_when_a_row_is_rejected(tmp_path, bad, reason):
+    path = rows_file(tmp_path, [row(), row(frid="f-2", **bad), row(frid="f-3")])
+
+    report = import_samhsa(source=path, strict=True)
+
     assert not report.applied and report.blocked
     assert [(r.row, reason in r.reason) for r in report.rejected] == [(2, True)], report.rejected
+    assert "Nothing was imported" in report.summary()
     assert not Program.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "bad, fix",
+    [
+        ({"latitude": "138.2"}, "latitude 138.2 is out of range (-90 to 90), so the coordinates were dropped and "
+                                "the place was taken from ZIP code 22902"),
+        ({"longitude": "-278"}, "longitude -278 is out of range (-180 to 180), so the coordinates were dropped"),
+        ({"latitude": "north"}, "latitude 'north' is not a number, so it was left out"),
+        ({"latitude": None}, "only the longitude was given, so the coordinates were dropped and the place was "
+                             "taken from ZIP code 22902"),
+    ],
+)
+def test_unusable_coordinates_are_dropped_and_the_zip_code_places_the_listing(tmp_path, bad, fix):
+    report = import_samhsa(source=rows_file(tmp_path, [row(**bad)]), strict=True)
+
+    assert report.applied and not report.rejected and report.created == 1
+    assert any(finding.row == 1 and fix in finding.reason for finding in report.fixed), report.fixed
+    assert any(warning.startswith("Row 1 «Test Recovery Center»: ") and fix in warning for warning in report.warnings)
+    program = Program.objects.get()
+    assert (program.latitude, program.longitude) == geo.gazetteer().zip_point("22902")
 
 
 def test_missing_fields_are_named(tmp_path):
@@ -137,16 +169,8 @@ def test_missing_fields_are_named(tmp_path):
 def test_duplicate_identifiers_are_rejected(tmp_path):
     report = import_samhsa(source=rows_file(tmp_path, [row(), row(name1="Copy"), row(frid="f-2")]))
     assert [(r.row, r.reason) for r in report.rejected] == [(2, "the same identifier is already used by row 1")]
-    assert not Program.objects.exists()
-
-
-def test_skip_invalid_imports_the_valid_rows(tmp_path):
-    path = rows_file(tmp_path, [row(), row(frid="f-2", latitude="95"), row(frid="f-3", name1="Third")])
-
-    report = import_samhsa(source=path, skip_invalid=True)
-
-    assert report.applied and report.created == 2 and len(report.rejected) == 1
-    assert set(Program.objects.values_list("source_id", flat=True)) == {"f-1", "f-3"}
+    assert sorted(Program.objects.values_list("name", flat=True)) == ["Test Recovery Center", "Test Recovery Center"]
+    assert not Program.objects.filter(name="Copy").exists()
 
 
 @pytest.mark.parametrize(
@@ -245,9 +269,11 @@ def test_directory_csv_reports_rows_by_number_and_line(tmp_path):
         encoding="utf-8",
     )
     report = import_samhsa(source=path)
-    assert [(r.row, r.line) for r in report.rejected] == [(3, 5), (4, 6)]
+    assert [(r.row, r.line) for r in report.rejected] == [(3, 5)]
     assert "has 3 fields but the header has 13" in report.rejected[0].reason
-    assert not Program.objects.exists()
+    assert [(f.row, f.line) for f in report.fixed] == [(4, 6)]
+    assert "latitude 91 is out of range" in report.fixed[0].reason
+    assert sorted(Program.objects.values_list("name", flat=True)) == ["Bad coords", "Good", "Multi\nline name"]
 
 
 def test_directory_csv_with_bad_bytes_names_the_line(tmp_path):
@@ -269,15 +295,62 @@ def test_command_imports_and_reports(realdata, capsys):
     assert "0 to create, 0 to update, 41 unchanged" in capsys.readouterr().out
 
 
-def test_command_fails_with_rejected_rows(tmp_path, capsys):
+def test_command_imports_the_usable_rows_and_reports_the_others(tmp_path, capsys):
+    path = rows_file(tmp_path, [row(), row(frid="f-2", state="Narnia")])
+
+    call_command("import_samhsa", str(path))
+
+    out = capsys.readouterr().out
+    assert "Rejected: Row 2 «Test Recovery Center»: state 'Narnia' is not a US state or territory" in out
+    assert "1 created, 0 updated, 0 unchanged, 1 rejected" in out
+    assert list(Program.objects.values_list("source_id", flat=True)) == ["f-1"]
+
+
+def test_command_strict_writes_nothing_when_a_row_is_rejected(tmp_path, capsys):
     path = rows_file(tmp_path, [row(), row(frid="f-2", state="Narnia")])
     with pytest.raises(CommandError, match="1 of 2 records were rejected, so nothing was imported"):
-        call_command("import_samhsa", str(path))
+        call_command("import_samhsa", str(path), "--strict")
     assert "Rejected: Row 2" in capsys.readouterr().out
     assert not Program.objects.exists()
 
+
+def test_command_still_accepts_skip_invalid(tmp_path, capsys):
+    path = rows_file(tmp_path, [row(), row(frid="f-2", state="Narnia")])
+
     call_command("import_samhsa", str(path), "--skip-invalid")
+
+    assert "--skip-invalid is no longer needed" in capsys.readouterr().err
     assert Program.objects.count() == 1
+    with pytest.raises(CommandError, match="contradict"):
+        call_command("import_samhsa", str(path), "--skip-invalid", "--strict")
+
+
+def test_messy_rows_among_real_locator_rows(realdata, tmp_path, capsys):
+    """Real rows plus one with no name, one with a bad phone and one with half a coordinate pair."""
+    rows = json.loads(SAMHSA_ROWS.read_text())["rows"]
+    no_name = {**rows[0], "frid": "messy-1", "name1": "", "name2": ""}
+    bad_phone = {**rows[1], "frid": "messy-2", "name1": "Messy Phone Clinic", "phone": "410-555-01"}
+    half_pair = {**rows[2], "frid": "messy-3", "name1": "Half Pair Clinic", "longitude": None}
+    path = rows_file(tmp_path, rows + [no_name, bad_phone, half_pair])
+
+    with pytest.raises(CommandError, match="1 of 44 records were rejected, so nothing was imported"):
+        call_command("import_samhsa", str(path), "--strict")
+    assert "Rejected: Row 42: name1 (the facility's name) is missing" in capsys.readouterr().out
+    assert not Program.objects.exists()
+
+    call_command("import_samhsa", str(path))
+
+    out = capsys.readouterr().out
+    assert "43 created, 0 updated, 0 unchanged, 1 rejected" in out
+    assert "Rejected: Row 42: name1 (the facility's name) is missing" in out
+    assert "Fixed: Row 43 «Messy Phone Clinic" in out and "phone '410-555-01' is not a phone number" in out
+    assert "Fixed: Row 44 «Half Pair Clinic" in out and "only the latitude was given" in out
+    assert "Fixed and kept: 2 records" in out
+    assert Program.objects.filter(source="samhsa").count() == 43
+    assert Program.objects.get(source_id="messy-2").phone == ""
+    half = Program.objects.get(source_id="messy-3")
+    assert (half.latitude, half.longitude) == geo.gazetteer().zip_point(half.zip_code)
+    assert not Program.objects.filter(source_id="messy-1").exists()
 
 
 def test_command_fails_on_unusable_file(tmp_path):

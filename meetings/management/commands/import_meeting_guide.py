@@ -37,4 +37,4 @@ class Command(BaseCommand):
         if report.errors:
             raise CommandError(" ".join(report.errors))
         self.stdout.write(f"Read {report.total} rows from {source} (source name {name!r}).")
-        write_report(self, report, options["verbosity"], strict_option="--strict")
+        write_report(self, report, options["verbosity"])
