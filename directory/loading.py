@@ -1,87 +1,88 @@
-"""Bulk loading of program records (demo fixtures and benchmark data) into the database."""
+"""Bulk loading of program records (demo fixtures and benchmark data) through the import pipeline.
+
+The records (dicts as made by directory.demo) are ours and already clean, so the "parser" here only
+turns them into `ProgramRecord`s: the directory's planner and writer (directory.importing) then
+write them as they write every import, in one transaction, with services, hours, search text,
+admin history and a rebuild of the open data package.
+"""
 from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Iterable
 
-from django.db import transaction
-
-from directory.models import OpeningHours, Organization, Program, Term, program_slug_text
+from directory.importing import OrganizationRecord, ProgramRecord, import_programs
+from directory.models import Program, Term, program_slug_text
+from importing.pipeline import ParsedFile
 from portal.slugs import slug_base
 
-BATCH = 2000
+# The demo and benchmark programs' source; each one's source identifier is its slug.
+SOURCE = "demo"
+FORMAT = "demo-programs"
+VALUE_KEYS = (
+    "name", "description", "street1", "street2", "city", "state", "zip_code", "latitude", "longitude", "phone",
+    "intake_phone", "website", "hours_note", "status", "accepting_new_patients", "typical_wait_days",
+    "beds_available",
+)
+DEFAULTS = {"status": "active", "accepting_new_patients": None, "typical_wait_days": None, "beds_available": None}
 
 
 def program_slug(record: dict) -> str:
     return slug_base(program_slug_text(record["name"], record["city"], record["state"]), max_length=200, fallback="program")
 
 
-@transaction.atomic
-def load_program_records(
-    records: Iterable[dict], *, progress: Callable[[int], None] | None = None
-) -> tuple[int, int]:
-    """Create the programs in `records` (dicts as made by directory.demo), skipping slugs that exist.
+def _date(value: str | None) -> datetime.date | None:
+    return datetime.date.fromisoformat(value) if value else None
 
-    Returns (created, skipped). Runs in one transaction: on any error nothing is kept.
+
+def demo_records(records: Iterable[dict]) -> tuple[list[ProgramRecord], int]:
+    """The records whose slug is not taken yet, as ProgramRecords; and how many were skipped.
+
+    Raises ValueError for a service code the taxonomy does not have (the data is ours: that is a bug).
     """
-    terms = {term.code: term.pk for term in Term.objects.all()}
-    organizations = {org.name: org for org in Organization.objects.all()}
-    existing = set(Program.objects.values_list("slug", flat=True))
-    created = skipped = 0
-    batch: list[tuple[Program, dict]] = []
-
-    def flush():
-        nonlocal batch
-        if not batch:
-            return
-        programs = Program.objects.bulk_create([program for program, _ in batch])
-        links, hours = [], []
-        for program, record in zip(programs, (record for _, record in batch)):
-            links.extend(Program.terms.through(program_id=program.pk, term_id=terms[code]) for code in record["terms"])
-            hours.extend(
-                OpeningHours(program=program, weekday=day, opens=opens, closes=closes)
-                for day, opens, closes in record.get("hours", [])
-            )
-        Program.terms.through.objects.bulk_create(links)
-        OpeningHours.objects.bulk_create(hours)
-        Program.objects.filter(pk__in=[program.pk for program in programs]).refresh_search_text()
-        batch = []
-
-    for record in records:
+    terms = dict(Term.objects.values_list("code", "pk"))
+    taken = set(Program.objects.values_list("slug", flat=True))
+    kept: list[ProgramRecord] = []
+    skipped = 0
+    for row, record in enumerate(records, start=1):
         slug = program_slug(record)
-        if slug in existing:
+        if slug in taken:
             skipped += 1
             continue
         unknown = [code for code in record["terms"] if code not in terms]
         if unknown:
             raise ValueError(f"Unknown service codes in {record['name']!r}: {', '.join(unknown)}")
-        existing.add(slug)
-        org = None
-        if record.get("organization"):
-            org = organizations.get(record["organization"])
-            if org is None:
-                org = organizations[record["organization"]] = Organization.objects.create(name=record["organization"])
-        verified = record.get("last_verified")
-        batch.append((
-            Program(
-                name=record["name"], slug=slug, organization=org, description=record.get("description", ""),
-                street1=record.get("street1", ""), street2=record.get("street2", ""), city=record["city"],
-                state=record["state"], zip_code=record["zip_code"], latitude=record["latitude"],
-                longitude=record["longitude"], phone=record.get("phone", ""),
-                intake_phone=record.get("intake_phone", ""), website=record.get("website", ""),
-                hours_note=record.get("hours_note", ""), status=record.get("status", "active"),
-                accepting_new_patients=record.get("accepting_new_patients"),
-                last_verified=datetime.date.fromisoformat(verified) if verified else None,
-                typical_wait_days=record.get("typical_wait_days"),
-                beds_available=record.get("beds_available"),
-                beds_updated=datetime.date.fromisoformat(record["beds_updated"]) if record.get("beds_updated") else None,
-            ),
-            record,
+        taken.add(slug)
+        values = {key: record.get(key, DEFAULTS.get(key, "")) for key in VALUE_KEYS}
+        values["last_verified"] = _date(record.get("last_verified"))
+        values["beds_updated"] = _date(record.get("beds_updated"))
+        kept.append(ProgramRecord(
+            row=row, source=SOURCE, source_id=slug, values=values,
+            organization=OrganizationRecord(record["organization"]) if record.get("organization") else None,
+            term_ids=[terms[code] for code in record["terms"]],
+            hours=[tuple(period) for period in record.get("hours", [])],
         ))
-        created += 1
-        if len(batch) >= BATCH:
-            flush()
-            if progress:
-                progress(created)
-    flush()
-    return created, skipped
+    return kept, skipped
+
+
+def load_program_records(
+    records: Iterable[dict], *, progress: Callable[[int], None] | None = None, filename: str = ""
+) -> tuple[int, int]:
+    """Create the programs in `records` (dicts as made by directory.demo), skipping slugs that exist.
+
+    Programs already loaded are left as they are. Returns (created, skipped). Runs in one
+    transaction: on any error nothing is kept.
+    """
+    parsed, skipped = demo_records(records)
+
+    def parse() -> ParsedFile:
+        return ParsedFile(records=parsed, total=len(parsed))
+
+    def report_written(phase: str, done: int, total: int) -> None:
+        if phase == "write":
+            progress(done)
+
+    report = import_programs(
+        format=FORMAT, filename=filename or "demo programs", parse=parse, update_existing=False,
+        progress=report_written if progress else None,
+    )
+    return report.created, skipped + report.unchanged

@@ -5,8 +5,9 @@ from django.dispatch import Signal, receiver
 from directory.filters import forget_taxonomy
 from directory.models import Category, Organization, Program, Term
 
-# Sent after changes to programs that send no post_save (bulk updates such as the admin actions),
-# so that what is derived from the listings elsewhere (the open data package) is rebuilt.
+# Sent after changes to programs that send no post_save (bulk updates such as the admin actions,
+# imports), so that what is derived from the listings elsewhere (the open data package) is rebuilt;
+# `immediate=True` (imports) asks for the rebuild as soon as the transaction commits.
 listings_changed = Signal()
 
 for model in (Category, Term):

@@ -6,9 +6,10 @@ from directory.signals import listings_changed
 from opendata.jobs import request_package_build
 
 
-def listings_edited(sender, raw=False, **kwargs) -> None:
+def listings_edited(sender, raw=False, immediate=False, **kwargs) -> None:
+    """Queue a rebuild: after OPENDATA_PACKAGE_DELAY for edits, at once (on commit) for an import (`immediate`)."""
     if not raw:
-        request_package_build()
+        request_package_build(delay=0 if immediate else None)
 
 
 for model in (Program, Organization, OpeningHours, Term, Category):

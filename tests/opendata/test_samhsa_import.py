@@ -209,12 +209,12 @@ def test_fifty_megabyte_cap_by_default(tmp_path):
 
 def test_import_is_all_or_nothing_when_writing_fails(tmp_path, monkeypatch):
     make_program(name="Kept")
-    from opendata.importers import base
+    from directory.models import OpeningHours
 
     def explode(*args, **kwargs):
         raise RuntimeError("killed mid-import")
 
-    monkeypatch.setattr(base.OpeningHours.objects, "bulk_create", explode)
+    monkeypatch.setattr(OpeningHours.objects, "bulk_create", explode)
     with pytest.raises(RuntimeError):
         import_samhsa(source=rows_file(tmp_path, [row(), row(frid="f-2")]))
     assert list(Program.objects.values_list("name", flat=True)) == ["Kept"]

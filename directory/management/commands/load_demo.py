@@ -41,7 +41,7 @@ class Command(BaseCommand):
                     record[key] = (datetime.date.fromisoformat(record[key]) + shift).isoformat()
         try:
             with transaction.atomic():
-                created, skipped = load_program_records(records)
+                created, skipped = load_program_records(records, filename=file.name)
                 extra = self.load_other_demo_content()
                 if dry_run:
                     transaction.set_rollback(True)
