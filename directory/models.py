@@ -289,6 +289,12 @@ class Program(Verifiable):
             models.Index(fields=["name", "id"], name="program_name_id"),
             GinIndex(fields=["search_vector"], name="program_search"),
             GinIndex(fields=["term_ids"], name="program_term_ids"),
+            # A search with no place lists programs by name: walked in order, the services checked
+            # in the index itself, until a page's worth (and the count's cap) is found.
+            models.Index(
+                fields=["name", "id"], include=["term_ids", "state"], condition=models.Q(status="active"),
+                name="program_active_name",
+            ),
             # A search by state, in name order, and its facet counts read this index alone.
             models.Index(
                 fields=["state", "name", "id"], include=["term_ids"], condition=models.Q(status="active"),
