@@ -5,6 +5,7 @@ import datetime
 from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
+from django.db.models.expressions import RawSQL
 from django.core.paginator import Paginator
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -295,20 +296,24 @@ class CappedPaginator(Paginator):
         super().__init__(ids[: self.MAX_COUNTED], per_page)
 
 
+# A program's weekly hours as rows of [weekday, opens, closes] (text), read with the program.
+WEEKLY_HOURS_SQL = (
+    f"ARRAY(SELECT ARRAY[h.weekday::text, h.opens::text, h.closes::text] FROM {OpeningHours._meta.db_table} h "
+    f"WHERE h.program_id = {Program._meta.db_table}.id)"
+)
+
+
 def programs_in_order(ids: list[int], place, *, now: datetime.datetime | None = None, back: str = "") -> list[Program]:
     """The programs with these ids, in that order, ready for result cards: their address (with
     `back`, the search to return to), whether open now (the page's hours read in one query),
     whether the listing is due for a check, and the card's listing part (directory.cards)."""
-    # No ORDER BY: the ids give the order.
-    programs = Program.objects.filter(pk__in=ids).select_related("organization").only(*CARD_COLUMNS).order_by()
+    # One query, with each program's weekly hours as an array; no ORDER BY: the ids give the order.
+    programs = (
+        Program.objects.filter(pk__in=ids).select_related("organization").only(*CARD_COLUMNS)
+        .annotate(weekly_hours=RawSQL(WEEKLY_HOURS_SQL, ())).order_by()
+    )
     programs = programs.with_distance_from(place)
     by_id = {program.pk: program for program in programs}
-    hours: dict[int, list[tuple]] = {}
-    if ids:
-        for program_id, *period in OpeningHours.objects.filter(program_id__in=ids).values_list(
-            "program_id", "weekday", "opens", "closes"
-        ):
-            hours.setdefault(program_id, []).append(tuple(period))
     now = now or timezone.now()
     taxonomy = terms_by_id()
     # Every program's address differs only by its slug: reversed once, not once per card.
@@ -319,7 +324,9 @@ def programs_in_order(ids: list[int], place, *, now: datetime.datetime | None = 
         program = by_id[pk]
         program.url = f"{url_start}{program.slug}{url_end}"
         zone = timezones.zone_for(program.state, program.latitude, program.longitude)
-        program.open_status = open_status(hours.get(pk, ()), zone, now)
+        periods = [(int(day), datetime.time.fromisoformat(opens), datetime.time.fromisoformat(closes))
+                   for day, opens, closes in program.weekly_hours]
+        program.open_status = open_status(periods, zone, now)
         program.stale_age = stale_age(program.last_verified, now)
         program.card_details = card_details(program, taxonomy)
         ordered.append(program)
