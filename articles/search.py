@@ -1,15 +1,21 @@
 """Full-text search over published articles, for the article search page and the directory search."""
 from __future__ import annotations
 
+import hashlib
 import re
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from articles.models import Article
+from articles.models import Article, language_code
+from portal import caching
 from articles.rendering import MARK_START, MARK_STOP
 
 MAX_SEARCH_LENGTH = 200
+# The articles beside search results are kept for a few minutes (an edit or a publication starts
+# afresh at once; an article scheduled for later appears within this time of its date).
+RELATED_GROUP = "articles:related"
+RELATED_MAX_AGE = 300
 _HIGHLIGHT = re.compile(re.escape(MARK_START) + "(.*?)" + re.escape(MARK_STOP), re.DOTALL)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -48,6 +54,13 @@ def related_articles(text: str | None, limit: int = 3, language: str | None = No
     text = clean_search_text(text)
     if not text or limit < 1:
         return []
-    return list(
-        Article.objects.published().search(text, language).only("title", "slug", "summary", "language")[:limit]
+    language = language_code(language)
+    # Keyed by a digest: the shared cache holds no search words.
+    digest = hashlib.sha256(f"{language}\0{limit}\0{text}".encode()).hexdigest()[:32]
+    return caching.shared(
+        f"{RELATED_GROUP}:{caching.generation(RELATED_GROUP)}:{digest}",
+        lambda: list(
+            Article.objects.published().search(text, language).only("title", "slug", "summary", "language")[:limit]
+        ),
+        RELATED_MAX_AGE,
     )

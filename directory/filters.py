@@ -5,7 +5,6 @@ from dataclasses import dataclass
 
 import django_filters
 from django import forms
-from django.core.cache import cache
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +12,7 @@ from directory.models import Category, Program, Term
 from directory.understanding import Vocabulary
 from places.filters import NearFilter, PlaceSearchMixin, RadiusFilter
 from places.states import STATE_CHOICES_BY_NAME
+from portal import caching
 
 SORT_CHOICES = [
     ("", _("Nearest first")),
@@ -46,7 +46,7 @@ VOCABULARY_CACHE_KEY = "directory:vocabulary"
 def load_categories() -> list[CategoryChoices]:
     """The taxonomy in form order, from the cache: every search needs it, and it changes rarely.
     Staff edits clear it (signals.py); it is read again at least once a minute."""
-    return cache.get_or_set(TAXONOMY_CACHE_KEY, read_categories, TAXONOMY_CACHE_SECONDS)
+    return caching.shared(TAXONOMY_CACHE_KEY, read_categories, TAXONOMY_CACHE_SECONDS)
 
 
 def read_categories() -> list[CategoryChoices]:
@@ -62,14 +62,21 @@ def read_categories() -> list[CategoryChoices]:
     return categories
 
 
+_terms_by_id: tuple[list[CategoryChoices] | None, dict[int, Term]] = (None, {})
+
+
 def terms_by_id() -> dict[int, Term]:
-    """Every term of the cached taxonomy, by primary key."""
-    return {term.pk: term for entry in load_categories() for term in entry.terms}
+    """Every term of the cached taxonomy, by primary key (the same dict while the taxonomy is unchanged)."""
+    global _terms_by_id
+    categories = load_categories()
+    if _terms_by_id[0] is not categories:
+        _terms_by_id = (categories, {term.pk: term for entry in categories for term in entry.terms})
+    return _terms_by_id[1]
 
 
 def vocabulary() -> Vocabulary:
     """The words the keyword box understands, built from the taxonomy and cached with it."""
-    return cache.get_or_set(
+    return caching.shared(
         VOCABULARY_CACHE_KEY,
         lambda: Vocabulary.from_terms(term for entry in load_categories() for term in entry.terms),
         TAXONOMY_CACHE_SECONDS,
@@ -78,7 +85,7 @@ def vocabulary() -> Vocabulary:
 
 def forget_taxonomy(**kwargs) -> None:
     """Drop the cached taxonomy and vocabulary (connected to saves and deletes of categories and terms)."""
-    cache.delete_many([TAXONOMY_CACHE_KEY, VOCABULARY_CACHE_KEY])
+    caching.forget(TAXONOMY_CACHE_KEY, VOCABULARY_CACHE_KEY)
 
 
 class ProgramSearchForm(forms.Form):

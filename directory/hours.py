@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.utils import dateformat
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from places import timezones, weekdays
@@ -68,10 +70,18 @@ def open_status(periods, zone: str, now: datetime.datetime) -> OpenStatus | None
     """Open or closed at `now`, and when that changes; None when the program lists no weekly hours.
 
     `periods` are (weekday, opens, closes) with weekday 0 = Sunday, as OpeningHours stores them.
+    Hours change on the minute: the answer is kept for the minute (result pages show the same
+    programs again and again, and many programs keep the same hours).
     """
-    periods = list(periods)
+    periods = tuple(tuple(period) for period in periods)
     if not periods:
         return None
+    minute = now.astimezone(UTC).replace(second=0, microsecond=0)
+    return _open_status(periods, zone, minute, get_language())
+
+
+@lru_cache(maxsize=4096)
+def _open_status(periods: tuple, zone: str, now: datetime.datetime, language: str | None) -> OpenStatus:
     tz = timezones.get_zone(zone)
     now_utc = now.astimezone(UTC)
     local_today = now_utc.astimezone(tz).date()

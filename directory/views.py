@@ -5,6 +5,7 @@ import datetime
 from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
+from django.db.models.expressions import RawSQL
 from django.core.paginator import Paginator
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,11 +17,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 
 from directory import jsonld
+from directory.cards import CARD_COLUMNS, card_details
 from directory.facets import facet_fieldsets, select_options
 from directory.filters import MAX_TEXT, ProgramFilterSet, terms_by_id, vocabulary
 from directory.forms import ProblemReportForm
 from directory.hours import open_status
-from directory.models import OpeningHours, ProblemReport, Program, Term
+from directory.models import OpeningHours, ProblemReport, Program
 from directory.understanding import normalize, understand
 from places import timezones
 from places.forms import RADIUS_CHOICES
@@ -67,11 +69,10 @@ def program_search(request):
     if page_notice:
         notices.append(page_notice)
     page = paginator.page(page_number)
-    page.object_list = programs_in_order(page.object_list, filterset.place, now=current_time())
     search = search_query(request.GET)
-    back = urlencode({BACK_PARAM: search}) if search else ""
-    for program in page.object_list:
-        program.url = f"{program.get_absolute_url()}?{back}" if back else program.get_absolute_url()
+    page.object_list = programs_in_order(
+        page.object_list, filterset.place, now=current_time(), back=urlencode({BACK_PARAM: search}) if search else "",
+    )
     # Counting every option across a whole country's listings tells a person little and costs a lot:
     # counts are shown once the search is narrow enough to be counted exactly.
     if paginator.capped:
@@ -285,14 +286,6 @@ def query_url_only(request, keep: set[str]) -> str:
     return f"{request.path}?{params.urlencode()}"
 
 
-def summarise_services(terms: list[Term]) -> list[tuple[str, str]]:
-    """The services a result card lists: (category name, "term; term") in form order."""
-    groups: dict[str, list[str]] = {}
-    for term in sorted(terms, key=lambda t: (t.category.position, t.position, t.name)):
-        groups.setdefault(term.category.localized_name, []).append(term.localized_name)
-    return [(category, "; ".join(names)) for category, names in groups.items()]
-
-
 class CappedPaginator(Paginator):
     """Pages over a list of at most MAX_COUNTED + 1 ids; a longer search says "more than"."""
 
@@ -303,31 +296,39 @@ class CappedPaginator(Paginator):
         super().__init__(ids[: self.MAX_COUNTED], per_page)
 
 
-def programs_in_order(ids: list[int], place, *, now: datetime.datetime | None = None) -> list[Program]:
-    """The programs with these ids, in that order, ready for result cards: services, whether open
-    now (the page's hours read in one query) and whether the listing is due for a check."""
-    programs = Program.objects.filter(pk__in=ids).select_related("organization").defer(
-        "description", "search_text", "search_vector"
+# A program's weekly hours as rows of [weekday, opens, closes] (text), read with the program.
+WEEKLY_HOURS_SQL = (
+    f"ARRAY(SELECT ARRAY[h.weekday::text, h.opens::text, h.closes::text] FROM {OpeningHours._meta.db_table} h "
+    f"WHERE h.program_id = {Program._meta.db_table}.id)"
+)
+
+
+def programs_in_order(ids: list[int], place, *, now: datetime.datetime | None = None, back: str = "") -> list[Program]:
+    """The programs with these ids, in that order, ready for result cards: their address (with
+    `back`, the search to return to), whether open now (the page's hours read in one query),
+    whether the listing is due for a check, and the card's listing part (directory.cards)."""
+    # One query, with each program's weekly hours as an array; no ORDER BY: the ids give the order.
+    programs = (
+        Program.objects.filter(pk__in=ids).select_related("organization").only(*CARD_COLUMNS)
+        .annotate(weekly_hours=RawSQL(WEEKLY_HOURS_SQL, ())).order_by()
     )
     programs = programs.with_distance_from(place)
     by_id = {program.pk: program for program in programs}
-    hours: dict[int, list[tuple]] = {}
-    if ids:
-        for program_id, *period in OpeningHours.objects.filter(program_id__in=ids).values_list(
-            "program_id", "weekday", "opens", "closes"
-        ):
-            hours.setdefault(program_id, []).append(tuple(period))
     now = now or timezone.now()
     taxonomy = terms_by_id()
+    # Every program's address differs only by its slug: reversed once, not once per card.
+    url_start, _slug, url_end = reverse("directory:program-detail", kwargs={"slug": "SLUG"}).partition("SLUG")
+    url_end += f"?{back}" if back else ""
     ordered = []
     for pk in ids:
         program = by_id[pk]
+        program.url = f"{url_start}{program.slug}{url_end}"
         zone = timezones.zone_for(program.state, program.latitude, program.longitude)
-        program.open_status = open_status(hours.get(pk, ()), zone, now)
+        periods = [(int(day), datetime.time.fromisoformat(opens), datetime.time.fromisoformat(closes))
+                   for day, opens, closes in program.weekly_hours]
+        program.open_status = open_status(periods, zone, now)
         program.stale_age = stale_age(program.last_verified, now)
-        program.services_summary = summarise_services(
-            [taxonomy[t] for t in program.term_ids if t in taxonomy and taxonomy[t].category.show_in_results]
-        )
+        program.card_details = card_details(program, taxonomy)
         ordered.append(program)
     return ordered
 

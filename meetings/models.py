@@ -15,7 +15,6 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import connections, models
@@ -33,6 +32,7 @@ from phones import numbers as phones
 from places import geo, timezones, weekdays
 from places.distance import NearQuerySetMixin
 from places.weekdays import Weekday
+from portal import caching
 from portal.models import Verifiable, VerifiableQuerySet
 
 DEFAULT_LENGTH = datetime.timedelta(hours=1)  # the spec's default when a feed gives no end time
@@ -189,12 +189,12 @@ ZONES_CACHE_KEY = "meetings:zones-in-use:{using}"
 def zones_in_use(using: str = "default") -> list[str]:
     """Every time zone some meeting uses, from the cache (kept for a minute; saving, deleting or
     importing a meeting clears it)."""
-    return cache.get_or_set(ZONES_CACHE_KEY.format(using=using), lambda: read_zones_in_use(using), ZONES_MAX_AGE)
+    return caching.shared(ZONES_CACHE_KEY.format(using=using), lambda: read_zones_in_use(using), ZONES_MAX_AGE)
 
 
 def forget_zones_in_use(**kwargs) -> None:
     """Drop the cached list (connected to saves and deletes of meetings; called after imports)."""
-    cache.delete_many([ZONES_CACHE_KEY.format(using=using) for using in connections])
+    caching.forget(*(ZONES_CACHE_KEY.format(using=using) for using in connections))
 
 
 def read_zones_in_use(using: str = "default") -> list[str]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.core.cache import cache
+from portal import caching
 
 MAX_AGE = 60  # seconds
 CACHE_KEY = "meetings:reference-choices"
@@ -60,9 +60,9 @@ def read_choices() -> tuple[list[FellowshipChoice], list[TypeChoice]]:
 
 def choices() -> tuple[list[FellowshipChoice], list[TypeChoice]]:
     """The fellowships and the meeting types, in display order (cached)."""
-    return cache.get_or_set(CACHE_KEY, read_choices, MAX_AGE)
+    return caching.shared(CACHE_KEY, read_choices, MAX_AGE)
 
 
 def clear(**kwargs) -> None:
     """Drop the cached copy (connected to saves and deletes of fellowships and meeting types)."""
-    cache.delete(CACHE_KEY)
+    caching.forget(CACHE_KEY)

@@ -9,6 +9,7 @@ as the Meeting Guide format has them: stored as "+14105550123,,123456#".
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import phonenumbers
 from django.core.exceptions import ValidationError
@@ -54,6 +55,8 @@ def split_extension(text: str) -> tuple[str, str]:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL), extension
 
 
+# Result cards format the same stored numbers on every page view: the formatted strings are kept.
+@lru_cache(maxsize=8192)
 def tel_href(text: str) -> str:
     """A tel: link in E.164, with the extension as ";ext=" (RFC 3966); '' for something that is not a number."""
     number = us_number(text) or _parse(text)
@@ -63,6 +66,7 @@ def tel_href(text: str) -> str:
     return href + (f";ext={number.extension}" if number.extension else "")
 
 
+@lru_cache(maxsize=8192)
 def display(text: str) -> str:
     """A number as people read it: national format for US numbers, international for others."""
     number = _parse(text)

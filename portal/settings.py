@@ -141,7 +141,12 @@ DATABASE_ROUTERS = ["portal.routers.PrimaryReplicaRouter"]
 
 # The cache (taxonomy, meeting reference lists, time zones in use): memory of each process unless
 # CACHE_URL names a shared one, e.g. redis://127.0.0.1:6379/1 (django-environ's cache URL schemes).
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+CACHES = {
+    "default": env.cache_url("CACHE_URL", default="locmemcache://"),
+    # The page chrome that depends only on the language and the section (crisis bar, navigation,
+    # footer), rendered once per process: the same on every server, and changed only by a deploy.
+    "template_fragments": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fragments"},
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -155,11 +155,13 @@ def _taxonomy_after_flush(request):
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Each test starts with an empty cache (rolled-back rows send no signal to clear it)."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
     yield
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
 
 
 def pytest_sessionstart(session):

@@ -1,12 +1,13 @@
 """Template helpers shared by every app."""
 import json
+from functools import lru_cache
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
 from django.utils.formats import number_format
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from phones import numbers as phones
 
@@ -42,7 +43,41 @@ def miles(value) -> str:
         return ""
     value = float(value)
     if value < 0.1:
-        return gettext("less than %(distance)s mi") % {"distance": number_format(0.1, 1)}
+        return _miles(None, 1, get_language())
     places = 1 if value < 10 else 0
     # number_format cuts extra decimals off; round first so 3.46 reads 3.5.
-    return gettext("%(distance)s mi") % {"distance": number_format(round(value, places), places)}
+    return _miles(round(value, places), places, get_language())
+
+
+@lru_cache(maxsize=4096)
+def _miles(rounded: float | None, places: int, language: str | None) -> str:
+    """A rounded distance in the language's words and number format (a result page shows twenty)."""
+    if rounded is None:
+        return gettext("less than %(distance)s mi") % {"distance": number_format(0.1, 1)}
+    return gettext("%(distance)s mi") % {"distance": number_format(rounded, places)}
+
+
+@register.inclusion_tag("includes/pagination.html")
+def pagination(page, query) -> dict:
+    """Links to the other pages of a list: previous, the page numbers (elided around the current
+    one) and next, each keeping every other parameter of `query` (a QueryDict).
+
+    Usage: {% pagination page pagination_query|default:request.GET %}
+    """
+    if not page or not page.has_other_pages():
+        return {"links": None}
+    params = query.copy()
+    params.pop("page", None)
+    rest = params.urlencode()
+    start = f"?{rest}&page=" if rest else "?page="
+    links = []
+    for number in page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1):
+        if number == page.paginator.ELLIPSIS:
+            links.append({"ellipsis": True})
+        else:
+            links.append({"number": number, "url": f"{start}{number}", "current": number == page.number})
+    return {
+        "links": links,
+        "previous": f"{start}{page.previous_page_number()}" if page.has_previous() else "",
+        "next": f"{start}{page.next_page_number()}" if page.has_next() else "",
+    }
