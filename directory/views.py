@@ -323,6 +323,7 @@ def programs_in_order(ids: list[int], place, *, now: datetime.datetime | None = 
     for pk in ids:
         program = by_id[pk]
         program.url = f"{url_start}{program.slug}{url_end}"
+        program.card_id = f"program-{pk}"
         zone = timezones.zone_for(program.state, program.latitude, program.longitude)
         periods = [(int(day), datetime.time.fromisoformat(opens), datetime.time.fromisoformat(closes))
                    for day, opens, closes in program.weekly_hours]
