@@ -26,6 +26,7 @@ from directory.models import OpeningHours, ProblemReport, Program
 from directory.understanding import normalize, understand
 from places import timezones
 from places.forms import RADIUS_CHOICES
+from places.states import STATE_CHOICES_BY_NAME
 from portal.client import address_key
 from portal.notices import SEARCH_PHRASE, ignored_parameters, read_page_number
 
@@ -100,7 +101,7 @@ def program_search(request):
             filterset.categories, {facet["param"]: facet["chosen_codes"] for facet in facets}, counts
         ),
         "state_options": select_options(
-            filterset.form.fields["state"].choices, filterset.cleaned("state"), "state_options"
+            STATE_CHOICES_BY_NAME, filterset.cleaned("state"), "state_options"
         ),
         # Places it may mean are offered once, at the top of the results (not again beside the field).
         "place_suggestions": filterset.location_suggestions(),
