@@ -6,6 +6,7 @@ from dataclasses import dataclass
 import django_filters
 from django import forms
 from django.db.models import F
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import Category, Program, Term
@@ -13,6 +14,7 @@ from directory.understanding import Vocabulary
 from places.filters import NearFilter, PlaceSearchMixin, RadiusFilter
 from places.states import STATE_CHOICES_BY_NAME
 from portal import caching
+from portal.filtering import ReusedFormMixin, SharedChoices
 
 SORT_CHOICES = [
     ("", _("Nearest first")),
@@ -88,6 +90,24 @@ def forget_taxonomy(**kwargs) -> None:
     caching.forget(TAXONOMY_CACHE_KEY, VOCABULARY_CACHE_KEY)
 
 
+_filter_parts: dict[str | None, tuple[list[CategoryChoices], list[tuple]]] = {}
+
+
+def category_filter_parts(categories: list[CategoryChoices]) -> list[tuple]:
+    """(param, {code: term id}, label, choices) of each category's filter, in the active language;
+    made once per taxonomy and language (every search builds these filters)."""
+    language = get_language()
+    held = _filter_parts.get(language)
+    if held is None or held[0] is not categories:
+        parts = [
+            (entry.category.param, {term.code: term.pk for term in entry.terms}, entry.category.localized_name,
+             SharedChoices((term.code, term.localized_name) for term in entry.terms))
+            for entry in categories
+        ]
+        held = _filter_parts[language] = (categories, parts)
+    return held[1]
+
+
 class ProgramSearchForm(forms.Form):
     """The search's inputs that are not filters (the order, the meetings box), and the one place
     that settles how they combine with the filters."""
@@ -109,7 +129,7 @@ class ProgramSearchForm(forms.Form):
         return data
 
 
-class ProgramFilterSet(PlaceSearchMixin, django_filters.FilterSet):
+class ProgramFilterSet(ReusedFormMixin, PlaceSearchMixin, django_filters.FilterSet):
     """Search programs by place, distance, keywords, state, services and availability.
 
     Services are one multi-select per taxonomy category (its `param`): any of the ticked terms within
@@ -120,7 +140,7 @@ class ProgramFilterSet(PlaceSearchMixin, django_filters.FilterSet):
     radius = RadiusFilter()
     q = django_filters.CharFilter(label=_("Keywords"), method="filter_keywords", max_length=MAX_TEXT)
     state = django_filters.ChoiceFilter(
-        label=_("State"), choices=STATE_CHOICES_BY_NAME, method="filter_state"
+        label=_("State"), choices=SharedChoices(STATE_CHOICES_BY_NAME), method="filter_state"
     )
     accepting = django_filters.BooleanFilter(
         label=_("Accepting new patients"),
@@ -136,18 +156,18 @@ class ProgramFilterSet(PlaceSearchMixin, django_filters.FilterSet):
         super().__init__(data, *args, **kwargs)
         self.categories = categories if categories is not None else load_categories()
         self.term_ids_by_param: dict[str, dict[str, int]] = {}
-        for entry in self.categories:
-            param = entry.category.param
-            self.term_ids_by_param[param] = {term.code: term.pk for term in entry.terms}
+        for param, term_ids, label, choices in category_filter_parts(self.categories):
+            self.term_ids_by_param[param] = term_ids
             self.filters[param] = django_filters.MultipleChoiceFilter(
-                field_name=param,
-                label=entry.category.localized_name,
-                choices=[(term.code, term.localized_name) for term in entry.terms],
-                method="filter_category",
+                field_name=param, label=label, choices=choices, method="filter_category",
                 widget=forms.CheckboxSelectMultiple,
             )
             self.filters[param].parent = self
             self.filters[param].model = Program
+
+    def form_class_sources(self) -> tuple:
+        # The service fields come from the taxonomy: a new one (after an edit) makes a new form class.
+        return (self.categories,)
 
     @property
     def parameters(self) -> set[str]:

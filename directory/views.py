@@ -26,6 +26,7 @@ from directory.models import OpeningHours, ProblemReport, Program
 from directory.understanding import normalize, understand
 from places import timezones
 from places.forms import RADIUS_CHOICES
+from places.states import STATE_CHOICES_BY_NAME
 from portal.client import address_key
 from portal.notices import SEARCH_PHRASE, ignored_parameters, read_page_number
 
@@ -100,7 +101,7 @@ def program_search(request):
             filterset.categories, {facet["param"]: facet["chosen_codes"] for facet in facets}, counts
         ),
         "state_options": select_options(
-            filterset.form.fields["state"].choices, filterset.cleaned("state"), "state_options"
+            STATE_CHOICES_BY_NAME, filterset.cleaned("state"), "state_options"
         ),
         # Places it may mean are offered once, at the top of the results (not again beside the field).
         "place_suggestions": filterset.location_suggestions(),
@@ -323,6 +324,7 @@ def programs_in_order(ids: list[int], place, *, now: datetime.datetime | None = 
     for pk in ids:
         program = by_id[pk]
         program.url = f"{url_start}{program.slug}{url_end}"
+        program.card_id = f"program-{pk}"
         zone = timezones.zone_for(program.state, program.latitude, program.longitude)
         periods = [(int(day), datetime.time.fromisoformat(opens), datetime.time.fromisoformat(closes))
                    for day, opens, closes in program.weekly_hours]

@@ -4,7 +4,7 @@ from functools import lru_cache
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.formats import number_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
@@ -47,6 +47,19 @@ def miles(value) -> str:
     places = 1 if value < 10 else 0
     # number_format cuts extra decimals off; round first so 3.46 reads 3.5.
     return _miles(round(value, places), places, get_language())
+
+
+@register.filter
+def miles_away(value) -> str:
+    """A distance as a result card says it: "<strong>3.5 mi</strong> away" ('' without one)."""
+    if value is None:
+        return ""
+    return _away(miles(value), get_language())
+
+
+@lru_cache(maxsize=4096)
+def _away(distance: str, language: str | None) -> str:
+    return mark_safe(gettext("<strong>%(distance)s</strong> away") % {"distance": escape(distance)})
 
 
 @lru_cache(maxsize=4096)
