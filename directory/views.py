@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 
 from directory import jsonld
-from directory.cards import CARD_COLUMNS, card_details
+from directory.cards import CARD_COLUMNS, card, card_details
 from directory.facets import facet_fieldsets, select_options
 from directory.filters import MAX_TEXT, ProgramFilterSet, terms_by_id, vocabulary
 from directory.forms import ProblemReportForm
@@ -331,6 +331,7 @@ def programs_in_order(ids: list[int], place, *, now: datetime.datetime | None = 
         program.open_status = open_status(periods, zone, now)
         program.stale_age = stale_age(program.last_verified, now)
         program.card_details = card_details(program, taxonomy)
+        program.card = card(program)
         ordered.append(program)
     return ordered
 
