@@ -111,7 +111,7 @@ def prepare_data(cluster: Cluster, programs: int) -> None:
         say(f"Generating {programs - have:,} synthetic programs (once; kept in the cluster folder)...")
         factory = DemoFactory(seed=have + 1)
         all_zips = sorted(factory.gaz.zips)
-        metro = ("national", all_zips[0], "555")
+        metro = ("national", all_zips[0], "614")  # fictional 555-01xx numbers, a real area code
 
         def records():
             for n in range(programs - have):

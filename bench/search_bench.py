@@ -104,7 +104,7 @@ def main() -> None:
         print(f"Generating {args.programs - have:,} programs (once; the database is kept for later runs)...", flush=True)
         factory = DemoFactory(seed=have + 1)
         all_zips = sorted(factory.gaz.zips)
-        metros = [("national", z, "555") for z in all_zips[:1]]
+        metros = [("national", z, "614") for z in all_zips[:1]]  # fictional 555-01xx numbers, a real area code
         started = time.perf_counter()
 
         def records():
