@@ -235,8 +235,9 @@ class ProgramFilterSet(ReusedFormMixin, PlaceSearchMixin, django_filters.FilterS
             queryset = self.filters[name].filter(queryset, value)
         return queryset
 
-    def facet_counts(self) -> dict[int, int]:
-        """How many programs each term would leave, keeping the choices made in other categories."""
+    def facet_counts(self, at_most: int | None = None) -> dict[int, int] | None:
+        """How many programs each term would leave, keeping the choices made in other categories
+        (None when that means counting over more than `at_most` programs)."""
         categories = {entry.category.param: entry.category.pk for entry in self.categories}
         chosen = {categories[param]: ids for param, ids in self.selected_term_ids().items()}
-        return self.base_queryset().term_counts(chosen)
+        return self.base_queryset().term_counts(chosen, at_most=at_most)

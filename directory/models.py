@@ -137,13 +137,16 @@ class ProgramQuerySet(NearQuerySetMixin, VerifiableQuerySet):
         """Programs offering at least one of the given terms (GIN-indexed array overlap)."""
         return self.filter(term_ids__overlap=[int(pk) for pk in term_ids])
 
-    def term_counts(self, chosen: dict[int, list[int]] | None = None) -> dict[int, int]:
+    def term_counts(
+        self, chosen: dict[int, list[int]] | None = None, *, at_most: int | None = None
+    ) -> dict[int, int] | None:
         """How many of these programs offer each term: the facet counts of a search.
 
         `chosen` maps a category id to the term ids ticked in it. A term then counts the programs
         that also match every *other* category's choice, so ticking one more option in a category
         ("any of") never shows a misleading zero. One query: unnest each program's indexed term id
-        array and count.
+        array and count. With `at_most`, no more programs than that are counted: None when there
+        are more (the scan stops there).
         """
         sql, params = self.order_by().values_list("term_ids").query.sql_with_params()
         chosen = {category: ids for category, ids in (chosen or {}).items() if ids}
@@ -164,15 +167,22 @@ class ProgramQuerySet(NearQuerySetMixin, VerifiableQuerySet):
             count = f"count(*) FILTER (WHERE CASE {' '.join(cases)} ELSE {every} END)"
         else:
             count = "count(*)"
+        limit = "" if at_most is None else f" LIMIT {int(at_most) + 1}"
         query = f"""
+            WITH b(term_ids) AS MATERIALIZED ({sql}{limit})
+            SELECT NULL, count(*) FROM b
+            UNION ALL
             SELECT u.term_id, {count}
-            FROM (SELECT unnest(b.term_ids) AS term_id{''.join(', ' + flag for flag in flags)}
-                  FROM ({sql}) AS b(term_ids)) AS u
+            FROM (SELECT unnest(b.term_ids) AS term_id{''.join(', ' + flag for flag in flags)} FROM b) AS u
             GROUP BY u.term_id
         """
         with connection.cursor() as cursor:
-            cursor.execute(query, [*(int(c) for c in chosen), *chosen.values(), *params])
-            return {term_id: number for term_id, number in cursor.fetchall() if number}
+            cursor.execute(query, [*params, *(int(c) for c in chosen), *chosen.values()])
+            rows = cursor.fetchall()
+        programs = next(number for term_id, number in rows if term_id is None)
+        if at_most is not None and programs > at_most:
+            return None
+        return {term_id: number for term_id, number in rows if term_id is not None and number}
 
     def refresh_search_text(self) -> int:
         """Recompute the denormalised copies of each program's services: the text keyword search

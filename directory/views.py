@@ -75,11 +75,12 @@ def program_search(request):
         page.object_list, filterset.place, now=current_time(), back=urlencode({BACK_PARAM: search}) if search else "",
     )
     # Counting every option across a whole country's listings tells a person little and costs a lot:
-    # counts are shown once the search is narrow enough to be counted exactly.
+    # counts are shown once the search is narrow enough to be counted exactly (what they are taken
+    # over, the search without its ticked services, holds at most MAX_COUNTED programs).
     if paginator.capped:
         counts = None
     elif filterset.selected_term_ids():
-        counts = filterset.facet_counts()
+        counts = filterset.facet_counts(at_most=CappedPaginator.MAX_COUNTED)
     else:  # nothing ticked: count the programs already found, by id
         counts = Program.objects.filter(pk__in=ordered_ids).term_counts() if ordered_ids else {}
     article_query = filterset.keywords or articles_query_for(filterset)

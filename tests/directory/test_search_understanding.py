@@ -173,3 +173,17 @@ def test_the_form_lists_every_service_escaped_with_ticks_and_counts(client):
     assert 'value="MD"> Medicaid <span class="count">(1<span class="visually-hidden"> programs</span>)</span>' in html
     assert '<option value="VA" selected>Virginia</option>' in html
     assert "Medication for opioid use disorder <span class=\"chosen\">(1 chosen)</span>" in html
+
+
+def test_facet_counts_stop_when_there_are_too_many_programs_to_count(client):
+    from directory.models import Program, Term
+
+    make_program(name="A", terms=["BU", "MD"])
+    make_program(name="B", terms=["METH", "MD"])
+    make_program(name="C", terms=["BU", "PI"])
+    medication = Term.objects.get(code="BU").category_id
+    bu = Term.objects.get(code="BU").pk
+    # Three programs to count over: counted with room for three, not counted with room for two.
+    assert Program.objects.all().term_counts({medication: [bu]}, at_most=3)[Term.objects.get(code="MD").pk] == 1
+    assert Program.objects.all().term_counts({medication: [bu]}, at_most=2) is None
+    assert Program.objects.all().term_counts(at_most=2) is None
