@@ -10,8 +10,9 @@ template tags cost more than the search's SQL.
 """
 from __future__ import annotations
 
+from html import escape as _escape
+
 from django.template.loader import render_to_string
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
@@ -62,6 +63,11 @@ def card_details(program: Program, taxonomy: dict[int, Term]) -> SafeString:
         program.services_summary = summarise_services(program, taxonomy)
         html = _kept[key] = render_to_string(DETAILS_TEMPLATE, {"program": program})
     return html
+
+
+def escape(value) -> str:
+    """HTML-escape a value, as django.utils.html.escape does (without its lazy-string wrapper)."""
+    return _escape(str(value))
 
 
 def card(program: Program) -> SafeString:

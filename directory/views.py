@@ -5,6 +5,7 @@ import datetime
 from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
+from django.db import connections
 from django.db.models.expressions import RawSQL
 from django.core.paginator import Paginator
 from django.http import QueryDict
@@ -62,7 +63,7 @@ def program_search(request):
     # One query finds the matching programs, in order (at most MAX_COUNTED + 1 of them); the count,
     # the page and, when no service is ticked, the facet counts all work from those ids, so the
     # location and keyword conditions are evaluated once per search.
-    ordered_ids = [] if place_unknown else list(
+    ordered_ids = [] if place_unknown else fetch_ids(
         filterset.qs.values_list("pk", flat=True)[: CappedPaginator.MAX_COUNTED + 1]
     )
     paginator = CappedPaginator(ordered_ids, settings.PORTAL_PAGE_SIZE)
@@ -127,6 +128,15 @@ def program_search(request):
         ),
     }
     return render(request, "directory/program_search.html", context)
+
+
+def fetch_ids(queryset) -> list[int]:
+    """The ids a values_list("pk", flat=True) queryset selects, read straight off the cursor (a
+    search reads up to a thousand of them, which the queryset's iterator yields one by one)."""
+    sql, params = queryset.query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
 
 
 def articles_query_for(filterset: ProgramFilterSet) -> str:
