@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import connection, models
 from django.db.models import F, Q
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Mod
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -132,6 +133,11 @@ class ProgramQuerySet(NearQuerySetMixin, VerifiableQuerySet):
         """Programs matching web-style search text, annotated with `rank`."""
         query = SearchQuery(text, search_type="websearch", config="english")
         return self.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
+
+    def among(self, ids) -> "ProgramQuerySet":
+        """The programs with these ids, passed as one array (a search passes up to a thousand)."""
+        return self.filter(RawSQL(f'"{Program._meta.db_table}"."id" = ANY(%s)', ([int(pk) for pk in ids],),
+                                  output_field=models.BooleanField()))
 
     def offering(self, term_ids) -> "ProgramQuerySet":
         """Programs offering at least one of the given terms (GIN-indexed array overlap)."""

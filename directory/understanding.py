@@ -226,8 +226,26 @@ class _Word:
     literal: bool     # part of a quoted phrase or a negation: text search syntax, never a filter
 
 
+MAX_REMEMBERED = 2000
+
+
 def understand(text: str, vocabulary: Vocabulary, *, take_zip: bool = False) -> Understanding:
-    """Read `text` into term filters, corrections, suggestions and leftover search text."""
+    """Read `text` into term filters, corrections, suggestions and leftover search text.
+
+    The reading is kept with the vocabulary (a search page reads its words twice, and people type
+    the same things): a changed vocabulary is a new object, with nothing remembered.
+    """
+    remembered = vocabulary.__dict__.setdefault("_remembered", {})
+    key = (text, take_zip)
+    found = remembered.get(key)
+    if found is None:
+        if len(remembered) >= MAX_REMEMBERED:
+            remembered.clear()
+        found = remembered[key] = _understand(text, vocabulary, take_zip=take_zip)
+    return found
+
+
+def _understand(text: str, vocabulary: Vocabulary, *, take_zip: bool = False) -> Understanding:
     result = Understanding(original=text)
     tokens = _TOKEN.findall(text or "")
     words: list[_Word] = []

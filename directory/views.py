@@ -83,7 +83,7 @@ def program_search(request):
     elif filterset.selected_term_ids():
         counts = filterset.facet_counts(at_most=CappedPaginator.MAX_COUNTED)
     else:  # nothing ticked: count the programs already found, by id
-        counts = Program.objects.filter(pk__in=ordered_ids).term_counts() if ordered_ids else {}
+        counts = Program.objects.among(ordered_ids).term_counts() if ordered_ids else {}
     article_query = filterset.keywords or articles_query_for(filterset)
     facets = build_facets(filterset, counts)
     filter_names = filters_in_use(filterset, facets)
@@ -321,7 +321,7 @@ def programs_in_order(ids: list[int], place, *, now: datetime.datetime | None = 
     whether the listing is due for a check, and the card's listing part (directory.cards)."""
     # One query, with each program's weekly hours as an array; no ORDER BY: the ids give the order.
     programs = (
-        Program.objects.filter(pk__in=ids).select_related("organization").only(*CARD_COLUMNS)
+        Program.objects.among(ids).select_related("organization").only(*CARD_COLUMNS)
         .annotate(weekly_hours=RawSQL(WEEKLY_HOURS_SQL, ())).order_by()
     )
     programs = programs.with_distance_from(place)
