@@ -84,6 +84,21 @@ class WeekdaysField(ArrayField):
         )
 
 
+def describe_days(days) -> str:
+    """Meeting Guide days in words: 'Mondays', 'Mondays and Thursdays', 'Weekdays' or 'Every day'."""
+    days = sorted(set(days or []))
+    if days == list(range(7)):
+        return gettext("Every day")
+    if days == [1, 2, 3, 4, 5]:
+        return gettext("Weekdays (Monday to Friday)")
+    if days == [0, 6]:
+        return gettext("Saturdays and Sundays")
+    names = [str(weekdays.DAY_PLURALS[day]) for day in sorted(days, key=weekdays.monday_first)]
+    if len(names) == 1:
+        return capfirst(names[0])
+    return capfirst(gettext("%(days)s and %(last)s") % {"days": ", ".join(names[:-1]), "last": names[-1]})
+
+
 def localized(english: str, spanish: str) -> str:
     """The Spanish text when the active language is Spanish and there is one, else the English text."""
     language = (translation.get_language() or "").split("-")[0].lower()
@@ -623,17 +638,7 @@ class Meeting(Verifiable):
 
     def days_display(self) -> str:
         """'Mondays', 'Mondays and Thursdays', 'Weekdays' or 'Every day'."""
-        days = sorted(set(self.days or []))
-        if days == list(range(7)):
-            return gettext("Every day")
-        if days == [1, 2, 3, 4, 5]:
-            return gettext("Weekdays (Monday to Friday)")
-        if days == [0, 6]:
-            return gettext("Saturdays and Sundays")
-        names = [str(weekdays.DAY_PLURALS[day]) for day in sorted(days, key=weekdays.monday_first)]
-        if len(names) == 1:
-            return capfirst(names[0])
-        return capfirst(gettext("%(days)s and %(last)s") % {"days": ", ".join(names[:-1]), "last": names[-1]})
+        return describe_days(self.days)
 
     # Place.
 

@@ -1,8 +1,6 @@
 """Public pages for support-group meetings: the finder, a meeting's page, its calendar file, and the feed."""
 from __future__ import annotations
 
-import datetime
-
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.paginator import Page, Paginator
@@ -18,11 +16,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
 from meetings import ics
+from meetings.cards import prepare_cards
 from meetings.feed import feed_chunks
 from meetings.filters import DayListing, MeetingFilterSet
 from meetings.models import Attendance, Fellowship, Meeting, MeetingType
 from meetings.search import relative_day
-from meetings.templatetags.meetings_tags import clock, started_ago, starts_in
 from places import timezones, weekdays
 from portal.notices import SEARCH_PHRASE, ignored_parameters, read_page_number
 
@@ -86,7 +84,9 @@ def meeting_finder(request):
     )
     if page_notice:
         notices.append(page_notice)
-    page.object_list = prepare_cards(page.object_list, list_days=filterset.mode != "day")
+    page.object_list = prepare_cards(
+        page.object_list, base_url=reverse("meetings:finder"), list_days=filterset.mode != "day", mode=filterset.mode
+    )
     heading = results_heading(filterset, paginator.count)
     if paginator.num_pages > 1:
         heading += f", page {page.number} of {paginator.num_pages}"
@@ -162,45 +162,6 @@ def paginate(listing, raw_page: str | None, *, count_in_page: bool) -> tuple[Pag
         ) % {"count": number} if total else None
         rows = list(counted[(number - 1) * size:number * size]) if total else []
     return Page(rows, number, paginator), paginator, notice
-
-
-def prepare_cards(meetings: list[Meeting], *, list_days: bool) -> list[Meeting]:
-    """Give each listed meeting its lines of text (its type names came with it: see public_meetings)."""
-    base_url = reverse("meetings:finder")
-    for meeting in meetings:
-        # Every attribute the card reads is set here: a missing one is slow to look up in a template.
-        meeting.occurrence_day = getattr(meeting, "occurrence_day", None)
-        meeting.distance = getattr(meeting, "distance", None)
-        meeting.card_id = f"meeting-{meeting.pk}-{meeting.occurrence_day if meeting.occurrence_day is not None else 'x'}"
-        meeting.type_names = [name for name in meeting.type_names or [] if name]
-        if meeting.end_time:
-            times = _("%(start)s to %(end)s") % {"start": clock(meeting.start_time), "end": clock(meeting.end_time)}
-        else:
-            times = clock(meeting.start_time)
-        meeting.time_text = f"{meeting.days_display()}, {times}" if list_days else times
-        meeting.zone_text = f"{timezones.zone_label(meeting.timezone)} ({meeting.timezone})"
-        meeting.ended_today = getattr(meeting, "ended_today", False)
-        if meeting.ended_today:
-            ended = (datetime.datetime.combine(datetime.date(2000, 1, 1), meeting.start_time) + meeting.length).time()
-            meeting.badge_text = _("Ended earlier today, at %(time)s") % {"time": clock(ended)}
-        elif hasattr(meeting, "starts_in"):
-            meeting.badge_text = starts_in(meeting.starts_in).capitalize()
-        elif hasattr(meeting, "started_ago"):
-            meeting.badge_text = started_ago(meeting.started_ago)
-        else:
-            meeting.badge_text = ""
-        meeting.url = f"{base_url}{meeting.slug}/"
-        meeting.attendance_text = str(Attendance(meeting.attendance).label)
-        verified = meeting.last_verified
-        meeting.verified_text = (
-            _("Verified %(date)s") % {"date": date_format(verified, "SHORT_DATE_FORMAT")} if verified
-            else _("Not yet verified")
-        )
-        meeting.place_text = (
-            ", ".join(part for part in (meeting.location, meeting.city, meeting.state) if part)
-            if meeting.is_in_person else ""
-        )
-    return meetings
 
 
 def results_heading(filterset: MeetingFilterSet, count: int) -> str:
