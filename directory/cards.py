@@ -21,14 +21,14 @@ from portal.templatetags.portal_tags import miles_away
 
 DETAILS_TEMPLATE = "directory/includes/program_card_details.html"
 # Every attribute of the program that DETAILS_TEMPLATE (and the availability include) reads, but
-# `services_summary`, made from `term_ids` and the taxonomy, and `organization`.
+# `services_summary`, made from `term_ids` and the taxonomy, and `organization_name` (annotated).
 DETAILS_FIELDS = (
     "pk", "street1", "street2", "city", "state", "zip_code", "phone", "accepting_new_patients",
     "typical_wait_days", "beds_available", "beds_updated", "last_verified", "stale_age",
 )
 # What a card reads from the database (its query loads only these).
 CARD_COLUMNS = (
-    "name", "slug", "latitude", "longitude", "term_ids", "organization__name",
+    "name", "slug", "latitude", "longitude", "term_ids",
     *(name for name in DETAILS_FIELDS if name not in ("pk", "stale_age")),
 )
 MAX_KEPT = 5000
@@ -56,8 +56,8 @@ def card_details(program: Program, taxonomy: dict[int, Term]) -> SafeString:
     if taxonomy is not _kept_taxonomy or len(_kept) >= MAX_KEPT:
         _kept.clear()  # a changed taxonomy renames services; past the bound, start again
         _kept_taxonomy = taxonomy
-    organization = program.organization.name if program.organization_id else None
-    key = (get_language(), organization, tuple(program.term_ids), *(getattr(program, name) for name in DETAILS_FIELDS))
+    key = (get_language(), program.organization_name, tuple(program.term_ids),
+           *(getattr(program, name) for name in DETAILS_FIELDS))
     html = _kept.get(key)
     if html is None:
         program.services_summary = summarise_services(program, taxonomy)

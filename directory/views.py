@@ -6,6 +6,7 @@ from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.db import connections
+from django.db.models import F
 from django.db.models.expressions import RawSQL
 from django.core.paginator import Paginator
 from django.http import QueryDict
@@ -56,7 +57,7 @@ def program_search(request):
     if rewritten is not None:
         # The keywords named services: show (and share) the search as the filters they mean.
         return redirect(rewritten)
-    filterset = ProgramFilterSet(request.GET, queryset=Program.objects.active().select_related("organization"))
+    filterset = ProgramFilterSet(request.GET, queryset=Program.objects.active())
     notices = search_notices(request, filterset)
     # A place that could not be found lists nothing: programs from anywhere would only mislead.
     place_unknown = "near" in filterset.form.errors
@@ -321,8 +322,8 @@ def programs_in_order(ids: list[int], place, *, now: datetime.datetime | None = 
     whether the listing is due for a check, and the card's listing part (directory.cards)."""
     # One query, with each program's weekly hours as an array; no ORDER BY: the ids give the order.
     programs = (
-        Program.objects.among(ids).select_related("organization").only(*CARD_COLUMNS)
-        .annotate(weekly_hours=RawSQL(WEEKLY_HOURS_SQL, ())).order_by()
+        Program.objects.among(ids).only(*CARD_COLUMNS)
+        .annotate(organization_name=F("organization__name"), weekly_hours=RawSQL(WEEKLY_HOURS_SQL, ())).order_by()
     )
     programs = programs.with_distance_from(place)
     by_id = {program.pk: program for program in programs}
