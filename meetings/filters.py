@@ -21,19 +21,22 @@ from meetings.importers import LEGACY_ONLINE_TYPE
 from meetings.models import TIMES_OF_DAY, Attendance, MeetingQuerySet
 from places import timezones, weekdays
 from places.filters import NearFilter, PlaceSearchMixin, RadiusFilter
+from portal.filtering import ReusedFormMixin, SharedChoices
 
 MAX_TEXT = 200
 # Labels stay lazy: the choices are built once, and read in each page's language.
-DAY_CHOICES = [("today", _("Today"))] + [(str(day), name) for day, name in enumerate(weekdays.DAY_NAMES)]
-TIME_CHOICES = [
+DAY_CHOICES = SharedChoices(
+    [("today", _("Today"))] + [(str(day), name) for day, name in enumerate(weekdays.DAY_NAMES)]
+)
+TIME_CHOICES = SharedChoices(
     (key, format_lazy("{} ({})", label, hint)) for key, (label, hint, _first, _after) in TIMES_OF_DAY.items()
-]
-WHEN_CHOICES = [("soon", _("Starting within the next hour")), ("now", _("In progress now"))]
-ATTENDANCE_CHOICES = [
+)
+WHEN_CHOICES = SharedChoices([("soon", _("Starting within the next hour")), ("now", _("In progress now"))])
+ATTENDANCE_CHOICES = SharedChoices([
     (Attendance.IN_PERSON.value, _("In person")),
     (Attendance.ONLINE.value, _("Online")),
     (Attendance.HYBRID.value, _("Hybrid (both at once)")),
-]
+])
 
 
 class LenientMultipleChoiceField(forms.MultipleChoiceField):
@@ -116,7 +119,19 @@ ORDERS = {
 }
 
 
-class MeetingFilterSet(PlaceSearchMixin, django_filters.FilterSet):
+class ReferenceOptionsMixin:
+    """Gives the fellowship and type filters their options (from `self.fellowships` and `self.types`)
+    when a form class is built: after ReusedFormMixin, which builds one only for new lists."""
+
+    def get_form_class(self):
+        self.filters["fellowship"].extra["choices"] = SharedChoices((f.slug, f.name) for f in self.fellowships)
+        self.filters["type"].extra["choices"] = SharedChoices(
+            [(t.code, t.name) for t in self.types] + [(LEGACY_ONLINE_TYPE, _("Online"))]
+        )
+        return super().get_form_class()
+
+
+class MeetingFilterSet(ReusedFormMixin, ReferenceOptionsMixin, PlaceSearchMixin, django_filters.FilterSet):
     """Find meetings by place and distance, day, time of day, right now, attendance, fellowship, type and words.
 
     Every parameter is a filter that calls one MeetingQuerySet method with the value the form
@@ -143,12 +158,15 @@ class MeetingFilterSet(PlaceSearchMixin, django_filters.FilterSet):
     def __init__(self, data=None, *args, now: datetime.datetime, fellowships=None, types=None, **kwargs):
         super().__init__(data, *args, **kwargs)
         self.now = now
-        self.form.now = now
         cached_fellowships, cached_types = reference.choices()
-        self.fellowships = list(fellowships if fellowships is not None else cached_fellowships)
-        self.types = list(types if types is not None else cached_types)
-        self.form.fields["fellowship"].choices = [(f.slug, f.name) for f in self.fellowships]
-        self.form.fields["type"].choices = [(t.code, t.name) for t in self.types] + [(LEGACY_ONLINE_TYPE, _("Online"))]
+        # The cached lists themselves (not copies): the form class built from them is reused while they last.
+        self.fellowships = fellowships if fellowships is not None else cached_fellowships
+        self.types = types if types is not None else cached_types
+        self.form.now = now
+
+    def form_class_sources(self) -> tuple:
+        # The fellowship and type options come from the reference lists: new lists, a new form class.
+        return (self.fellowships, self.types)
 
     # Filter methods: each delegates to a MeetingQuerySet method.
 
