@@ -4,7 +4,7 @@ from django.contrib import admin, messages
 from django.db.models import Count
 from django.utils import timezone
 
-from meetings.models import Fellowship, Meeting, MeetingToVerify, MeetingType
+from meetings.models import Fellowship, Meeting, MeetingToVerify, MeetingType, forget_occurrence_counts
 from places import timezones
 from places.weekdays import Weekday
 from portal.admin_locking import OptimisticLockingMixin
@@ -22,6 +22,7 @@ def mark_verified_today(modeladmin, request, queryset):
 @admin.action(description="Mark selected meetings as temporarily closed")
 def mark_temporarily_closed(modeladmin, request, queryset):
     updated = queryset.update(status=Meeting.Status.TEMPORARILY_CLOSED, updated=timezone.now())
+    forget_occurrence_counts()  # an update sends no signals
     modeladmin.message_user(request, f"{updated} meeting(s) marked temporarily closed; they no longer appear "
                                      "on the finder.", messages.SUCCESS)
 
@@ -29,6 +30,7 @@ def mark_temporarily_closed(modeladmin, request, queryset):
 @admin.action(description="Mark selected meetings as active")
 def mark_active(modeladmin, request, queryset):
     updated = queryset.update(status=Meeting.Status.ACTIVE, updated=timezone.now())
+    forget_occurrence_counts()  # an update sends no signals
     modeladmin.message_user(request, f"{updated} meeting(s) marked active.", messages.SUCCESS)
 
 

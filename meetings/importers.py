@@ -55,6 +55,7 @@ from meetings.models import (
     Meeting,
     MeetingType,
     attendance_for,
+    forget_occurrence_counts,
     forget_zones_in_use,
 )
 from phones import numbers as phones
@@ -780,6 +781,7 @@ def write(plans: list[_Plan], report: ImportReport, progress: Progress | None) -
         report_progress(progress, done, total, "write")
     transaction.on_commit(forget_zones_in_use)  # bulk writes send no signals
     forget_zones_in_use()
+    forget_occurrence_counts()
     return history
 
 

@@ -8,6 +8,7 @@ into each zone in use (see MeetingQuerySet.starting_soon).
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections import defaultdict
 
 from django import forms
@@ -15,9 +16,10 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
-from django.db import connections, models
+from django.db import connections, models, transaction
 from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
@@ -199,6 +201,8 @@ LOCATION_CLOSED_TYPE = "TC"
 
 ZONES_MAX_AGE = 60  # seconds
 ZONES_CACHE_KEY = "meetings:zones-in-use:{using}"
+COUNTS_MAX_AGE = 60  # seconds
+COUNTS_GROUP = "meetings:occurrence-counts"
 
 
 def zones_in_use(using: str = "default") -> list[str]:
@@ -210,6 +214,14 @@ def zones_in_use(using: str = "default") -> list[str]:
 def forget_zones_in_use(**kwargs) -> None:
     """Drop the cached list (connected to saves and deletes of meetings; called after imports)."""
     caching.forget(*(ZONES_CACHE_KEY.format(using=using) for using in connections))
+
+
+def forget_occurrence_counts(**kwargs) -> None:
+    """Drop every cached count of meetings per day (connected to saves and deletes of meetings, their
+    types and fellowships; called after imports and the admin's bulk actions). Again when the transaction
+    commits: a request may have counted the rows as they were in between."""
+    caching.forget_group(COUNTS_GROUP)
+    transaction.on_commit(lambda: caching.forget_group(COUNTS_GROUP))
 
 
 def read_zones_in_use(using: str = "default") -> list[str]:
@@ -409,9 +421,18 @@ class MeetingQuerySet(NearQuerySetMixin, VerifiableQuerySet):
             sql, day_params = self.on_weekday(day).order_by().values("pk").query.sql_with_params()
             parts.append(f"SELECT {day}, (SELECT count(*) FROM ({sql}) AS m)")
             params.extend(day_params)
-        with connections[self.db].cursor() as cursor:
-            cursor.execute(" UNION ALL ".join(parts), params)
-            return {int(day): count for day, count in cursor.fetchall() if count}
+        statement = " UNION ALL ".join(parts)
+        # Counting a whole week's meetings reads every one of them (some 200,000 at 100,000 meetings), and
+        # the counts change only when meetings do: they are kept, keyed by the statement, until then.
+        digest = hashlib.sha256(repr((self.db, statement, params)).encode()).hexdigest()
+        key = f"{COUNTS_GROUP}:{caching.generation(COUNTS_GROUP)}:{digest}"
+        counts = cache.get(key)
+        if counts is None:
+            with connections[self.db].cursor() as cursor:
+                cursor.execute(statement, params)
+                counts = {int(day): count for day, count in cursor.fetchall() if count}
+            cache.set(key, counts, COUNTS_MAX_AGE)
+        return counts
 
     def refresh_attendance(self) -> int:
         """Recompute the stored attendance of these meetings from their address, links and types."""
@@ -421,6 +442,8 @@ class MeetingQuerySet(NearQuerySetMixin, VerifiableQuerySet):
             if value != meeting.attendance:
                 Meeting.objects.filter(pk=meeting.pk).update(attendance=value)
                 changed += 1
+        if changed:
+            forget_occurrence_counts()
         return changed
 
 

@@ -1,13 +1,18 @@
 """Keep stored attendance in step with a meeting's types (TC closes its location), and the finder's
-in-memory lists (time zones in use, fellowships, types) in step with the database."""
+in-memory lists (time zones in use, fellowships, types) and counts in step with the database."""
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from meetings import reference
-from meetings.models import Fellowship, Meeting, MeetingType, forget_zones_in_use
+from meetings.models import Fellowship, Meeting, MeetingType, forget_occurrence_counts, forget_zones_in_use
 
 post_save.connect(forget_zones_in_use, sender=Meeting, dispatch_uid="meetings-zones-save")
 post_delete.connect(forget_zones_in_use, sender=Meeting, dispatch_uid="meetings-zones-delete")
+# The finder's counts of meetings per day: a meeting, its types or a fellowship (found by slug) changed.
+for model in (Meeting, Fellowship, MeetingType):
+    post_save.connect(forget_occurrence_counts, sender=model, dispatch_uid=f"meetings-counts-save-{model.__name__}")
+    post_delete.connect(forget_occurrence_counts, sender=model, dispatch_uid=f"meetings-counts-delete-{model.__name__}")
+m2m_changed.connect(forget_occurrence_counts, sender=Meeting.types.through, dispatch_uid="meetings-counts-types")
 for model in (Fellowship, MeetingType):
     post_save.connect(reference.clear, sender=model, dispatch_uid=f"meetings-reference-save-{model.__name__}")
     post_delete.connect(reference.clear, sender=model, dispatch_uid=f"meetings-reference-delete-{model.__name__}")
