@@ -1,7 +1,8 @@
-"""Template helpers for meetings: clock times, days, time zones, and join-by-phone links."""
+"""Template helpers for meetings: clock times, days, time zones, join-by-phone links, and the finder's fields."""
 import datetime
 
 from django import template
+from django.utils.translation import get_language
 from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -98,3 +99,39 @@ def nearby_meetings_box(place, miles, heading_level: int = 2) -> dict:
     from meetings.search import nearby_meetings
 
     return {"nearby": nearby_meetings(place, miles), "heading_level": heading_level}
+
+
+FINDER_FIELDS_TEMPLATE = "meetings/includes/finder_fields.html"
+MAX_KEPT_FIELDS = 2000
+_kept_fields: dict[tuple, str] = {}
+
+
+def finder_fields_key(context) -> tuple | None:
+    """Every value FINDER_FIELDS_TEMPLATE shows, or None when it shows the place's error and suggestions."""
+    form = context["form"]
+    if "near" in form.errors:
+        return None
+    return (
+        get_language(), form["near"].value(), context["radius"], form["q"].value(),
+        tuple((name, tuple(value) if isinstance(value, list) else value) for name, value in context["options"].items()),
+        context["more_filters_open"], tuple(context["more_filter_names"]),
+        context["chosen_fellowships"], context["chosen_types"],
+    )
+
+
+@register.simple_tag(takes_context=True)
+def finder_fields(context):
+    """The finder form's fields (FINDER_FIELDS_TEMPLATE), rendered once per process for the same values.
+
+    Some seventy options cost more to render than the search's SQL; the key is every value the
+    template reads (the choices' labels, in the page's language, included), so nothing needs clearing.
+    """
+    key = finder_fields_key(context)
+    html = _kept_fields.get(key) if key is not None else None
+    if html is None:
+        html = context.template.engine.get_template(FINDER_FIELDS_TEMPLATE).render(context)
+        if key is not None:
+            if len(_kept_fields) >= MAX_KEPT_FIELDS:
+                _kept_fields.clear()
+            _kept_fields[key] = html
+    return html
