@@ -19,7 +19,7 @@ from meetings import ics
 from meetings.cards import prepare_cards
 from meetings.feed import feed_chunks
 from meetings.filters import DayListing, MeetingFilterSet
-from meetings.models import Attendance, Fellowship, Meeting, MeetingType
+from meetings.models import Attendance, Fellowship, Meeting, MeetingQuerySet, MeetingType
 from meetings.search import relative_day
 from places import timezones, weekdays
 from portal.notices import SEARCH_PHRASE, ignored_parameters, read_page_number
@@ -57,19 +57,30 @@ LISTED_FIELDS = [
 
 def public_meetings():
     """Active meetings with the fields a list of results shows, and their type names (which PostgreSQL
-    works out only for the rows on the page)."""
-    types = MeetingType.objects.filter(meetings=OuterRef("pk"))
-    if translation.get_language() == "es":  # Spanish pages: the Spanish name where there is one
-        types = types.annotate(shown=Coalesce(NullIf("name_es", Value("")), "name"))
-    else:
-        types = types.annotate(shown=F("name"))
-    type_names = types.order_by("shown").values("shown")
-    return (
-        Meeting.objects.active()
-        .select_related("fellowship")
-        .only(*LISTED_FIELDS, "fellowship__name_es")
-        .annotate(type_names=ArraySubquery(type_names))
-    )
+    works out only for the rows on the page).
+
+    Built once per language (a new queryset each call, cloned from it: building it cost more than
+    cloning); the queryset kept is never evaluated.
+    """
+    spanish = translation.get_language() == "es"
+    kept = _public_meetings.get(spanish)
+    if kept is None:
+        types = MeetingType.objects.filter(meetings=OuterRef("pk"))
+        if spanish:  # Spanish pages: the Spanish name where there is one
+            types = types.annotate(shown=Coalesce(NullIf("name_es", Value("")), "name"))
+        else:
+            types = types.annotate(shown=F("name"))
+        type_names = types.order_by("shown").values("shown")
+        kept = _public_meetings[spanish] = (
+            Meeting.objects.active()
+            .select_related("fellowship")
+            .only(*LISTED_FIELDS, "fellowship__name_es")
+            .annotate(type_names=ArraySubquery(type_names))
+        )
+    return kept.all()
+
+
+_public_meetings: dict[bool, MeetingQuerySet] = {}
 
 
 def meeting_finder(request):
