@@ -21,7 +21,7 @@ from meetings.importers import LEGACY_ONLINE_TYPE
 from meetings.models import TIMES_OF_DAY, Attendance, MeetingQuerySet
 from places import timezones, weekdays
 from places.filters import NearFilter, PlaceSearchMixin, RadiusFilter
-from portal.filtering import ReusedFormMixin, SharedChoices
+from portal.filtering import ReusedFormMixin, SharedChoices, ShallowCopiedFilters
 
 MAX_TEXT = 200
 # Labels stay lazy: the choices are built once, and read in each page's language.
@@ -266,6 +266,10 @@ class MeetingFilterSet(ReusedFormMixin, ReferenceOptionsMixin, PlaceSearchMixin,
             for name in ("fellowship", "type")
             if getattr(self.form.fields[name], "ignored", None)
         }
+
+
+# Each request copies the filters shallowly (their choices and labels never change).
+MeetingFilterSet.base_filters = ShallowCopiedFilters(MeetingFilterSet.base_filters)
 
 
 class DayListing:

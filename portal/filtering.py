@@ -54,3 +54,23 @@ class ReusedFormMixin:
                     self._form_classes.clear()
                 self._form_classes[key] = form_class
         return form_class
+
+
+class ShallowCopiedFilters(dict):
+    """A FilterSet's `base_filters`, copied filter by filter (not deep) for each instance: every
+    instance has its own filter objects (and `extra`), sharing what nothing changes (choices, labels).
+    Use it with ReusedFormMixin: a filter's `field` is then only built for a new form class.
+
+        MyFilterSet.base_filters = ShallowCopiedFilters(MyFilterSet.base_filters)
+    """
+
+    def __deepcopy__(self, memo):
+        copies = {}
+        for name, filter_ in self.items():
+            copied = copy.copy(filter_)
+            copied.extra = dict(filter_.extra)
+            copied.__dict__.pop("_field", None)  # a field built for one instance stays with it
+            if filter_.method is not None:
+                copied.method = filter_.method  # a FilterMethod of its own, bound to the copy
+            copies[name] = copied
+        return copies
