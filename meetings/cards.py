@@ -93,62 +93,78 @@ def badge(meeting: Meeting, language: str | None) -> str:
     return ""
 
 
+MAX_KEPT = 5000
+_kept: dict[tuple, SafeString] = {}
+
+
 def prepare_cards(meetings: list[Meeting], *, base_url: str, list_days: bool, mode: str) -> list[Meeting]:
-    """Give each listed meeting its card (`meeting.card`, HTML) and the texts it shows.
+    """Give each listed meeting its card (`meeting.card`, HTML).
 
     The meetings come from views.public_meetings (their type names with them); in `mode` "day" the
-    cards sit under a day heading (h4 names), else they are the list (h3).
+    cards sit under a day heading (h4 names), else they are the list (h3). A card is made once per
+    process for the same values: the key holds every value it shows (the badge and the distance as
+    they read), so an edit, another day or another minute makes a new one, with nothing to clear.
     """
     language = get_language()
     level = 4 if mode == "day" else 3
-    types_label = escape(gettext("Meeting types:"))
     fellowships: dict[int, str] = {}
+    if len(_kept) >= MAX_KEPT:
+        _kept.clear()
     for meeting in meetings:
         meeting.occurrence_day = getattr(meeting, "occurrence_day", None)
-        meeting.distance = getattr(meeting, "distance", None)
         meeting.ended_today = getattr(meeting, "ended_today", False)
-        meeting.card_id = f"meeting-{meeting.pk}-{meeting.occurrence_day if meeting.occurrence_day is not None else 'x'}"
-        meeting.type_names = [name for name in meeting.type_names or [] if name]
-        times = _times(meeting.start_time, meeting.end_time, language)
-        meeting.time_text = f"{_days(tuple(meeting.days or ()), language)}, {times}" if list_days else times
-        meeting.zone_text = _zone(meeting.timezone, language)
-        meeting.badge_text = badge(meeting, language)
-        meeting.url = f"{base_url}{meeting.slug}/"
-        meeting.attendance_text = _attendance(meeting.attendance, language)
-        meeting.verified_text = _verified(meeting.last_verified, language)
-        meeting.place_text = (
-            ", ".join(part for part in (meeting.location, meeting.city, meeting.state) if part)
-            if meeting.is_in_person else ""
-        )
+        distance = getattr(meeting, "distance", None)
         fellowship = fellowships.get(meeting.fellowship_id)
         if fellowship is None:
-            fellowship = fellowships[meeting.fellowship_id] = escape(meeting.fellowship.localized_name)
-        meeting.card = card(meeting, level=level, mode=mode, fellowship=fellowship, types_label=types_label)
+            fellowship = fellowships[meeting.fellowship_id] = meeting.fellowship.localized_name
+        badge_text = badge(meeting, language)
+        away = miles_away(distance) if distance is not None else None
+        key = (
+            language, base_url, level, mode, list_days, meeting.pk, meeting.occurrence_day, meeting.ended_today,
+            badge_text, away, fellowship,
+            meeting.name, meeting.slug, tuple(meeting.days or ()), meeting.start_time, meeting.end_time,
+            meeting.timezone, meeting.location, meeting.city, meeting.state, meeting.attendance,
+            meeting.last_verified, tuple(meeting.type_names or ()),
+        )
+        html = _kept.get(key)
+        if html is None:
+            html = _kept[key] = card(meeting, base_url=base_url, list_days=list_days, level=level, mode=mode,
+                                     language=language, badge_text=badge_text, away=away, fellowship=fellowship)
+        meeting.card = html
     return meetings
 
 
-def card(meeting: Meeting, *, level: int, mode: str, fellowship: str, types_label: str) -> SafeString:
-    """One result card (`fellowship` and `types_label` escaped already)."""
-    card_id = escape(meeting.card_id)
+def card(meeting: Meeting, *, base_url: str, list_days: bool, level: int, mode: str, language: str | None,
+         badge_text: str, away: str | None, fellowship: str) -> SafeString:
+    """One result card (`away`: miles_away's HTML, or None without a distance)."""
+    occurrence = meeting.occurrence_day
+    card_id = escape(f"meeting-{meeting.pk}-{occurrence if occurrence is not None else 'x'}")
+    times = _times(meeting.start_time, meeting.end_time, language)
+    time_text = f"{_days(tuple(meeting.days or ()), language)}, {times}" if list_days else times
     lines = [
         f'<li class="meeting-card{" ended" if meeting.ended_today else ""}">',
         f'  <article aria-labelledby="{card_id}">',
-        f'    <h{level} id="{card_id}"><a href="{escape(meeting.url)}">{escape(meeting.name)}</a></h{level}>',
-        f'    <p class="when"><strong>{escape(meeting.time_text)}</strong>'
-        f' <span class="zone">{escape(meeting.zone_text)}</span></p>',
+        f'    <h{level} id="{card_id}"><a href="{escape(f"{base_url}{meeting.slug}/")}">{escape(meeting.name)}</a>'
+        f'</h{level}>',
+        f'    <p class="when"><strong>{escape(time_text)}</strong>'
+        f' <span class="zone">{escape(_zone(meeting.timezone, language))}</span></p>',
     ]
-    if meeting.badge_text:
+    if badge_text:
         kind = "ended" if meeting.ended_today else escape(mode)
-        lines.append(f'    <p class="badge {kind}">{escape(meeting.badge_text)}</p>')
-    lines.append(f'    <p class="fellowship">{fellowship}</p>')
-    place = f' <span class="place">{escape(meeting.place_text)}</span>' if meeting.place_text else ""
+        lines.append(f'    <p class="badge {kind}">{escape(badge_text)}</p>')
+    lines.append(f'    <p class="fellowship">{escape(fellowship)}</p>')
+    place_text = ", ".join(part for part in (meeting.location, meeting.city, meeting.state) if part) \
+        if meeting.is_in_person else ""
+    place = f' <span class="place">{escape(place_text)}</span>' if place_text else ""
     lines.append(f'    <p class="attendance"><span class="badge attend-{escape(meeting.attendance)}">'
-                 f'{escape(meeting.attendance_text)}</span>{place}</p>')
-    if meeting.distance is not None:
-        lines.append(f'    <p class="distance">{miles_away(meeting.distance)}</p>')
-    if meeting.type_names:
-        lines.append(f'    <p class="types"><span class="visually-hidden">{types_label} </span>'
-                     f'{escape(", ".join(meeting.type_names))}</p>')
-    lines += [f'    <p class="verified">{escape(meeting.verified_text)}</p>', "  </article>", "</li>"]
-    # Every value above is escaped; miles_away returns HTML.
+                 f'{escape(_attendance(meeting.attendance, language))}</span>{place}</p>')
+    if away is not None:
+        lines.append(f'    <p class="distance">{away}</p>')
+    type_names = [name for name in meeting.type_names or [] if name]
+    if type_names:
+        lines.append(f'    <p class="types"><span class="visually-hidden">{escape(gettext("Meeting types:"))} </span>'
+                     f'{escape(", ".join(type_names))}</p>')
+    lines += [f'    <p class="verified">{escape(_verified(meeting.last_verified, language))}</p>', "  </article>",
+              "</li>"]
+    # Every value above is escaped; `away` (miles_away) is HTML.
     return mark_safe("\n".join(lines))

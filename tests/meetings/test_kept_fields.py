@@ -1,5 +1,6 @@
 """The finder's fields are rendered once per process for the same values: what they show still follows
 every choice, the language, and the fellowships' names."""
+import datetime
 import re
 
 import pytest
@@ -35,3 +36,21 @@ def test_fields_follow_choices_language_and_names(client, fixed_now):
     # A place that is not understood: its message and suggestions, never a kept rendering.
     html = client.get("/meetings/?near=Baltimor&day=3&time=evening").content.decode()
     assert 'aria-invalid="true"' in html and 'value="Baltimor"' in html
+
+
+def test_cards_follow_edits_and_the_clock(client, fixed_now):
+    from .factories import make_meeting
+
+    meeting = make_meeting(name="Evening Hope", days=[3], start_time=datetime.time(19), end_time=datetime.time(20))
+    fixed_now(at("2026-03-04 18:30", "America/New_York"))  # a Wednesday, before the meeting
+    for _ in range(2):
+        html = client.get("/meetings/?day=today").content.decode()
+        assert ">Evening Hope</a>" in html and "Ended earlier today" not in html
+    meeting.name = "Evening Hope Group"
+    meeting.save()
+    assert ">Evening Hope Group</a>" in client.get("/meetings/?day=today").content.decode()
+    fixed_now(at("2026-03-04 20:30", "America/New_York"))  # after it ended
+    html = client.get("/meetings/?day=today").content.decode()
+    assert "Ended earlier today, at 8:00" in html and 'class="meeting-card ended"' in html
+    spanish = client.get("/es/meetings/?day=today").content.decode()
+    assert ">Evening Hope Group</a>" in spanish and "Ended earlier today" not in spanish
