@@ -416,18 +416,19 @@ class MeetingQuerySet(NearQuerySetMixin, VerifiableQuerySet):
 
         One statement of seven counts, each of which the day's own index can answer.
         """
-        parts, params = [], []
-        for day in range(7):
-            sql, day_params = self.on_weekday(day).order_by().values("pk").query.sql_with_params()
-            parts.append(f"SELECT {day}, (SELECT count(*) FROM ({sql}) AS m)")
-            params.extend(day_params)
-        statement = " UNION ALL ".join(parts)
         # Counting a whole week's meetings reads every one of them (some 200,000 at 100,000 meetings), and
-        # the counts change only when meetings do: they are kept, keyed by the statement, until then.
-        digest = hashlib.sha256(repr((self.db, statement, params)).encode()).hexdigest()
+        # the counts change only when meetings do: they are kept, keyed by these meetings' query, until then.
+        base = self.order_by().values("pk").query.sql_with_params()
+        digest = hashlib.sha256(repr((self.db, base)).encode()).hexdigest()
         key = f"{COUNTS_GROUP}:{caching.generation(COUNTS_GROUP)}:{digest}"
         counts = cache.get(key)
         if counts is None:
+            parts, params = [], []
+            for day in range(7):
+                sql, day_params = self.on_weekday(day).order_by().values("pk").query.sql_with_params()
+                parts.append(f"SELECT {day}, (SELECT count(*) FROM ({sql}) AS m)")
+                params.extend(day_params)
+            statement = " UNION ALL ".join(parts)
             with connections[self.db].cursor() as cursor:
                 cursor.execute(statement, params)
                 counts = {int(day): count for day, count in cursor.fetchall() if count}
