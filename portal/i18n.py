@@ -4,11 +4,12 @@ The address alone decides the language (English at today's addresses, Spanish un
 browser's Accept-Language header is only used to *offer* the Spanish page on a first visit.
 """
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
-from django.urls import reverse, translate_url
+from django.urls import get_urlconf, reverse, translate_url
 from django.utils import translation
 from django.utils.translation.trans_real import parse_accept_lang_header
 
@@ -53,6 +54,17 @@ def set_language_urls(request, urls: dict[str, str | None], *, fallbacks: dict[s
     request.language_fallbacks = fallbacks or {}
 
 
+def _translate(full_path: str, code: str) -> str:
+    """translate_url for a request's path and query string: the path's twin is worked out once per process."""
+    path, mark, query = full_path.partition("?")
+    return _translate_path(path, code, translation.get_language(), get_urlconf()) + mark + query
+
+
+@lru_cache(maxsize=1024)
+def _translate_path(path: str, code: str, current: str | None, urlconf) -> str:
+    return translate_url(path, code)
+
+
 def language_versions(request) -> list[LanguageVersion]:
     """This page in every language, keeping its query string; home pages when the page has no twin."""
     current = translation.get_language()
@@ -65,7 +77,7 @@ def language_versions(request) -> list[LanguageVersion]:
         urls = {code: chosen.get(code) or fallbacks.get(code) or _home_in(code) for code in codes}
     else:
         full_path = request.get_full_path()
-        urls = {code: translate_url(full_path, code) for code in codes}
+        urls = {code: _translate(full_path, code) for code in codes}
         twins = set(codes)
         if len(set(urls.values())) < len(urls):
             # An address that matches no page (a 404) or an unprefixed one: offer each language's home.
