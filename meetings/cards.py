@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime
 from functools import lru_cache
+from itertools import groupby
+from operator import attrgetter
 from html import escape as _escape
 
 from django.utils.formats import date_format, time_format
@@ -91,6 +93,17 @@ def badge(meeting: Meeting, language: str | None) -> str:
     if hasattr(meeting, "started_ago"):
         return gettext("In progress now")
     return ""
+
+
+def card_lists(meetings: list[Meeting], *, by_day: bool) -> list[tuple[int | None, SafeString]]:
+    """The prepared meetings' cards as lists (`<ol>`): one per day they are listed under (`by_day`), else one."""
+    if by_day:
+        groups = [(day, list(group)) for day, group in groupby(meetings, key=attrgetter("occurrence_day"))]
+    else:
+        groups = [(None, meetings)]
+    return [(day, mark_safe(  # the cards are HTML already
+        '<ol class="meeting-list">' + "".join(f"\n{meeting.card}" for meeting in group) + "\n</ol>"
+    )) for day, group in groups]
 
 
 MAX_KEPT = 5000

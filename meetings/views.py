@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
 from meetings import ics
-from meetings.cards import prepare_cards
+from meetings.cards import card_lists, prepare_cards
 from meetings.feed import feed_chunks
 from meetings.filters import DayListing, MeetingFilterSet
 from meetings.models import Attendance, Fellowship, Meeting, MeetingQuerySet, MeetingType
@@ -106,6 +106,7 @@ def meeting_finder(request):
         "filterset": filterset,
         "form": filterset.form,
         "page": page,
+        "card_lists": card_lists(page.object_list, by_day=filterset.mode == "day"),
         "paginator": paginator,
         "page_range": list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)),
         "place": filterset.place,
