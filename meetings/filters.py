@@ -38,6 +38,9 @@ ATTENDANCE_CHOICES = SharedChoices([
     (Attendance.HYBRID.value, _("Hybrid (both at once)")),
 ])
 
+# The form's choices that do not come from the database (views.form_options lists them).
+FIXED_CHOICES = {"day": DAY_CHOICES, "time": TIME_CHOICES, "when": WHEN_CHOICES, "attendance": ATTENDANCE_CHOICES}
+
 
 class LenientMultipleChoiceField(forms.MultipleChoiceField):
     """A multi-select that keeps the options it knows and sets aside the others (in `ignored`)."""

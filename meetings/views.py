@@ -1,6 +1,8 @@
 """Public pages for support-group meetings: the finder, a meeting's page, its calendar file, and the feed."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.paginator import Page, Paginator
@@ -18,7 +20,7 @@ from django.utils.translation import ngettext, pgettext
 from meetings import ics
 from meetings.cards import card_lists, prepare_cards
 from meetings.feed import feed_chunks
-from meetings.filters import DayListing, MeetingFilterSet
+from meetings.filters import FIXED_CHOICES, DayListing, MeetingFilterSet
 from meetings.models import Attendance, Fellowship, Meeting, MeetingQuerySet, MeetingType
 from meetings.search import relative_day
 from places import timezones, weekdays
@@ -198,12 +200,11 @@ def results_heading(filterset: MeetingFilterSet, count: int) -> str:
 
 def form_options(filterset: MeetingFilterSet) -> dict:
     """Every choice on the search form as (value, label, chosen), worked out once for the template."""
+    language = translation.get_language()
+
     def choices(name: str, chosen, labels=None) -> list[tuple[str, str, bool]]:
-        return [
-            (str(value), (labels or {}).get(value, label), str(value) == str(chosen))
-            for value, label in filterset.form.fields[name].choices
-            if value != ""
-        ]
+        chosen = str(chosen)
+        return [(value, (labels or {}).get(value, label), value == chosen) for value, label in fixed_choices(name, language)]
 
     attendance = filterset.cleaned("attendance", "") or (
         Attendance.ONLINE.value if filterset.attendance_mode == Attendance.ONLINE else ""
@@ -223,6 +224,12 @@ def form_options(filterset: MeetingFilterSet) -> dict:
     options["any_when"] = not any(chosen for _value, _label, chosen in options["when"])
     options["any_attendance"] = not any(chosen for _value, _label, chosen in options["attendance"])
     return options
+
+
+@lru_cache(maxsize=64)
+def fixed_choices(name: str, language: str | None) -> tuple[tuple[str, str], ...]:
+    """A fixed choice of the form (FIXED_CHOICES) as (value, label) text in a language."""
+    return tuple((str(value), str(label)) for value, label in FIXED_CHOICES[name] if value != "")
 
 
 FILTER_OPTIONS = ("day", "time", "when", "attendance", "fellowship", "type")
