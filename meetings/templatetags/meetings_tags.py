@@ -2,6 +2,8 @@
 import datetime
 
 from django import template
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.formats import time_format
 from django.utils.translation import gettext as _
@@ -103,16 +105,18 @@ def nearby_meetings_box(place, miles, heading_level: int = 2) -> dict:
 
 FINDER_FIELDS_TEMPLATE = "meetings/includes/finder_fields.html"
 MAX_KEPT_FIELDS = 2000
+NEAR_SLOT = "\x00near\x00"  # where the typed place goes back into a kept rendering
 _kept_fields: dict[tuple, str] = {}
 
 
 def finder_fields_key(context) -> tuple | None:
-    """Every value FINDER_FIELDS_TEMPLATE shows, or None when it shows the place's error and suggestions."""
+    """Every value FINDER_FIELDS_TEMPLATE shows but the typed place, or None when the fields are
+    rendered each time: with keywords, or with the place's error and suggestions."""
     form = context["form"]
-    if "near" in form.errors:
+    if "near" in form.errors or form["q"].value():
         return None
     return (
-        get_language(), form["near"].value(), context["radius"], form["q"].value(),
+        get_language(), context["radius"],
         tuple((name, tuple(value) if isinstance(value, list) else value) for name, value in context["options"].items()),
         context["more_filters_open"], tuple(context["more_filter_names"]),
         context["chosen_fellowships"], context["chosen_types"],
@@ -125,13 +129,24 @@ def finder_fields(context):
 
     Some seventy options cost more to render than the search's SQL; the key is every value the
     template reads (the choices' labels, in the page's language, included), so nothing needs clearing.
+    What a person typed is never kept: the place goes into a slot of the kept rendering, and fields
+    with keywords are rendered each time.
     """
     key = finder_fields_key(context)
-    html = _kept_fields.get(key) if key is not None else None
-    if html is None:
-        html = context.template.engine.get_template(FINDER_FIELDS_TEMPLATE).render(context)
-        if key is not None:
-            if len(_kept_fields) >= MAX_KEPT_FIELDS:
-                _kept_fields.clear()
-            _kept_fields[key] = html
-    return html
+    if key is None:
+        return render_finder_fields(context)
+    near = context["form"]["near"].value()
+    typed = f'name="near" id="id_near" value="{escape(near if near is not None else "")}"'
+    kept = _kept_fields.get(key)
+    if kept is None:
+        html = render_finder_fields(context)
+        if html.count(typed) != 1 or NEAR_SLOT in html:
+            return html  # not as expected: rendered each time
+        if len(_kept_fields) >= MAX_KEPT_FIELDS:
+            _kept_fields.clear()
+        kept = _kept_fields[key] = html.replace(typed, NEAR_SLOT)
+    return mark_safe(kept.replace(NEAR_SLOT, typed))  # `typed` is escaped
+
+
+def render_finder_fields(context) -> str:
+    return context.template.engine.get_template(FINDER_FIELDS_TEMPLATE).render(context)

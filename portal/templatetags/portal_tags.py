@@ -73,6 +73,7 @@ def _miles(rounded: float | None, places: int, language: str | None) -> str:
 
 PAGINATION_TEMPLATE = "includes/pagination.html"
 MAX_KEPT_PAGINATIONS = 2000
+QUERY_SLOT = "QUERYSLOT"  # where the other parameters go back into a kept rendering (escaped, it reads the same)
 _kept_paginations: dict[tuple, str] = {}
 
 
@@ -81,7 +82,8 @@ def pagination(page, query) -> str:
     """Links to the other pages of a list: previous, the page numbers (elided around the current
     one) and next, each keeping every other parameter of `query` (a QueryDict).
 
-    Rendered (PAGINATION_TEMPLATE) once per process for the same parameters, page and number of pages.
+    Rendered (PAGINATION_TEMPLATE) once per process for the same page and number of pages, with a
+    slot for the other parameters (what a person searched for is never kept).
 
     Usage: {% pagination page pagination_query|default:request.GET %}
     """
@@ -90,10 +92,10 @@ def pagination(page, query) -> str:
     params = query.copy()
     params.pop("page", None)
     rest = params.urlencode()
-    key = (get_language(), rest, page.number, page.paginator.num_pages)
+    key = (get_language(), bool(rest), page.number, page.paginator.num_pages)
     html = _kept_paginations.get(key)
     if html is None:
-        start = f"?{rest}&page=" if rest else "?page="
+        start = f"?{QUERY_SLOT}&page=" if rest else "?page="
         links = []
         for number in page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1):
             if number == page.paginator.ELLIPSIS:
@@ -108,4 +110,4 @@ def pagination(page, query) -> str:
         if len(_kept_paginations) >= MAX_KEPT_PAGINATIONS:
             _kept_paginations.clear()
         _kept_paginations[key] = html
-    return html
+    return mark_safe(html.replace(QUERY_SLOT, escape(rest))) if rest else html

@@ -54,3 +54,24 @@ def test_cards_follow_edits_and_the_clock(client, fixed_now):
     assert "Ended earlier today, at 8:00" in html and 'class="meeting-card ended"' in html
     spanish = client.get("/es/meetings/?day=today").content.decode()
     assert ">Evening Hope Group</a>" in spanish and "Ended earlier today" not in spanish
+
+
+def test_what_was_typed_is_shown_and_never_kept(client, fixed_now):
+    from meetings.templatetags import meetings_tags
+    from portal.templatetags import portal_tags
+
+    from .factories import make_meeting
+
+    fixed_now(at("2026-03-04 09:00", "America/New_York"))
+    for n in range(25):
+        make_meeting(name=f"Hope {n}", days=[3])
+    for place in ("21201", "Baltimore, MD", "21201"):
+        html = client.get("/meetings/", {"near": place, "day": "3"}).content.decode()
+        assert f'name="near" id="id_near" value="{place}"' in html
+        near = place.replace(",", "%2C").replace(" ", "+")
+        assert f'href="?near={near}&amp;day=3&amp;page=2"' in html
+    html = client.get("/meetings/", {"near": "21201", "day": "3", "q": "hope"}).content.decode()
+    assert 'name="q" id="id_q" value="hope"' in html and "“hope”" in html
+    kept = " ".join([*meetings_tags._kept_fields.values(), *portal_tags._kept_paginations.values()])
+    assert kept and 'value="21201"' not in kept and "near=21201" not in kept and "Baltimore" not in kept
+    assert "“hope”" not in kept and "q=hope" not in kept
