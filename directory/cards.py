@@ -37,12 +37,29 @@ _kept: dict[tuple, SafeString] = {}
 _kept_taxonomy: dict[int, Term] | None = None
 
 
+_services_index: dict[str | None, tuple[dict | None, dict[int, tuple]]] = {}
+
+
+def services_index(taxonomy: dict[int, Term]) -> dict[int, tuple]:
+    """For each term a result card lists: (its place in form order, category name, term name), in
+    the active language; made once per taxonomy and language."""
+    language = get_language()
+    held = _services_index.get(language)
+    if held is None or held[0] is not taxonomy:
+        index = {
+            pk: ((term.category.position, term.position, term.name), term.category.localized_name, term.localized_name)
+            for pk, term in taxonomy.items() if term.category.show_in_results
+        }
+        held = _services_index[language] = (taxonomy, index)
+    return held[1]
+
+
 def summarise_services(program: Program, taxonomy: dict[int, Term]) -> tuple[tuple[str, str], ...]:
     """The services a result card lists: (category name, "term; term") in form order."""
-    terms = [taxonomy[t] for t in program.term_ids if t in taxonomy and taxonomy[t].category.show_in_results]
+    index = services_index(taxonomy)
     groups: dict[str, list[str]] = {}
-    for term in sorted(terms, key=lambda t: (t.category.position, t.position, t.name)):
-        groups.setdefault(term.category.localized_name, []).append(term.localized_name)
+    for _order, category, name in sorted(index[pk] for pk in program.term_ids if pk in index):
+        groups.setdefault(category, []).append(name)
     return tuple((category, "; ".join(names)) for category, names in groups.items())
 
 
