@@ -1,26 +1,26 @@
 """Search result cards.
 
-Most of a card (organization, address, phone, availability, services, when it was verified) depends
-only on the listing, the language, the taxonomy and the day, and a results page shows twenty of
-them: that part is rendered once per process and reused while none of what it shows changes. The
-key is every value the template reads, so an edit, an import or a new day shows at once, with
-nothing to invalidate. What depends on the search or the minute (the link back to the results, the
-distance, open now) is put together here with each page, escaped piece by piece: twenty cards through
-template tags cost more than the search's SQL.
+A results page shows twenty cards; through template tags (a variable costs some thirty-five Python
+calls, a translation tag more) they cost more than the search's SQL, so cards are joined here from
+pieces escaped one by one. The listing's part (organization, address, phone, availability,
+services, when it was verified) depends only on the listing, the language, the taxonomy and the
+day: it is kept per process under every value it shows, so an edit, an import or a new day shows at
+once, with nothing to invalidate. What depends on the search or the minute (the link back to the
+results, the distance, open now) is joined with each page.
 """
 from __future__ import annotations
 
 from html import escape as _escape
 
-from django.template.loader import render_to_string
+from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext, ngettext
 
 from directory.models import Program, Term
+from phones import numbers as phones
 from portal.templatetags.portal_tags import miles_away
 
-DETAILS_TEMPLATE = "directory/includes/program_card_details.html"
-# Every attribute of the program that DETAILS_TEMPLATE (and the availability include) reads, but
+# Every attribute of the program that card_details reads, but
 # `services_summary`, made from `term_ids` and the taxonomy, and `organization_name` (annotated).
 DETAILS_FIELDS = (
     "pk", "street1", "street2", "city", "state", "zip_code", "phone", "accepting_new_patients",
@@ -37,20 +37,63 @@ _kept: dict[tuple, SafeString] = {}
 _kept_taxonomy: dict[int, Term] | None = None
 
 
+_services_index: dict[str | None, tuple[dict | None, dict[int, tuple]]] = {}
+
+
+def services_index(taxonomy: dict[int, Term]) -> dict[int, tuple]:
+    """For each term a result card lists: (its place in form order, category name, term name), in
+    the active language; made once per taxonomy and language."""
+    language = get_language()
+    held = _services_index.get(language)
+    if held is None or held[0] is not taxonomy:
+        index = {
+            pk: ((term.category.position, term.position, term.name), term.category.localized_name, term.localized_name)
+            for pk, term in taxonomy.items() if term.category.show_in_results
+        }
+        held = _services_index[language] = (taxonomy, index)
+    return held[1]
+
+
 def summarise_services(program: Program, taxonomy: dict[int, Term]) -> tuple[tuple[str, str], ...]:
     """The services a result card lists: (category name, "term; term") in form order."""
-    terms = [taxonomy[t] for t in program.term_ids if t in taxonomy and taxonomy[t].category.show_in_results]
+    index = services_index(taxonomy)
     groups: dict[str, list[str]] = {}
-    for term in sorted(terms, key=lambda t: (t.category.position, t.position, t.name)):
-        groups.setdefault(term.category.localized_name, []).append(term.localized_name)
+    for _order, category, name in sorted(index[pk] for pk in program.term_ids if pk in index):
+        groups.setdefault(category, []).append(name)
     return tuple((category, "; ".join(names)) for category, names in groups.items())
+
+
+def availability(program) -> str:
+    """Whether the program takes new patients, its usual wait and its beds, as HTML paragraphs
+    (result cards and the program's page)."""
+    parts = []
+    if program.accepting_new_patients:
+        parts.append(f'<p class="badge accepting">{escape(gettext("Accepting new patients"))}</p>')
+    elif program.accepting_new_patients is False:
+        parts.append(f'<p class="badge not-accepting">{escape(gettext("Not taking new patients right now"))}</p>')
+    wait, beds = program.typical_wait_days, program.beds_available
+    if wait is not None or beds is not None:
+        texts = []
+        if wait == 0:
+            texts.append(gettext("Usually sees new patients the same day."))
+        elif wait is not None:
+            texts.append(ngettext("Typical wait: about %(days)s day.", "Typical wait: about %(days)s days.", wait)
+                         % {"days": wait})
+        if beds is not None and program.beds_updated:
+            texts.append(gettext("Beds available: %(beds)s (as of %(date)s).")
+                         % {"beds": beds, "date": date_format(program.beds_updated, "MONTH_DAY_FORMAT")})
+        elif beds is not None:
+            texts.append(gettext("Beds available: %(beds)s.") % {"beds": beds})
+        parts.append(f'<p class="availability">{escape(" ".join(texts))}</p>')
+    return "\n".join(parts)
 
 
 def card_details(program: Program, taxonomy: dict[int, Term]) -> SafeString:
     """The listing's part of its result card, as HTML.
 
-    `program` as prepared by views.programs_in_order (with `stale_age`); `taxonomy`: the cached
-    terms by id (directory.filters.terms_by_id), the same object until the taxonomy changes.
+    `program` as prepared by views.programs_in_order (with `stale_age` and `organization_name`);
+    `taxonomy`: the cached terms by id (directory.filters.terms_by_id), the same object until the
+    taxonomy changes.
     """
     global _kept_taxonomy
     if taxonomy is not _kept_taxonomy or len(_kept) >= MAX_KEPT:
@@ -60,9 +103,33 @@ def card_details(program: Program, taxonomy: dict[int, Term]) -> SafeString:
            *(getattr(program, name) for name in DETAILS_FIELDS))
     html = _kept.get(key)
     if html is None:
-        program.services_summary = summarise_services(program, taxonomy)
-        html = _kept[key] = render_to_string(DETAILS_TEMPLATE, {"program": program})
+        html = _kept[key] = mark_safe(_details(program, summarise_services(program, taxonomy)))
     return html
+
+
+def _details(program: Program, services: tuple[tuple[str, str], ...]) -> str:
+    lines = []
+    if program.organization_name:
+        lines.append(f'<p class="org">{escape(program.organization_name)}</p>')
+    lines.append(f'<p class="address">{escape(program.one_line_address)}</p>')
+    if program.phone:
+        call = gettext("Call %(phone)s") % {"phone": phones.display(program.phone)}
+        lines.append(f'<p class="phone"><a class="call" href="{escape(phones.tel_href(program.phone))}">'
+                     f"{escape(call)}</a></p>")
+    if (available := availability(program)):
+        lines.append(available)
+    if services:
+        items = "".join(f"<dt>{escape(category)}</dt><dd>{escape(names)}</dd>" for category, names in services)
+        lines.append(f'<dl class="services">{items}</dl>')
+    if program.stale_age:
+        text = gettext("Last verified %(age)s ago: call to confirm") % {"age": program.stale_age}
+        lines.append(f'<p class="stale-warning">{escape(text)}</p>')
+    elif program.stale_age == "":
+        lines.append(f'<p class="stale-warning">{escape(gettext("Not yet verified: call to confirm"))}</p>')
+    else:
+        text = gettext("Verified %(date)s") % {"date": date_format(program.last_verified, "SHORT_DATE_FORMAT")}
+        lines.append(f'<p class="verified">{escape(text)}</p>')
+    return "\n".join(lines)
 
 
 def escape(value) -> str:

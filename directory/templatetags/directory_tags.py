@@ -1,6 +1,9 @@
-"""The program search form for other pages (the home page asks for it from its template)."""
+"""The program search form for other pages (the home page asks for it from its template), and a
+program's availability (its page shows the same lines as its result card)."""
 from django import template
+from django.utils.safestring import mark_safe
 
+from directory import cards
 from directory.filters import ProgramFilterSet
 from places.forms import DEFAULT_RADIUS
 
@@ -21,3 +24,12 @@ def program_search_form() -> dict:
         "radius": DEFAULT_RADIUS,
         "featured_categories": [entry for entry in filterset.categories if entry.category.param in HOME_CATEGORIES],
     }
+
+
+@register.simple_tag
+def availability(program) -> str:
+    """Whether the program takes new patients, its usual wait and its beds (directory.cards).
+
+    Usage: {% load directory_tags %}{% availability program %}
+    """
+    return mark_safe(cards.availability(program))  # built from escaped pieces
