@@ -10,7 +10,7 @@ from django.db.models import Count, F, OuterRef, Value, Window
 from django.db.models.functions import Coalesce, NullIf
 from django.http import HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
@@ -88,6 +88,7 @@ _public_meetings: dict[bool, MeetingQuerySet] = {}
 def meeting_finder(request):
     """Find a meeting: near a place or online, on a day or right now, of a fellowship and type."""
     now = current_time()
+    finder_url, feed_url = finder_urls(translation.get_language(), get_script_prefix(), get_urlconf())
     # A first visit shows today's meetings; the form's "Any day" sends day= and lists the whole week.
     data = request.GET if request.GET else QueryDict("day=today")
     filterset = MeetingFilterSet(data, queryset=public_meetings(), now=now)
@@ -98,7 +99,7 @@ def meeting_finder(request):
     if page_notice:
         notices.append(page_notice)
     page.object_list = prepare_cards(
-        page.object_list, base_url=reverse("meetings:finder"), list_days=filterset.mode != "day", mode=filterset.mode
+        page.object_list, base_url=finder_url, list_days=filterset.mode != "day", mode=filterset.mode
     )
     heading = results_heading(filterset, paginator.count)
     if paginator.num_pages > 1:
@@ -108,6 +109,8 @@ def meeting_finder(request):
         "filterset": filterset,
         "form": filterset.form,
         "page": page,
+        "finder_url": finder_url,
+        "feed_url": feed_url,
         "card_lists": card_lists(page.object_list, by_day=filterset.mode == "day"),
         "paginator": paginator,
         "page_range": list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)),
@@ -132,6 +135,12 @@ def meeting_finder(request):
         "more_filters_open": bool(filterset.cleaned("fellowship") or filterset.cleaned("type") or filterset.keywords),
     }
     return render(request, "meetings/finder.html", context)
+
+
+@lru_cache(maxsize=64)
+def finder_urls(language: str | None, prefix: str, urlconf) -> tuple[str, str]:
+    """The finder's and the feed's addresses in a language (reversed once per process)."""
+    return reverse("meetings:finder"), reverse("meetings:feed")
 
 
 def paginate(listing, raw_page: str | None, *, count_in_page: bool) -> tuple[Page, Paginator, str | None]:
