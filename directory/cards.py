@@ -10,6 +10,7 @@ results, the distance, open now) is joined with each page.
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from html import escape as _escape
 
 from django.utils.formats import date_format
@@ -32,6 +33,24 @@ CARD_COLUMNS = (
     *(name for name in DETAILS_FIELDS if name not in ("pk", "stale_age")),
 )
 MAX_KEPT = 5000
+
+
+@lru_cache(maxsize=1)
+def card_query() -> str:
+    """The query that reads a results page's programs for their cards: by id (one parameter, the
+    list of ids), only the columns a card shows, with the organization's name and each program's
+    weekly hours as rows of [weekday, opens, closes]. Written once: through the ORM it was compiled
+    anew for every page."""
+    program, organization = Program._meta, Program._meta.get_field("organization").related_model._meta
+    hours = Program.hours.rel.related_model._meta
+    columns = ", ".join(f'p."{program.get_field(name).column}"' for name in ("id", *CARD_COLUMNS))
+    return (
+        f'SELECT {columns}, o."name" AS organization_name, '
+        f'ARRAY(SELECT ARRAY[h."weekday"::text, h."opens"::text, h."closes"::text] FROM "{hours.db_table}" h '
+        f'WHERE h."program_id" = p."id") AS weekly_hours '
+        f'FROM "{program.db_table}" p LEFT JOIN "{organization.db_table}" o ON o."id" = p."organization_id" '
+        f'WHERE p."id" = ANY(%s)'
+    )
 
 _kept: dict[tuple, SafeString] = {}
 _kept_taxonomy: dict[int, Term] | None = None

@@ -5,10 +5,8 @@ import datetime
 from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
-from django.db import connections
-from django.db.models import F
-from django.db.models.expressions import RawSQL
 from django.core.paginator import Paginator
+from django.db import connections
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,14 +17,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 
 from directory import jsonld
-from directory.cards import CARD_COLUMNS, card, card_details
+from directory.cards import card, card_details, card_query
 from directory.facets import facet_fieldsets, select_options
 from directory.filters import MAX_TEXT, ProgramFilterSet, terms_by_id, vocabulary
 from directory.forms import ProblemReportForm
 from directory.hours import open_status
-from directory.models import OpeningHours, ProblemReport, Program
+from directory.models import ProblemReport, Program
 from directory.understanding import normalize, understand
-from places import timezones
+from places import geo, timezones
 from places.forms import RADIUS_CHOICES
 from places.states import STATE_CHOICES_BY_NAME
 from portal.client import address_key
@@ -309,24 +307,12 @@ class CappedPaginator(Paginator):
         super().__init__(ids[: self.MAX_COUNTED], per_page)
 
 
-# A program's weekly hours as rows of [weekday, opens, closes] (text), read with the program.
-WEEKLY_HOURS_SQL = (
-    f"ARRAY(SELECT ARRAY[h.weekday::text, h.opens::text, h.closes::text] FROM {OpeningHours._meta.db_table} h "
-    f"WHERE h.program_id = {Program._meta.db_table}.id)"
-)
-
-
 def programs_in_order(ids: list[int], place, *, now: datetime.datetime | None = None, back: str = "") -> list[Program]:
     """The programs with these ids, in that order, ready for result cards: their address (with
     `back`, the search to return to), whether open now (the page's hours read in one query),
     whether the listing is due for a check, and the card's listing part (directory.cards)."""
-    # One query, with each program's weekly hours as an array; no ORDER BY: the ids give the order.
-    programs = (
-        Program.objects.among(ids).only(*CARD_COLUMNS)
-        .annotate(organization_name=F("organization__name"), weekly_hours=RawSQL(WEEKLY_HOURS_SQL, ())).order_by()
-    )
-    programs = programs.with_distance_from(place)
-    by_id = {program.pk: program for program in programs}
+    # One query (directory.cards.card_query), with each program's weekly hours; the ids give the order.
+    by_id = {program.pk: program for program in Program.objects.raw(card_query(), [list(ids)])} if ids else {}
     now = now or timezone.now()
     taxonomy = terms_by_id()
     # Every program's address differs only by its slug: reversed once, not once per card.
@@ -336,6 +322,11 @@ def programs_in_order(ids: list[int], place, *, now: datetime.datetime | None = 
     for pk in ids:
         program = by_id[pk]
         program.url = f"{url_start}{program.slug}{url_end}"
+        # The same haversine distance the search filtered on in SQL (places.geo's Python twin).
+        program.distance = (
+            geo.great_circle_miles(place.latitude, place.longitude, program.latitude, program.longitude)
+            if place is not None and program.latitude is not None and program.longitude is not None else None
+        )
         program.card_id = f"program-{pk}"
         zone = timezones.zone_for(program.state, program.latitude, program.longitude)
         periods = [(int(day), datetime.time.fromisoformat(opens), datetime.time.fromisoformat(closes))
