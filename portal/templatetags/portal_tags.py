@@ -111,3 +111,24 @@ def pagination(page, query) -> str:
             _kept_paginations.clear()
         _kept_paginations[key] = html
     return mark_safe(html.replace(QUERY_SLOT, escape(rest))) if rest else html
+
+
+_radius_options: dict[tuple, str] = {}
+
+
+@register.simple_tag
+def radius_options(choices, selected) -> str:
+    """A finder's distance menu as `<option>`s ("Within 25 miles"), the chosen one selected; made
+    once per language and choice (every search page shows it).
+
+    Usage: <select ...>{% radius_options field.field.choices radius %}</select>
+    """
+    key = (get_language(), str(selected), *(value for value, _label in choices))
+    html = _radius_options.get(key)
+    if html is None:
+        html = _radius_options[key] = "".join(
+            f'<option value="{escape(value)}"{" selected" if str(value) == str(selected) else ""}>'
+            f'{escape(gettext("Within %(label)s") % {"label": label})}</option>'
+            for value, label in choices
+        )
+    return mark_safe(html)  # every value escaped above
