@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime
+from functools import lru_cache
 from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
@@ -12,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.timesince import timesince
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
@@ -19,7 +21,7 @@ from django.views.decorators.csrf import csrf_exempt
 from directory import jsonld
 from directory.cards import card, card_details, card_query
 from directory.facets import facet_fieldsets, select_options
-from directory.filters import MAX_TEXT, ProgramFilterSet, terms_by_id, vocabulary
+from directory.filters import MAX_TEXT, ProgramFilterSet, category_filter_parts, terms_by_id, vocabulary
 from directory.forms import ProblemReportForm
 from directory.hours import open_status
 from directory.models import ProblemReport, Program
@@ -347,7 +349,13 @@ def stale_age(last_verified: datetime.date | None, now: datetime.datetime) -> st
     today = timezone.localdate(now)
     if (today - last_verified).days <= settings.PORTAL_STALE_AFTER_DAYS:
         return None
-    return timesince(last_verified, today, depth=1)
+    return _time_since(last_verified, today, get_language())
+
+
+@lru_cache(maxsize=4096)
+def _time_since(then: datetime.date, today: datetime.date, language: str | None) -> str:
+    """'11 months', in the language (kept: a day's result cards repeat the same few dates)."""
+    return timesince(then, today, depth=1)
 
 
 def search_query(given: QueryDict) -> str:
@@ -396,17 +404,19 @@ def filters_in_use(filterset: ProgramFilterSet, facets: list[dict]) -> list[str]
 def build_facets(filterset: ProgramFilterSet, counts: dict[int, int] | None) -> list[dict]:
     """Each category with its terms, whether ticked, and how many programs ticking it would leave."""
     facets = []
-    for entry in filterset.categories:
-        param = entry.category.param
+    # The names in the page's language, made once per taxonomy (directory.filters).
+    for entry, (param, term_ids, _label, choices) in zip(
+        filterset.categories, category_filter_parts(filterset.categories)
+    ):
         chosen = set(filterset.cleaned(param, []))
         options = [
             {
-                "code": term.code,
-                "name": term.localized_name,
-                "count": None if counts is None else counts.get(term.pk, 0),
-                "checked": term.code in chosen,
+                "code": code,
+                "name": name,
+                "count": None if counts is None else counts.get(term_ids[code], 0),
+                "checked": code in chosen,
             }
-            for term in entry.terms
+            for code, name in choices
         ]
         facets.append({
             "param": param,
