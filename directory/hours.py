@@ -66,18 +66,20 @@ def stretches(periods, zone: str, now: datetime.datetime) -> list[tuple[datetime
     return [(start, end) for start, end in joined]
 
 
-def open_status(periods, zone: str, now: datetime.datetime) -> OpenStatus | None:
+def open_status(periods, zone: str, now: datetime.datetime, language: str | None = None) -> OpenStatus | None:
     """Open or closed at `now`, and when that changes; None when the program lists no weekly hours.
 
     `periods` are (weekday, opens, closes) with weekday 0 = Sunday, as OpeningHours stores them.
     Hours change on the minute: the answer is kept for the minute (result pages show the same
-    programs again and again, and many programs keep the same hours).
+    programs again and again, and many programs keep the same hours). `language`: the page's, when
+    the caller has read it already.
     """
-    periods = tuple(tuple(period) for period in periods)
+    if type(periods) is not tuple:  # a tuple of tuples (directory.cards.weekly_periods) is used as it is
+        periods = tuple(tuple(period) for period in periods)
     if not periods:
         return None
     minute = now.astimezone(UTC).replace(second=0, microsecond=0)
-    return _open_status(periods, zone, minute, get_language())
+    return _open_status(periods, zone, minute, language or get_language())
 
 
 @lru_cache(maxsize=4096)

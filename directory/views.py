@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 
 from directory import jsonld
-from directory.cards import card, card_details, card_query
+from directory.cards import CardProgram, card, card_details, card_programs, weekly_periods
 from directory.facets import facet_fieldsets, select_options
 from directory.filters import MAX_TEXT, ProgramFilterSet, category_filter_parts, terms_by_id, vocabulary
 from directory.forms import ProblemReportForm
@@ -309,14 +309,15 @@ class CappedPaginator(Paginator):
         super().__init__(ids[: self.MAX_COUNTED], per_page)
 
 
-def programs_in_order(ids: list[int], place, *, now: datetime.datetime | None = None, back: str = "") -> list[Program]:
+def programs_in_order(ids: list[int], place, *, now: datetime.datetime | None = None, back: str = "") -> list[CardProgram]:
     """The programs with these ids, in that order, ready for result cards: their address (with
     `back`, the search to return to), whether open now (the page's hours read in one query),
     whether the listing is due for a check, and the card's listing part (directory.cards)."""
     # One query (directory.cards.card_query), with each program's weekly hours; the ids give the order.
-    by_id = {program.pk: program for program in Program.objects.raw(card_query(), [list(ids)])} if ids else {}
+    by_id = card_programs(ids) if ids else {}
     now = now or timezone.now()
     taxonomy = terms_by_id()
+    language = get_language()
     # Every program's address differs only by its slug: reversed once, not once per card.
     url_start, _slug, url_end = reverse("directory:program-detail", kwargs={"slug": "SLUG"}).partition("SLUG")
     url_end += f"?{back}" if back else ""
@@ -331,17 +332,15 @@ def programs_in_order(ids: list[int], place, *, now: datetime.datetime | None = 
         )
         program.card_id = f"program-{pk}"
         zone = timezones.zone_for(program.state, program.latitude, program.longitude)
-        periods = [(int(day), datetime.time.fromisoformat(opens), datetime.time.fromisoformat(closes))
-                   for day, opens, closes in program.weekly_hours]
-        program.open_status = open_status(periods, zone, now)
-        program.stale_age = stale_age(program.last_verified, now)
-        program.card_details = card_details(program, taxonomy)
+        program.open_status = open_status(weekly_periods(program.weekly_hours), zone, now, language)
+        program.stale_age = stale_age(program.last_verified, now, language)
+        program.card_details = card_details(program, taxonomy, language)
         program.card = card(program)
         ordered.append(program)
     return ordered
 
 
-def stale_age(last_verified: datetime.date | None, now: datetime.datetime) -> str | None:
+def stale_age(last_verified: datetime.date | None, now: datetime.datetime, language: str | None = None) -> str | None:
     """How long ago a listing was last verified ('11 months'), when that is longer than the
     configured PORTAL_STALE_AFTER_DAYS; '' when it never was; None when it is recent enough."""
     if last_verified is None:
@@ -349,7 +348,7 @@ def stale_age(last_verified: datetime.date | None, now: datetime.datetime) -> st
     today = timezone.localdate(now)
     if (today - last_verified).days <= settings.PORTAL_STALE_AFTER_DAYS:
         return None
-    return _time_since(last_verified, today, get_language())
+    return _time_since(last_verified, today, language or get_language())
 
 
 @lru_cache(maxsize=4096)
