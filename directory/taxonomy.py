@@ -58,3 +58,27 @@ def seed_words(*, category_model, term_model) -> int:
                 term.save(update_fields=changed)
                 seeded += "synonyms" in changed
     return seeded
+
+
+def update_words(*, term_model, withdrawn: dict[str, tuple[list[str], list[str]]]) -> int:
+    """Bring the default taxonomy's newer synonyms to an existing database: add every default word a
+    term lacks (staff additions are kept) and take away the `withdrawn` ones ({code: (English,
+    Spanish)}), words that turned out to mislead. Returns how many terms changed."""
+    changed_terms = 0
+    for entry in default_taxonomy():
+        for item in entry["terms"]:
+            term = term_model.objects.filter(code=item["code"]).first()
+            if term is None:
+                continue
+            gone_en, gone_es = withdrawn.get(item["code"], ([], []))
+            changed = []
+            for name, gone in (("synonyms", gone_en), ("synonyms_es", gone_es)):
+                have = [word for word in getattr(term, name) if word not in gone]
+                have += [word for word in item.get(name, []) if word not in have]
+                if have != getattr(term, name):
+                    setattr(term, name, have)
+                    changed.append(name)
+            if changed:
+                term.save(update_fields=changed)
+                changed_terms += 1
+    return changed_terms

@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Iterable
 
+from django.utils.translation import gettext_noop
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
@@ -51,8 +52,17 @@ doctor doctors dr provider providers office offices options option best good top
 friendly affirming welcoming specialized specializing specialist specialists approved training
 addiction addictions addicted addict addicts opioid opioids opiate opiates heroin fentanyl fent dope
 pill pills painkiller painkillers oxy oxys oxycodone oxycontin percocet percs vicodin hydrocodone
+tramadol kratom morphine codeine dilaudid hydromorphone opana norco lortab roxy roxies roxicodone blues m30 m30s
+carfentanil xylazine tranq
 drug drugs substance substances use using user users abuse disorder disorders oud sud sobriety recovery
+doc docs appointment appointments class classes someone somebody person anyone anybody anywhere somewhere
+someplace new after before only just also still again now prescribe prescribes prescribing prescriber script
+son daughter husband wife boyfriend girlfriend brother sister friend friends partner loved one ones
+today tonight tomorrow urgent urgently asap emergency immediately quickly fast
 de del la el los las lo un una unos unas y o u para por en con sin que cerca mi mis me yo necesito
+hijo hija hijos hijas esposo esposa novio novia hermano hermana amigo amiga familiar hoy urgente
+adictos adicta adictas puedo puede pueden conseguir obtener tener tengo tiene tienen quiero quisiera hay
+alguien algun alguna como cual cuales es esta estoy son ser se le les su sus al hable hablen acepte acepten dejar
 busco buscar buscando ayuda ayudar clinica clinicas centro centros programa programas tratamiento
 tratamientos servicio servicios lugar lugares donde aqui alli acepta aceptan aceptar ofrece ofrecen
 adiccion adicciones adicto drogas droga opioides opiaceos heroina fentanilo doctor doctora medico
@@ -61,7 +71,46 @@ STOP_PHRASES = frozenset({
     "near me", "close to me", "around me", "in my area", "near by", "cerca de mi", "cerca de aqui",
     "substance abuse", "substance use", "drug abuse", "drug addiction", "opioid addiction", "opioid use disorder",
     "substance use disorder", "addiction treatment", "drug treatment", "drug rehab center",
+    "pain pills", "pain pill", "pain killers", "pain medication", "pain meds",
+    # Practical wishes no filter holds: the cards say whether a program is open now and how long
+    # the wait is, which beats finding nothing because a listing does not use these words.
+    "open now", "open today", "right now", "24 hour", "24 hours", "24 7", "open 24 hours", "walk in", "walk ins",
+    "same day", "no appointment", "without an appointment", "no wait", "no waiting list", "sin cita", "hoy mismo",
+    "abierto ahora", "abierto hoy",
+    # Children who come along are not the person treated: "moms with kids" is not a teen program.
+    "with kids", "with my kids", "with children", "with my children", "with my child", "with my son",
+    "with my daughter", "con mis hijos", "con mi hijo", "con mi hija", "con ninos",
 })
+# Choices of the search that are not taxonomy terms, read from the words that mean them:
+# (parameter, value, label) → phrases. The labels are the form's own (translated where shown).
+FLAG_PHRASES: dict[tuple[str, str, str], tuple[str, ...]] = {
+    ("accepting", "1", gettext_noop("Accepting new patients")): (
+        "accepting new patients", "taking new patients", "new patients", "new patient", "accepting patients",
+        "taking patients", "open beds", "open bed", "beds available", "bed available", "available beds",
+        "openings", "bed", "beds", "a bed", "need a bed", "aceptan pacientes nuevos", "acepta pacientes nuevos",
+        "pacientes nuevos", "cama", "camas", "camas disponibles",
+    ),
+    ("meetings", "1", gettext_noop("Support group meetings nearby")): (
+        "meeting", "meetings", "support group", "support groups", "12 step", "twelve step", "12 steps",
+        "peer support group", "grupo de apoyo", "grupos de apoyo", "reunion", "reuniones", "juntas",
+    ),
+    # A fellowship's meetings (slugs of the Meeting Guide specification, as the meeting finder's).
+    ("fellowship", "na", "Narcotics Anonymous"): (
+        "na", "na meeting", "narcotics anonymous", "narcoticos anonimos", "narcotic anonymous",
+    ),
+    ("fellowship", "aa", "Alcoholics Anonymous"): ("aa", "aa meeting", "alcoholics anonymous", "alcoholicos anonimos"),
+    ("fellowship", "smart-recovery", "SMART Recovery"): ("smart recovery", "smart meeting"),
+    ("fellowship", "nar-anon", "Nar-Anon"): ("nar anon", "naranon", "nar anon meeting"),
+    ("fellowship", "al-anon", "Al-Anon"): ("al anon", "alanon", "al anon meeting"),
+    ("fellowship", "celebrate-recovery", "Celebrate Recovery"): ("celebrate recovery",),
+    ("fellowship", "refuge-recovery", "Refuge Recovery"): ("refuge recovery",),
+    ("fellowship", "recovery-dharma", "Recovery Dharma"): ("recovery dharma",),
+    ("fellowship", "ha", "Heroin Anonymous"): ("heroin anonymous", "heroina anonimos"),
+    ("fellowship", "ca", "Cocaine Anonymous"): ("cocaine anonymous", "cocaina anonimos"),
+    ("fellowship", "mara", "Medication-Assisted Recovery Anonymous"): (
+        "mara", "medication assisted recovery anonymous",
+    ),
+}
 # Ordinary words one typo away from a known word, which must not be read as it ("trial" is not
 # "tribal", "medical" is not "medicaid", "señor" is not "senior").
 NOT_TYPOS = frozenset({
@@ -127,13 +176,30 @@ class Understanding:
 
     @property
     def filters(self) -> dict[str, list[str]]:
-        """Codes per category parameter, in the order they were understood, without repeats."""
-        result: dict[str, list[str]] = {}
+        """Codes per category parameter, in the order they were understood, without repeats.
+
+        Within a category, a word that means some of what another word means narrows it: in
+        "methadone maintenance" or "rehab for 30 days" the broad word ("maintenance": any medication;
+        "rehab": any residential care) gives way to the precise one, instead of adding its other terms.
+        """
+        by_param: dict[str, list[list[str]]] = {}
         for match in self.matches:
+            per_param: dict[str, list[str]] = {}
             for term in match.terms:
-                codes = result.setdefault(term.param, [])
+                codes = per_param.setdefault(term.param, [])
                 if term.code not in codes:
                     codes.append(term.code)
+            for param, codes in per_param.items():
+                by_param.setdefault(param, []).append(codes)
+        result: dict[str, list[str]] = {}
+        for param, groups in by_param.items():
+            narrowest = [
+                codes for codes in groups
+                if not any(set(other) < set(codes) for other in groups)
+            ]
+            merged = result[param] = []
+            for codes in narrowest:
+                merged.extend(code for code in codes if code not in merged)
         return result
 
     @property
@@ -177,6 +243,8 @@ class Vocabulary:
                 names += [term.name_es, term.name_es.split("(")[0]]
             synonyms = [*(getattr(term, "synonyms", None) or []), *(getattr(term, "synonyms_es", None) or [])]
             entries.append((ref, synonyms, names))
+        for (param, value, label), phrases in FLAG_PHRASES.items():
+            entries.append((TermRef(0, value, param, label), (), phrases))  # a staff synonym wins over these
         return cls(entries)
 
     def exact(self, key: str) -> tuple[TermRef, ...] | None:
@@ -213,10 +281,34 @@ class Vocabulary:
         """A known word or phrase close enough to an unknown word to ask "Did you mean …"."""
         if len(word) < 3 or not word.isalpha() or word in NOT_TYPOS:
             return None
-        limit = 1 if len(word) < 5 else 2 if len(word) < 8 else 3
-        candidates = [p for n in (1, 2) for p in self.by_length.get(n, ()) if abs(len(p) - len(word)) <= limit]
+        # The word starts the same ("day" is not "gay") and differs by about one letter in five
+        # ("coach" is not "cash", "smart" not "mat"; "mta" may be "mat").
+        limit = 1 if len(word) < 6 else 2 if len(word) < 9 else 3
+        candidates = [
+            p for n in (1, 2) for p in self.by_length.get(n, ())
+            if p[0] == word[0] and abs(len(p) - len(word)) <= limit
+        ]
         found = process.extractOne(word, candidates, scorer=OSA.distance, score_cutoff=limit)
         return found[0] if found else None
+
+    def filler(self, word: str) -> str | None:
+        """The filler word (STOP_WORDS) that an unknown word is a small misspelling of ("clinc",
+        "tratment", "programm"), read as that word: dropped, or part of a phrase ("methadone clinc")."""
+        if word in STOP_WORDS or word in NOT_TYPOS or word in self.phrases or not word.isalpha():
+            return None
+        # Stricter than for known words: a content word two letters from filler is kept as text.
+        limit = 0 if len(word) < SHORTEST_FUZZY_WORD else 1 if len(word) < 9 else 2
+        if not limit or self.fuzzy(word):
+            return None
+        found = process.extractOne(word, _FILLER_BY_LETTER.get(word[0], ()), scorer=OSA.distance, score_cutoff=limit)
+        return found[0] if found else None
+
+
+# Filler words long enough to be misspelt, by first letter (a misspelling keeps its first letter).
+_FILLER_BY_LETTER: dict[str, tuple[str, ...]] = {}
+for _word in sorted(STOP_WORDS):
+    if len(_word) >= SHORTEST_FUZZY_WORD - 1:
+        _FILLER_BY_LETTER[_word[0]] = (*_FILLER_BY_LETTER.get(_word[0], ()), _word)
 
 
 @dataclass
@@ -252,6 +344,8 @@ def _understand(text: str, vocabulary: Vocabulary, *, take_zip: bool = False) ->
     for index, token in enumerate(tokens):
         literal = token.startswith('"') or (token.startswith("-") and len(token) > 1)
         for part in normalize(token).split():
+            if not literal and part not in vocabulary.phrases:
+                part = vocabulary.filler(part) or part
             words.append(_Word(part, index, literal))
     if len(words) > MAX_WORDS:
         result.truncated = True

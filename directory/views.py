@@ -176,20 +176,43 @@ def understood_search_url(request) -> str | None:
     raw = request.GET.get("q", "")
     if not raw.strip() or len(raw) > MAX_TEXT or "\x00" in raw:
         return None  # nothing to read, or a value the form will explain
-    understood = understand(raw, vocabulary(), take_zip=not request.GET.get("near", "").strip())
-    if not understood.changed:
+    no_place = not request.GET.get("near", "").strip()
+    understood = understand(raw, vocabulary(), take_zip=no_place)
+    text = understood.text
+    # A city (or state) typed at the end of the keywords is where to search, when no place was given.
+    found = geo.gazetteer().place_at_end(text) if no_place and text and not understood.zip_code else None
+    if not understood.changed and found is None:
         return None
     params = request.GET.copy()
     params.pop(PAGE_PARAM, None)
-    if understood.text:
-        params["q"] = understood.text
-    else:
-        params.pop("q", None)
-    for param, codes in understood.filters.items():
-        have = params.getlist(param)
-        params.setlist(param, have + [code for code in codes if code not in have])
+    if found is not None:
+        kind, value, text = found
+        if kind == "city":
+            params["near"] = value
+        elif not params.get("state"):
+            params["state"] = value
     if understood.zip_code:
         params["near"] = understood.zip_code
+    filters = understood.filters
+    fellowships = filters.pop("fellowship", [])
+    if fellowships:
+        filters.setdefault("meetings", ["1"])
+    if set(filters) == {"meetings"} and not text and set(params) <= {"q", "near", "radius", "meetings"}:
+        # Only meetings were asked for ("na meetings near me"): the meeting finder is where they are.
+        meeting_params = QueryDict(mutable=True)
+        for name in ("near", "radius"):
+            if params.get(name):
+                meeting_params[name] = params[name]
+        meeting_params.setlist("fellowship", fellowships)
+        query = meeting_params.urlencode()
+        return f"{reverse('meetings:finder')}{'?' if query else ''}{query}"
+    if text:
+        params["q"] = text
+    else:
+        params.pop("q", None)
+    for param, codes in filters.items():
+        have = params.getlist(param)
+        params.setlist(param, have + [code for code in codes if code not in have])
     if sorted(params.lists()) == sorted(request.GET.lists()):
         return None
     return f"{request.path}?{params.urlencode()}"
@@ -198,7 +221,9 @@ def understood_search_url(request) -> str | None:
 def term_name(ref) -> str:
     """A vocabulary term's name in the page's language (from the cached taxonomy)."""
     term = terms_by_id().get(ref.pk)
-    return term.localized_name if term is not None else ref.name
+    if term is None:  # a choice that is not a term (understanding.FLAG_PHRASES), named by its label
+        return _(ref.name)
+    return term.localized_name
 
 
 def short_name(name: str) -> str:
@@ -219,6 +244,8 @@ def search_chips(request, filterset: ProgramFilterSet) -> list[dict]:
         chips.append({"label": f"“{filterset.keywords}”", "url": query_url(request, drop=("q", None))})
     if filterset.cleaned("accepting"):
         chips.append({"label": _("Accepting new patients"), "url": query_url(request, drop=("accepting", None))})
+    if filterset.cleaned("meetings"):
+        chips.append({"label": _("Support group meetings nearby"), "url": query_url(request, drop=("meetings", None))})
     state = filterset.cleaned("state")
     if state:
         label = dict(filterset.form.fields["state"].choices).get(state, state)

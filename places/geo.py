@@ -25,6 +25,13 @@ _ZIP = re.compile(r"^(\d{5})(?:-\d{4})?$")
 _COORDS = re.compile(r"^\s*(-?\d{1,3}(?:\.\d+)?)\s*[,; ]\s*(-?\d{1,3}(?:\.\d+)?)\s*$")
 _SPACES = re.compile(r"\s+")
 MAX_LOCATION_LENGTH = 100
+# Reading a place at the end of keywords (Gazetteer.place_at_end): the longest city name tried, in
+# words; how many ZIP codes make a city large enough to be meant without its state; and the words
+# that are such a city's name but mean something else in a search for treatment.
+MAX_PLACE_WORDS = 4
+LARGE_CITY_ZIPS = 8
+NOT_PLACES = frozenset({"mobile", "independence", "providence", "humble", "mission", "hospital"})
+_PUNCTUATION = re.compile(r"[^\w\s'.-]")
 
 
 @dataclass(frozen=True)
@@ -170,6 +177,53 @@ class Gazetteer:
             ) % {"name": name.strip().title()},
             self._suggest(key, None),
         )
+
+    def place_at_end(self, text: str) -> tuple[str, str, str] | None:
+        """A place named at the end of search words, as people type it in a keyword box
+        ("methadone baltimore", "rehab columbus ohio", "detox in maryland"): ("city", "Columbus, OH",
+        rest) or ("state", "MD", rest), where rest is the words before it; None when the words do not
+        end in a place. Strict, because keywords are not a location field: a city needs its state
+        unless it is the one large city of that name (ordinary words that are also hamlets, such as
+        "hope" or "center", stay words), and a two-letter state code counts only after a city."""
+        tokens = text.split()
+        if not tokens or len(tokens) > MAX_PLACE_WORDS * 3:
+            return None
+        words = [normalize_city(_PUNCTUATION.sub(" ", token)) for token in tokens]
+        if not all(words):
+            return None
+
+        def rest(used: int) -> str:
+            return " ".join(tokens[:-used])
+
+        for state_size in (3, 2, 1):
+            if len(words) < state_size:
+                continue
+            tail = " ".join(words[-state_size:])
+            code = STATE_BY_NAME.get(tail)
+            if code is None and state_size == 1 and len(tail) == 2 and tail.upper() in US_STATES:
+                code = tail.upper()
+            if code is None:
+                continue
+            for city_size in range(min(MAX_PLACE_WORDS, len(words) - state_size), 0, -1):
+                name = " ".join(words[-state_size - city_size:-state_size])
+                city = self.cities.get((name, code))
+                if city is not None:
+                    return "city", f"{city.name}, {city.state}", rest(state_size + city_size)
+            if tail in STATE_BY_NAME:  # a state named in full; alone, a code is too often a word ("va", "in")
+                city = self.cities.get((tail, code))  # New York, NY: the city
+                if city is not None and city.zip_count >= LARGE_CITY_ZIPS:
+                    return "city", f"{city.name}, {city.state}", rest(state_size)
+                return "state", code, rest(state_size)
+        for city_size in range(min(MAX_PLACE_WORDS, len(words)), 0, -1):
+            name = " ".join(words[-city_size:])
+            matches = self.cities_by_name.get(name, [])
+            if (
+                matches and name not in NOT_PLACES and matches[0].zip_count >= LARGE_CITY_ZIPS
+                and (len(matches) == 1 or matches[0].zip_count >= 4 * matches[1].zip_count)
+            ):
+                city = matches[0]
+                return "city", f"{city.name}, {city.state}", rest(city_size)
+        return None
 
     def _suggest(self, key: str, state: str | None) -> list[str]:
         if state:

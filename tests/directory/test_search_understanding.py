@@ -187,3 +187,49 @@ def test_facet_counts_stop_when_there_are_too_many_programs_to_count(client):
     assert Program.objects.all().term_counts({medication: [bu]}, at_most=3)[Term.objects.get(code="MD").pk] == 1
     assert Program.objects.all().term_counts({medication: [bu]}, at_most=2) is None
     assert Program.objects.all().term_counts(at_most=2) is None
+
+
+def test_a_city_typed_after_the_needs_becomes_the_place(client):
+    response = client.get(SEARCH, {"q": "methadone baltimore"})
+    assert query(response.url) == {"near": ["Baltimore, MD"], "medication": ["METH"]}
+    response = client.get(SEARCH, {"q": "rehab in columbus ohio"})
+    assert query(response.url) == {"near": ["Columbus, OH"], "care": ["RS", "RL"]}
+    response = client.get(SEARCH, {"q": "suboxone maryland"})
+    assert query(response.url) == {"state": ["MD"], "medication": ["BU"]}
+
+
+def test_a_place_in_the_keywords_never_overrides_the_place_field(client):
+    response = client.get(SEARCH, {"q": "methadone baltimore", "near": "22902"})
+    assert query(response.url) == {"near": ["22902"], "medication": ["METH"], "q": ["baltimore"]}
+
+
+def test_words_that_are_also_small_towns_stay_words(client):
+    # Hope, AR and Center, TX exist; a program called "New Hope Center" is what this person means.
+    for text in ["new hope center", "faith based rehab", "hope", "mobile suboxone"]:
+        response = client.get(SEARCH, {"q": text}, follow=True)
+        final = query(response.redirect_chain[-1][0]) if response.redirect_chain else {}
+        assert "near" not in final and "state" not in final, text
+        assert response.context["place"] is None, text
+
+
+def test_asking_for_meetings_only_opens_the_meeting_finder(client):
+    response = client.get(SEARCH, {"q": "na meetings near me", "near": "21201"})
+    assert response.status_code == 302
+    assert urlsplit(response.url).path == reverse("meetings:finder")
+    assert query(response.url) == {"near": ["21201"], "fellowship": ["na"]}
+    spanish = client.get("/es/programs/", {"q": "grupos de apoyo"})
+    assert urlsplit(spanish.url).path == "/es/meetings/"
+
+
+def test_meetings_asked_for_with_a_service_show_beside_the_programs(client):
+    make_program(name="Bupe clinic", terms=["BU"])
+    response = client.get(SEARCH, {"q": "suboxone and na meetings", "near": "22902"}, follow=True)
+    assert query(response.redirect_chain[-1][0]) == {"near": ["22902"], "medication": ["BU"], "meetings": ["1"]}
+    html = response.content.decode()
+    assert '<span class="visually-hidden">Remove </span>Support group meetings nearby' in html
+
+
+def test_ordinary_words_are_not_offered_as_misspellings(client):
+    for text in ["recovery coach", "same day appointment", "peer support"]:
+        response = client.get(SEARCH, {"q": text}, follow=True)
+        assert response.context["did_you_mean"] == [], text

@@ -75,3 +75,17 @@ def test_every_term_has_seeded_synonyms_and_a_spanish_name():
     assert not Term.objects.filter(synonyms=[]).exists()
     assert not Term.objects.filter(name_es="").exists()
     assert not Category.objects.filter(name_es="").exists()
+
+
+def test_newer_default_words_reach_an_existing_database_and_staff_words_stay():
+    from directory.models import Term
+    from directory.taxonomy import update_words
+
+    bupe = Term.objects.get(code="BU")
+    bupe.synonyms = [word for word in bupe.synonyms if word != "probuphine"] + ["strips", "bupe bus"]
+    bupe.save()
+    update_words(term_model=Term, withdrawn={"BU": (["strips"], [])})
+    bupe.refresh_from_db()
+    assert "probuphine" in bupe.synonyms  # a default word it lacked
+    assert "bupe bus" in bupe.synonyms  # staff's own
+    assert "strips" not in bupe.synonyms  # withdrawn: "fentanyl test strips" are not buprenorphine

@@ -91,3 +91,25 @@ def test_bounding_box_contains_the_whole_circle(lat):
 
 def test_baltimore_alone_means_the_big_one():
     assert geo.resolve("Baltimore").label == "Baltimore, MD"
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("methadone baltimore", ("city", "Baltimore, MD", "methadone")),
+    ("rehab columbus ohio", ("city", "Columbus, OH", "rehab")),
+    ("detox st. louis mo", ("city", "Saint Louis, MO", "detox")),
+    ("winston-salem nc", ("city", "Winston Salem, NC", "")),
+    ("suboxone maryland", ("state", "MD", "suboxone")),
+    ("new york", ("city", "New York, NY", "")),
+    ("richmond va", ("city", "Richmond, VA", "")),
+])
+def test_a_place_at_the_end_of_keywords(text, expected):
+    assert geo.gazetteer().place_at_end(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "hope", "new hope", "center", "faith", "columbus", "springfield", "va", "oh", "mobile", "hollowmere recovery",
+    "baltimore harbor", "",
+])
+def test_words_that_only_may_be_a_place_stay_words(text):
+    # Small towns named like ordinary words, cities of one name in several states, bare state codes.
+    assert geo.gazetteer().place_at_end(text) is None
