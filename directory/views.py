@@ -177,10 +177,13 @@ def understood_search_url(request) -> str | None:
     if not raw.strip() or len(raw) > MAX_TEXT or "\x00" in raw:
         return None  # nothing to read, or a value the form will explain
     no_place = not request.GET.get("near", "").strip()
-    understood = understand(raw, vocabulary(), take_zip=no_place)
+    # A ZIP code or a city typed in the keywords is where to search: the last thing the person typed
+    # (the place field may still hold an earlier search's). A state, only when no place was given.
+    understood = understand(raw, vocabulary(), take_zip=True)
     text = understood.text
-    # A city (or state) typed at the end of the keywords is where to search, when no place was given.
-    found = geo.gazetteer().place_at_end(text) if no_place and text and not understood.zip_code else None
+    found = geo.gazetteer().place_at_end(text) if text and not understood.zip_code else None
+    if found is not None and found[0] == "state" and not no_place:
+        found = None
     if not understood.changed and found is None:
         return None
     params = request.GET.copy()

@@ -198,9 +198,15 @@ def test_a_city_typed_after_the_needs_becomes_the_place(client):
     assert query(response.url) == {"state": ["MD"], "medication": ["BU"]}
 
 
-def test_a_place_in_the_keywords_never_overrides_the_place_field(client):
+def test_a_place_typed_in_the_keywords_is_the_latest_word_on_where(client):
+    # The place field may still hold the last search's place; what was just typed wins.
     response = client.get(SEARCH, {"q": "methadone baltimore", "near": "22902"})
-    assert query(response.url) == {"near": ["22902"], "medication": ["METH"], "q": ["baltimore"]}
+    assert query(response.url) == {"near": ["Baltimore, MD"], "medication": ["METH"]}
+    response = client.get(SEARCH, {"q": "detox that takes medicaid near 21201", "near": "22902", "radius": "10"})
+    assert query(response.url) == {"near": ["21201"], "radius": ["10"], "care": ["DT"], "payment": ["MD"]}
+    # A state beside a place would only contradict it: it stays a word.
+    response = client.get(SEARCH, {"q": "suboxone maryland", "near": "22902"})
+    assert query(response.url) == {"near": ["22902"], "medication": ["BU"], "q": ["maryland"]}
 
 
 def test_words_that_are_also_small_towns_stay_words(client):
