@@ -65,6 +65,19 @@ def test_the_home_page_search_lands_with_the_first_program_in_view(page, program
     expect(page.get_by_text("Filters (0)")).to_be_visible()
 
 
+@pytest.mark.parametrize("address", [
+    # Typed needs become five removable chips, in the longer Spanish words.
+    "/es/programs/?q=buprenorfina+medicaid+en+espa%C3%B1ol+ambulatorio&near=22902",
+    "/programs/?q=suboxone+medicaid+spanish+speaking+walk+in+accepting+new+patients&near=22902",
+])
+def test_many_chips_still_leave_the_first_program_on_the_first_screen(page, programs, address):
+    page.goto(address)
+    expect(page.locator(".chip").first).to_be_visible()
+    assert page.locator(".chip").count() >= 4
+    assert first_result_top(page) < SCREEN_HEIGHT
+    assert axe_violations(page) == []
+
+
 def test_a_place_not_understood_keeps_the_form_open(page, programs):
     page.goto("/programs/?near=Charlotesville%2C+VA")
     expect(page.get_by_label("ZIP code or city")).to_be_visible()
