@@ -211,9 +211,10 @@ class Understanding:
 class Vocabulary:
     """Every phrase the search understands, each with the terms it means."""
 
-    def __init__(self, entries: Iterable[tuple[TermRef, Iterable[str], Iterable[str]]]):
+    def __init__(self, entries: Iterable[tuple[TermRef, Iterable[str], Iterable[str]]], filler: Iterable[str] = ()):
         """`entries`: (term, explicit synonyms, names). Explicit synonyms of any term win over
-        names, so a staff synonym can take a word away from a term's own name."""
+        names, so a staff synonym can take a word away from a term's own name. `filler`: more
+        phrases that mean nothing here (beside STOP_WORDS and STOP_PHRASES)."""
         explicit: dict[str, list[TermRef]] = {}
         named: dict[str, list[TermRef]] = {}
         for term, synonyms, names in entries:
@@ -224,7 +225,7 @@ class Vocabulary:
                         target.setdefault(key, []).append(term)
         self.phrases: dict[str, tuple[TermRef, ...]] = {k: tuple(v) for k, v in named.items()}
         self.phrases.update({k: tuple(v) for k, v in explicit.items()})
-        for phrase in STOP_PHRASES:
+        for phrase in (*STOP_PHRASES, *filler):
             self.phrases.setdefault(normalize(phrase), ())
         self.by_length: dict[int, list[str]] = {}
         for phrase, terms in self.phrases.items():

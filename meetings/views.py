@@ -9,7 +9,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, OuterRef, Value, Window
 from django.db.models.functions import Coalesce, NullIf
 from django.http import HttpResponse, QueryDict, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -20,10 +20,11 @@ from django.utils.translation import ngettext, pgettext
 from meetings import ics
 from meetings.cards import card_lists, prepare_cards
 from meetings.feed import feed_chunks
-from meetings.filters import FIXED_CHOICES, DayListing, MeetingFilterSet
+from meetings.filters import FIXED_CHOICES, MAX_TEXT, DayListing, MeetingFilterSet
 from meetings.models import Attendance, Fellowship, Meeting, MeetingQuerySet, MeetingType
 from meetings.search import relative_day
-from places import timezones, weekdays
+from meetings.understanding import MULTIPLE, understand_meeting_words
+from places import geo, timezones, weekdays
 from portal.notices import SEARCH_PHRASE, ignored_parameters, read_page_number
 
 PAGE_PARAM = "page"
@@ -87,6 +88,10 @@ _public_meetings: dict[bool, MeetingQuerySet] = {}
 
 def meeting_finder(request):
     """Find a meeting: near a place or online, on a day or right now, of a fellowship and type."""
+    rewritten = understood_finder_url(request)
+    if rewritten is not None:
+        # The keywords named choices the finder has: show (and share) the search as those choices.
+        return redirect(rewritten)
     now = current_time()
     finder_url, feed_url = finder_urls(translation.get_language(), get_script_prefix(), get_urlconf())
     # A first visit shows today's meetings; the form's "Any day" sends day= and lists the whole week.
@@ -135,6 +140,41 @@ def meeting_finder(request):
         "more_filters_open": bool(filterset.cleaned("fellowship") or filterset.cleaned("type") or filterset.keywords),
     }
     return render(request, "meetings/finder.html", context)
+
+
+def understood_finder_url(request) -> str | None:
+    """This search's address with what its keywords mean as the finder's choices (meetings.understanding),
+    or None when the keywords need no rewriting."""
+    raw = request.GET.get("q", "")
+    if not raw.strip() or len(raw) > MAX_TEXT or "\x00" in raw:
+        return None  # nothing to read, or a value the form will explain
+    understood = understand_meeting_words(raw)
+    text = understood.text
+    # A ZIP code or a city typed in the keywords is where to look (the latest word on it).
+    found = geo.gazetteer().place_at_end(text) if text and not understood.zip_code else None
+    if found is not None and found[0] != "city":
+        found = None
+    if not understood.changed and found is None:
+        return None
+    params = request.GET.copy()
+    params.pop(PAGE_PARAM, None)
+    if found is not None:
+        params["near"], text = found[1], found[2]
+    if understood.zip_code:
+        params["near"] = understood.zip_code
+    for param, values in understood.filters.items():
+        if param in MULTIPLE:
+            have = params.getlist(param)
+            params.setlist(param, have + [value for value in values if value not in have])
+        else:
+            params[param] = values[-1]  # one choice: the last one typed
+    if text:
+        params["q"] = text
+    else:
+        params.pop("q", None)
+    if sorted(params.lists()) == sorted(request.GET.lists()):
+        return None
+    return f"{request.path}?{params.urlencode()}"
 
 
 @lru_cache(maxsize=64)
