@@ -123,6 +123,7 @@ def program_search(request):
         "show_nearby_meetings": filterset.cleaned("meetings_nearby", False),
         "chips": search_chips(request, filterset),
         "did_you_mean": did_you_mean(request, filterset.keywords),
+        "places_in_keywords": [] if filterset.place else places_in_keywords(request, filterset.keywords),
         "broader": (
             broader_searches(request, filterset)
             if not ordered_ids and not place_unknown and request.GET else []
@@ -271,6 +272,15 @@ def did_you_mean(request, keywords: str) -> list[dict]:
             "url": query_url(request, q=replaced),
         })
     return suggestions
+
+
+def places_in_keywords(request, keywords: str) -> list[dict]:
+    """Places the last keywords may name when the search has none ("suboxone columbus": Columbus,
+    OH or Columbus, GA), each as a link to the search near it without those words."""
+    if not keywords:
+        return []
+    places, rest = geo.gazetteer().cities_at_end(keywords)
+    return [{"place": place, "url": query_url(request, q=rest, near=place)} for place in places]
 
 
 def broader_searches(request, filterset: ProgramFilterSet) -> list[dict]:

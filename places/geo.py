@@ -225,6 +225,23 @@ class Gazetteer:
                 return "city", f"{city.name}, {city.state}", rest(city_size)
         return None
 
+    def cities_at_end(self, text: str, limit: int = 4) -> tuple[list[str], str]:
+        """The cities the last words of search words may name, largest first, and the words before
+        them ("suboxone columbus": ["Columbus, OH", "Columbus, GA", …], "suboxone"): places to offer
+        when place_at_end could not choose one. ([], text) when the words end in no city's name."""
+        tokens = text.split()
+        if not tokens or len(tokens) > MAX_PLACE_WORDS * 3:
+            return [], text
+        words = [normalize_city(_PUNCTUATION.sub(" ", token)) for token in tokens]
+        for size in range(min(MAX_PLACE_WORDS, len(words)), 0, -1):
+            name = " ".join(words[-size:])
+            if len(name) < 4 or name in NOT_PLACES:
+                continue
+            matches = self.cities_by_name.get(name, [])
+            if matches:
+                return [f"{city.name}, {city.state}" for city in matches[:limit]], " ".join(tokens[:-size])
+        return [], text
+
     def _suggest(self, key: str, state: str | None) -> list[str]:
         if state:
             names = [k[0] for k in self.cities if k[1] == state]

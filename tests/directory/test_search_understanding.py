@@ -239,3 +239,15 @@ def test_ordinary_words_are_not_offered_as_misspellings(client):
     for text in ["recovery coach", "same day appointment", "peer support"]:
         response = client.get(SEARCH, {"q": text}, follow=True)
         assert response.context["did_you_mean"] == [], text
+
+
+def test_a_city_name_that_could_be_several_places_is_offered_as_places(client):
+    make_program(name="Bupe clinic", terms=["BU"])
+    response = client.get(SEARCH, {"q": "suboxone springfield"}, follow=True)
+    assert query(response.redirect_chain[-1][0]) == {"q": ["springfield"], "medication": ["BU"]}
+    offered = response.context["places_in_keywords"]
+    assert [option["place"] for option in offered][:2] == ["Springfield, IL", "Springfield, MA"]
+    assert query(offered[0]["url"]) == {"near": ["Springfield, IL"], "medication": ["BU"]}
+    assert "Search near a place instead of for its name in the listings:" in response.content.decode()
+    spanish = client.get("/es/programs/", {"q": "springfield", "medication": "BU"})
+    assert "Buscar cerca de un lugar" in spanish.content.decode()
