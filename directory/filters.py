@@ -14,7 +14,7 @@ from directory.understanding import Vocabulary
 from places.filters import NearFilter, PlaceSearchMixin, RadiusFilter
 from places.states import STATE_CHOICES_BY_NAME
 from portal import caching
-from portal.filtering import ReusedFormMixin, SharedChoices
+from portal.filtering import ReusedFormMixin, ShallowCopiedFilters, SharedChoices
 
 SORT_CHOICES = [
     ("", _("Nearest first")),
@@ -241,3 +241,6 @@ class ProgramFilterSet(ReusedFormMixin, PlaceSearchMixin, django_filters.FilterS
         categories = {entry.category.param: entry.category.pk for entry in self.categories}
         chosen = {categories[param]: ids for param, ids in self.selected_term_ids().items()}
         return self.base_queryset().term_counts(chosen, at_most=at_most)
+
+
+ProgramFilterSet.base_filters = ShallowCopiedFilters(ProgramFilterSet.base_filters)
