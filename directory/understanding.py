@@ -4,7 +4,8 @@ The vocabulary is data: each taxonomy term's name, Spanish name and the synonyms
 admin (lay words, slang, brand names, abbreviations, Spanish words). A query is split into words;
 the longest known phrase is matched first ("sober living" before "living"), then small misspellings
 of known words ("methadon", "suboxon"); harmless filler ("near me", "clinic", "help") is dropped;
-everything else is left for the full-text search. Nothing here touches the database.
+everything else is left for the full-text search; a place typed among the words is read with the
+offline gazetteer (places.geo). Nothing here touches the database.
 """
 from __future__ import annotations
 
@@ -13,9 +14,12 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Iterable
 
+from django.http import QueryDict
 from django.utils.translation import gettext_noop
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
+
+from places import geo
 
 # Words considered per query: enough for any sentence a person types in a search box, few enough
 # that hostile input cannot make parsing (or the text search of the rest) slow.
@@ -428,3 +432,41 @@ def _match_at(words: list[_Word], i: int, vocabulary: Vocabulary) -> tuple[int, 
         if found:
             return n, vocabulary.phrases[found], found
     return 0, (), ""
+
+
+def rewritten_query(given: QueryDict, understood: Understanding, *, single: Iterable[str] = (),
+                    states: bool = True, page_param: str = "page") -> QueryDict | None:
+    """The parameters of a search whose keywords (`q`) were read as `understood`, or None when they
+    need no rewriting. A ZIP code or a city at the end of the keywords (places.geo.place_at_end)
+    becomes `near`: the last thing the person typed, over the place field's value (which may be an
+    earlier search's); a state named in full becomes `state` when no place was given (and the
+    search has `states`). Every
+    understood choice is added to its parameter (the `single`-valued ones take the last one typed);
+    `q` keeps the words left over; the page number goes."""
+    text = understood.text
+    found = geo.gazetteer().place_at_end(text) if text and not understood.zip_code else None
+    if found is not None and found[0] == "state" and (not states or given.get("near", "").strip()):
+        found = None
+    if not understood.changed and found is None:
+        return None
+    params = given.copy()
+    params.pop(page_param, None)
+    if found is not None:
+        kind, value, text = found
+        if kind == "city":
+            params["near"] = value
+        elif not params.get("state"):
+            params["state"] = value
+    if understood.zip_code:
+        params["near"] = understood.zip_code
+    if text:
+        params["q"] = text
+    else:
+        params.pop("q", None)
+    for param, values in understood.filters.items():
+        if param in single:
+            params[param] = values[-1]
+        else:
+            have = params.getlist(param)
+            params.setlist(param, have + [value for value in values if value not in have])
+    return None if sorted(params.lists()) == sorted(given.lists()) else params

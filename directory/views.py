@@ -25,7 +25,7 @@ from directory.filters import MAX_TEXT, ProgramFilterSet, category_filter_parts,
 from directory.forms import ProblemReportForm
 from directory.hours import open_status
 from directory.models import ProblemReport, Program
-from directory.understanding import normalize, understand
+from directory.understanding import normalize, rewritten_query, understand
 from places import geo, timezones
 from places.forms import RADIUS_CHOICES
 from places.states import STATE_CHOICES_BY_NAME
@@ -177,31 +177,14 @@ def understood_search_url(request) -> str | None:
     raw = request.GET.get("q", "")
     if not raw.strip() or len(raw) > MAX_TEXT or "\x00" in raw:
         return None  # nothing to read, or a value the form will explain
-    no_place = not request.GET.get("near", "").strip()
-    # A ZIP code or a city typed in the keywords is where to search: the last thing the person typed
-    # (the place field may still hold an earlier search's). A state, only when no place was given.
     understood = understand(raw, vocabulary(), take_zip=True)
-    text = understood.text
-    found = geo.gazetteer().place_at_end(text) if text and not understood.zip_code else None
-    if found is not None and found[0] == "state" and not no_place:
-        found = None
-    if not understood.changed and found is None:
+    params = rewritten_query(request.GET, understood, page_param=PAGE_PARAM)
+    if params is None:
         return None
-    params = request.GET.copy()
-    params.pop(PAGE_PARAM, None)
-    if found is not None:
-        kind, value, text = found
-        if kind == "city":
-            params["near"] = value
-        elif not params.get("state"):
-            params["state"] = value
-    if understood.zip_code:
-        params["near"] = understood.zip_code
-    filters = understood.filters
-    fellowships = filters.pop("fellowship", [])
+    fellowships = params.pop("fellowship", [])
     if fellowships:
-        filters.setdefault("meetings", ["1"])
-    if set(filters) == {"meetings"} and not text and set(params) <= {"q", "near", "radius", "meetings"}:
+        params["meetings"] = "1"
+    if params.get("meetings") and not params.get("q") and set(params) <= {"near", "radius", "meetings"}:
         # Only meetings were asked for ("na meetings near me"): the meeting finder is where they are.
         meeting_params = QueryDict(mutable=True)
         for name in ("near", "radius"):
@@ -210,15 +193,6 @@ def understood_search_url(request) -> str | None:
         meeting_params.setlist("fellowship", fellowships)
         query = meeting_params.urlencode()
         return f"{reverse('meetings:finder')}{'?' if query else ''}{query}"
-    if text:
-        params["q"] = text
-    else:
-        params.pop("q", None)
-    for param, codes in filters.items():
-        have = params.getlist(param)
-        params.setlist(param, have + [code for code in codes if code not in have])
-    if sorted(params.lists()) == sorted(request.GET.lists()):
-        return None
     return f"{request.path}?{params.urlencode()}"
 
 

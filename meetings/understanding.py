@@ -70,7 +70,7 @@ FILLER = (
     "junta", "juntas", "grupo", "grupos", "grupo de apoyo", "grupos de apoyo", "12 step", "twelve step",
     "study", "studies",
 )
-MULTIPLE = ("fellowship", "type")  # the finder's choices that take several values
+SINGLE = ("attendance", "day", "time", "when")  # the finder's choices that take one value
 
 _vocabularies: dict[int, tuple[tuple, Vocabulary]] = {}
 

@@ -17,14 +17,15 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
+from directory.understanding import rewritten_query
 from meetings import ics
 from meetings.cards import card_lists, prepare_cards
 from meetings.feed import feed_chunks
 from meetings.filters import FIXED_CHOICES, MAX_TEXT, DayListing, MeetingFilterSet
 from meetings.models import Attendance, Fellowship, Meeting, MeetingQuerySet, MeetingType
 from meetings.search import relative_day
-from meetings.understanding import MULTIPLE, understand_meeting_words
-from places import geo, timezones, weekdays
+from meetings.understanding import SINGLE, understand_meeting_words
+from places import timezones, weekdays
 from portal.notices import SEARCH_PHRASE, ignored_parameters, read_page_number
 
 PAGE_PARAM = "page"
@@ -148,33 +149,11 @@ def understood_finder_url(request) -> str | None:
     raw = request.GET.get("q", "")
     if not raw.strip() or len(raw) > MAX_TEXT or "\x00" in raw:
         return None  # nothing to read, or a value the form will explain
-    understood = understand_meeting_words(raw)
-    text = understood.text
-    # A ZIP code or a city typed in the keywords is where to look (the latest word on it).
-    found = geo.gazetteer().place_at_end(text) if text and not understood.zip_code else None
-    if found is not None and found[0] != "city":
-        found = None
-    if not understood.changed and found is None:
-        return None
-    params = request.GET.copy()
-    params.pop(PAGE_PARAM, None)
-    if found is not None:
-        params["near"], text = found[1], found[2]
-    if understood.zip_code:
-        params["near"] = understood.zip_code
-    for param, values in understood.filters.items():
-        if param in MULTIPLE:
-            have = params.getlist(param)
-            params.setlist(param, have + [value for value in values if value not in have])
-        else:
-            params[param] = values[-1]  # one choice: the last one typed
-    if text:
-        params["q"] = text
-    else:
-        params.pop("q", None)
-    if sorted(params.lists()) == sorted(request.GET.lists()):
-        return None
-    return f"{request.path}?{params.urlencode()}"
+    # The finder has no state choice: "aa maryland" keeps "maryland" as words to search.
+    params = rewritten_query(
+        request.GET, understand_meeting_words(raw), single=SINGLE, states=False, page_param=PAGE_PARAM
+    )
+    return None if params is None else f"{request.path}?{params.urlencode()}"
 
 
 @lru_cache(maxsize=64)
