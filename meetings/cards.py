@@ -113,23 +113,21 @@ _kept: dict[tuple, SafeString] = {}
 def prepare_cards(meetings: list[Meeting], *, base_url: str, list_days: bool, mode: str) -> list[Meeting]:
     """Give each listed meeting its card (`meeting.card`, HTML).
 
-    The meetings come from views.public_meetings (their type names with them); in `mode` "day" the
+    The meetings come from views.public_meetings (their fellowship's name and type names, in the
+    page's language, with them); in `mode` "day" the
     cards sit under a day heading (h4 names), else they are the list (h3). A card is made once per
     process for the same values: the key holds every value it shows (the badge and the distance as
     they read), so an edit, another day or another minute makes a new one, with nothing to clear.
     """
     language = get_language()
     level = 4 if mode == "day" else 3
-    fellowships: dict[int, str] = {}
     if len(_kept) >= MAX_KEPT:
         _kept.clear()
     for meeting in meetings:
         meeting.occurrence_day = getattr(meeting, "occurrence_day", None)
         meeting.ended_today = getattr(meeting, "ended_today", False)
         distance = getattr(meeting, "distance", None)
-        fellowship = fellowships.get(meeting.fellowship_id)
-        if fellowship is None:
-            fellowship = fellowships[meeting.fellowship_id] = meeting.fellowship.localized_name
+        fellowship = meeting.fellowship_name
         badge_text = badge(meeting, language)
         away = miles_away(distance) if distance is not None else None
         key = (

@@ -4,10 +4,10 @@ from __future__ import annotations
 from functools import lru_cache
 
 from django.conf import settings
-from django.contrib.postgres.expressions import ArraySubquery
+from django.contrib.postgres.fields import ArrayField
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, OuterRef, Value, Window
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models import CharField, Count, Window
+from django.db.models.expressions import RawSQL
 from django.http import HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import get_script_prefix, get_urlconf, reverse
@@ -55,13 +55,14 @@ def active_meetings():
 
 LISTED_FIELDS = [
     "name", "slug", "days", "start_time", "end_time", "timezone", "location", "city", "state", "attendance",
-    "last_verified", "fellowship__name",
+    "last_verified", "fellowship_id",
 ]
 
 
 def public_meetings():
-    """Active meetings with the fields a list of results shows, and their type names (which PostgreSQL
-    works out only for the rows on the page).
+    """Active meetings with the fields a list of results shows, their fellowship's name and their type
+    names, in the page's language (PostgreSQL works the type names out only for the rows on the page;
+    the fellowship's name comes as a value, not as a Fellowship object per card).
 
     Built once per language (a new queryset each call, cloned from it: building it cost more than
     cloning); the queryset kept is never evaluated.
@@ -69,19 +70,39 @@ def public_meetings():
     spanish = translation.get_language() == "es"
     kept = _public_meetings.get(spanish)
     if kept is None:
-        types = MeetingType.objects.filter(meetings=OuterRef("pk"))
-        if spanish:  # Spanish pages: the Spanish name where there is one
-            types = types.annotate(shown=Coalesce(NullIf("name_es", Value("")), "name"))
-        else:
-            types = types.annotate(shown=F("name"))
-        type_names = types.order_by("shown").values("shown")
+        type_names, fellowship_name = listing_names_sql(spanish)
         kept = _public_meetings[spanish] = (
             Meeting.objects.active()
-            .select_related("fellowship")
-            .only(*LISTED_FIELDS, "fellowship__name_es")
-            .annotate(type_names=ArraySubquery(type_names))
+            .only(*LISTED_FIELDS)
+            .annotate(
+                type_names=RawSQL(type_names, [], output_field=ArrayField(CharField())),
+                fellowship_name=RawSQL(fellowship_name, [], output_field=CharField()),
+            )
         )
     return kept.all()
+
+
+def listing_names_sql(spanish: bool) -> tuple[str, str]:
+    """SQL for a listed meeting's type names (an array, sorted) and its fellowship's name, in English
+    or Spanish (the Spanish name where there is one). Written once as SQL: as ORM expressions (a
+    subquery and a join) they were compiled anew for every page, which cost more than running them."""
+    meeting, fellowship = Meeting._meta, Fellowship._meta
+    through, kind = Meeting.types.through._meta, MeetingType._meta
+
+    def shown(alias: str) -> str:
+        return f"COALESCE(NULLIF({alias}.name_es, ''), {alias}.name)" if spanish else f"{alias}.name"
+
+    table = f'"{meeting.db_table}"'
+    type_names = (
+        f'ARRAY(SELECT {shown("t")} FROM "{kind.db_table}" t '
+        f'JOIN "{through.db_table}" mt ON mt."{through.get_field("meetingtype").column}" = t.id '
+        f'WHERE mt."{through.get_field("meeting").column}" = {table}.id ORDER BY 1)'
+    )
+    fellowship_name = (
+        f'(SELECT {shown("f")} FROM "{fellowship.db_table}" f '
+        f'WHERE f.id = {table}."{meeting.get_field("fellowship").column}")'
+    )
+    return type_names, fellowship_name
 
 
 _public_meetings: dict[bool, MeetingQuerySet] = {}
