@@ -12,6 +12,8 @@ from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -76,6 +78,7 @@ def program_search(request):
     page.object_list = programs_in_order(
         page.object_list, filterset.place, now=current_time(), back=urlencode({BACK_PARAM: search}) if search else "",
     )
+    cards = mark_safe("".join(program.card for program in page.object_list))  # each card is HTML
     # Counting every option across a whole country's listings tells a person little and costs a lot:
     # counts are shown once the search is narrow enough to be counted exactly (what they are taken
     # over, the search without its ticked services, holds at most MAX_COUNTED programs).
@@ -93,6 +96,7 @@ def program_search(request):
         "filterset": filterset,
         "form": filterset.form,
         "page": page,
+        "cards": cards,
         "page_range": list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)),
         "paginator": paginator,
         "place": filterset.place,
@@ -118,8 +122,9 @@ def program_search(request):
         "panel_open": not request.GET or "near" in filterset.form.errors,
         "show_meetings": bool(filterset.cleaned("meetings")),
         "place_unknown": place_unknown,
-        "sort_menu": SORT_MENU,
-        "sort_chosen": "" if filterset.cleaned("sort", "") == "distance" else filterset.cleaned("sort", ""),
+        "sort_options": sort_options(
+            "" if filterset.cleaned("sort", "") == "distance" else filterset.cleaned("sort", ""), get_language()
+        ),
         "show_nearby_meetings": filterset.cleaned("meetings_nearby", False),
         "chips": search_chips(request, filterset),
         "did_you_mean": did_you_mean(request, filterset.keywords),
@@ -130,6 +135,15 @@ def program_search(request):
         ),
     }
     return render(request, "directory/program_search.html", context)
+
+
+@lru_cache(maxsize=32)
+def sort_options(chosen: str, language: str | None) -> str:
+    """The order menu's <option>s, the chosen one selected (made once per choice and language)."""
+    return mark_safe("".join(
+        f'<option value="{escape(value)}"{" selected" if value == chosen else ""}>{escape(label)}</option>'
+        for value, label in SORT_MENU
+    ))
 
 
 def fetch_ids(queryset) -> list[int]:

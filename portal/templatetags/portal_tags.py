@@ -5,6 +5,7 @@ from functools import lru_cache
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.formats import number_format
 from django.utils.safestring import mark_safe
@@ -132,3 +133,73 @@ def radius_options(choices, selected) -> str:
             for value, label in choices
         )
     return mark_safe(html)  # every value escaped above
+
+
+@register.simple_tag(takes_context=True)
+def place_fields(context, finder: str, placeholder: str, radius_label: str, hint: str = "") -> str:
+    """The place and distance fields of a finder (one for the treatment search and the meeting finder).
+
+    Reads from the context the finder's `form` (its `near` and `radius` fields), `radius` (the
+    distance in use), `suggestions` (places the person may have meant, when `near` was not found)
+    and `pagination_query` (the search's own parameters; else the request's), which the "Did you
+    mean" links keep. `finder` is the URL name those links search again. Built here rather than in a
+    template: on every search page, its variables and translations cost as much as a query.
+
+    Usage: {% place_fields "directory:program-search" _("e.g. 22901 or Columbus, OH") _("How far?") %}
+    """
+    form = context["form"]
+    near, radius = form["near"], form["radius"]
+    errors = near.errors
+    name = near.html_name
+    described = ([f"{name}-hint"] if hint else []) + ([f"{name}-error"] if errors else [])
+    value = near.value()
+    parts = [
+        '\n    <div class="field field-near">',
+        f'\n      <label for="{escape(near.id_for_label)}">{escape(near.label)}</label>',
+        f'\n      <input type="text" name="{escape(name)}" id="{escape(near.id_for_label)}"'
+        f' value="{escape("" if value is None else value)}" maxlength="{escape(near.field.max_length)}"'
+        f' autocomplete="postal-code" inputmode="text" placeholder="{escape(placeholder)}"'
+        + (f' aria-describedby="{escape(" ".join(described))}"' if described else "")
+        + (' aria-invalid="true"' if errors else "") + ">",
+    ]
+    if hint:
+        parts.append(f'\n      <p class="hint" id="{escape(name)}-hint">{escape(hint)}</p>')
+    parts.append(_location_button(get_language()))
+    if errors:
+        parts.append(f'\n      <div id="{escape(name)}-error" class="field-error">')
+        parts += [f"<p>{escape(error)}</p>" for error in errors]
+        suggestions = context.get("suggestions")
+        if suggestions:
+            base = reverse(finder)
+            given = context.get("pagination_query") or context["request"].GET
+            links = []
+            for suggestion in suggestions:
+                query = given.copy()
+                query["near"] = suggestion
+                query.pop("page", None)
+                links.append(f'<li><a href="{escape(f"{base}?{query.urlencode()}")}">{escape(suggestion)}</a></li>')
+            parts.append(f'\n        <p>{escape(gettext("Did you mean:"))}</p><ul class="suggestions">{"".join(links)}</ul>')
+        parts.append("\n      </div>")
+    parts += [
+        "\n    </div>",
+        '\n    <div class="field field-radius">',
+        f'\n      <label for="{escape(radius.id_for_label)}">{escape(radius_label or radius.label)}</label>',
+        f'\n      <select name="{escape(radius.html_name)}" id="{escape(radius.id_for_label)}">',
+        f"\n        {radius_options(radius.field.choices, context.get('radius'))}",
+        "\n      </select>",
+        "\n    </div>",
+    ]
+    return mark_safe("".join(parts))  # every value escaped above; radius_options is HTML
+
+
+@lru_cache(maxsize=8)
+def _location_button(language: str | None) -> str:
+    """The "Use my location" button (portal.js shows it where the browser can) and its status line."""
+    return (
+        '\n      <button type="button" class="secondary" data-use-location hidden>'
+        f'{escape(gettext("Use my location"))}</button>'
+        f'\n      <p class="hint" data-location-status aria-live="polite"'
+        f' data-finding="{escape(gettext("Finding your location…"))}"'
+        f' data-found="{escape(gettext("Location found. Press Search to see what is near you."))}"'
+        f' data-failed="{escape(gettext("We could not get your location. Type a ZIP code or city instead."))}"></p>'
+    )
