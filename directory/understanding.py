@@ -61,6 +61,10 @@ carfentanil xylazine tranq
 drug drugs substance substances use using user users abuse disorder disorders oud sud sobriety recovery
 doc docs appointment appointments class classes someone somebody person anyone anybody anywhere somewhere
 someplace new after before only just also still again now prescribe prescribes prescribing prescriber script
+prescribed allow allows allowed via speak speaks speaking spoken interpreter interpreters certified accredited
+medical medically supervised hours open opened weekend weekends saturday saturdays sunday sundays
+morning mornings evening evenings night nights
+people testing tested screening
 son daughter husband wife boyfriend girlfriend brother sister friend friends partner loved one ones
 today tonight tomorrow urgent urgently asap emergency immediately quickly fast
 de del la el los las lo un una unos unas y o u para por en con sin que cerca mi mis me yo necesito
@@ -83,8 +87,18 @@ STOP_PHRASES = frozenset({
     "abierto ahora", "abierto hoy",
     # Children who come along are not the person treated: "moms with kids" is not a teen program.
     "with kids", "with my kids", "with children", "with my children", "with my child", "with my son",
-    "with my daughter", "con mis hijos", "con mi hijo", "con mi hija", "con ninos",
+    "with my daughter", "con mis hijos", "con mi hijo", "con mi hija", "con ninos", "allows children",
+    "allows kids", "children allowed", "kids allowed", "bring my kids", "bring my children", "bring kids",
+    "bring children", "kids welcome", "children welcome",
 })
+# Other substances: programs treat them alongside opioids, so beside a service ("alcohol detox") they
+# are dropped like filler; alone ("xanax") they stay words to search, so that the page says what it
+# found for them rather than listing everything.
+SUBSTANCES = frozenset("""
+alcohol alcoholism alcoholic drinking drunk benzo benzos benzodiazepine benzodiazepines xanax klonopin valium
+cocaine crack stimulant stimulants methamphetamine amphetamine adderall marijuana weed cannabis
+alcoholismo bebida cocaina marihuana
+""".split())
 # Choices of the search that are not taxonomy terms, read from the words that mean them:
 # (parameter, value, label) → phrases. The labels are the form's own (translated where shown).
 FLAG_PHRASES: dict[tuple[str, str, str], tuple[str, ...]] = {
@@ -236,6 +250,8 @@ class Vocabulary:
             if terms:
                 self.by_length.setdefault(len(phrase.split()), []).append(phrase)
         self.longest = max((len(p.split()) for p in self.phrases), default=1)
+        # Every word of a known phrase ("three" of "three quarter house"): never read as misspelt filler.
+        self.words = frozenset(word for phrase in self.phrases for word in phrase.split())
 
     @classmethod
     def from_terms(cls, terms: Iterable) -> "Vocabulary":
@@ -299,7 +315,7 @@ class Vocabulary:
     def filler(self, word: str) -> str | None:
         """The filler word (STOP_WORDS) that an unknown word is a small misspelling of ("clinc",
         "tratment", "programm"), read as that word: dropped, or part of a phrase ("methadone clinc")."""
-        if word in STOP_WORDS or word in NOT_TYPOS or word in self.phrases or not word.isalpha():
+        if word in STOP_WORDS or word in NOT_TYPOS or word in self.words or not word.isalpha():
             return None
         # Stricter than for known words: a content word two letters from filler is kept as text.
         limit = 0 if len(word) < SHORTEST_FUZZY_WORD else 1 if len(word) < 9 else 2
@@ -384,6 +400,11 @@ def _understand(text: str, vocabulary: Vocabulary, *, take_zip: bool = False) ->
             result.dropped.append(word.key)
             state[i] = "stop"
         i += 1
+    if result.matches or result.zip_code:
+        for n, word in enumerate(words):
+            if state[n] == "text" and word.key in SUBSTANCES and not word.literal:
+                state[n] = "stop"
+                result.dropped.append(word.key)
     # "or" is web-search syntax between two words left for the text search; elsewhere it is filler.
     for n, value in enumerate(state):
         if value == "or":
@@ -420,11 +441,18 @@ def _match_at(words: list[_Word], i: int, vocabulary: Vocabulary) -> tuple[int, 
     """The longest phrase starting at word i: exact first, then as a misspelling. (0, (), "") if none."""
     longest = min(vocabulary.longest, len(words) - i)
     spans = [n for n in range(longest, 0, -1) if not any(w.literal for w in words[i:i + n])]
+    starts_with_filler = words[i].key in STOP_WORDS
     for n in spans:
-        terms = vocabulary.exact(" ".join(w.key for w in words[i:i + n]))
+        inner = [w.key for w in words[i:i + n]]
+        terms = vocabulary.exact(" ".join(inner))
         if terms is not None:
             return n, terms, ""
-    if words[i].key in STOP_WORDS:
+        # A phrase with filler inside it: "inpatient drug rehab" is "inpatient rehab".
+        if n >= 3 and not starts_with_filler and inner[-1] not in STOP_WORDS:
+            kept = [key for key in inner if key not in STOP_WORDS]
+            if 1 < len(kept) < n and (terms := vocabulary.exact(" ".join(kept))):
+                return n, terms, ""
+    if starts_with_filler:
         return 0, (), ""
     for n in spans:
         key = " ".join(w.key for w in words[i:i + n])

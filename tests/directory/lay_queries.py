@@ -241,6 +241,19 @@ LAY_QUERIES: list[tuple[str, str, str]] = [
     ("rehab after prison", "care=RS,RL group=CJ", ""),
     ("donde puedo conseguir suboxone", "medication=BU", ""),
     ("tratamiento para adictos", "", ""),
+    ("inpatient drug rehab", "care=RS,RL", ""),  # filler inside a phrase
+    ("long term drug rehab", "care=RL", ""),
+    ("three quarter house", "care=HH", ""),  # "three" is not misspelt "there"
+    ("women and children rehab", "care=RS,RL group=WN", ""),
+    ("methadone clinic open on weekends", "care=OTP", ""),
+    ("chinese speaking counselor", "care=ORT language=F17", ""),
+    ("medically supervised detox", "care=DT", ""),
+    ("overdose help", "medication=NAL", ""),
+    ("cheapest suboxone", "payment=SS medication=BU", ""),
+    # Other substances go beside a service, and stay words alone.
+    ("alcohol detox", "care=DT", ""),
+    ("benzo and opiate detox", "care=DT", ""),
+    ("xanax", "", "xanax"),
     # Choices of the search that are not services.
     ("accepting new patients", "accepting=1", ""),
     ("need a bed tonight", "accepting=1", ""),
