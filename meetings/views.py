@@ -130,7 +130,7 @@ def meeting_finder(request):
     )
     heading = results_heading(filterset, paginator.count)
     if paginator.num_pages > 1:
-        heading += f", page {page.number} of {paginator.num_pages}"
+        heading += _(", page %(number)s of %(pages)s") % {"number": page.number, "pages": paginator.num_pages}
     options = form_options(filterset)
     context = {
         "filterset": filterset,

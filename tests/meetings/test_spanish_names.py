@@ -1,4 +1,5 @@
 """Meeting types and fellowships carry Spanish names for the Spanish pages."""
+import datetime
 import json
 
 import pytest
@@ -8,6 +9,8 @@ from django.utils import translation
 from meetings import reference
 from meetings.models import Fellowship, MeetingType
 from meetings.seed import DATA, meeting_types, meeting_types_es
+
+from .factories import make_meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -64,3 +67,11 @@ def test_staff_see_and_edit_the_spanish_names(admin_client):
     na = Fellowship.objects.get(slug="na")
     form = admin_client.get(reverse("admin:meetings_fellowship_change", args=[na.pk])).content.decode()
     assert 'name="name_es"' in form and "Narcóticos Anónimos" in form and 'name="description_es"' in form
+
+
+def test_a_spanish_page_numbers_its_results_in_spanish(client, settings):
+    settings.PORTAL_PAGE_SIZE = 2
+    for n in range(5):
+        make_meeting(name=f"Reunión {n}", start_time=datetime.time(10 + n))
+    html = client.get("/es/meetings/", {"day": "1"}).content.decode()
+    assert "página 1 de 3" in html and "page 1 of 3" not in html

@@ -68,3 +68,4 @@ def test_words_that_name_no_choice_search_the_listings(client):
     assert names(client.get(response.url)) == ["Harbor Lights Group"]
     settled = client.get("/meetings/", {"q": "harbor lights", "day": ""})
     assert settled.status_code == 200  # nothing left to read: no redirect loop
+
