@@ -13,6 +13,7 @@ from itertools import groupby
 from operator import attrgetter
 from html import escape as _escape
 
+from django.db.models.query import ValuesIterable
 from django.utils.formats import date_format, time_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
@@ -104,6 +105,25 @@ def card_lists(meetings: list[Meeting], *, by_day: bool) -> list[tuple[int | Non
     return [(day, mark_safe(  # the cards are HTML already
         '<ol class="meeting-list">' + "".join(f"\n{meeting.card}" for meeting in group) + "\n</ol>"
     )) for day, group in groups]
+
+
+class CardMeeting:
+    """A listed meeting as the finder reads it (views.public_meetings: its row as values, with what
+    the search annotated), with the attributes and properties a card reads."""
+
+    is_in_person = Meeting.is_in_person
+    length = Meeting.length
+
+    def __init__(self, row: dict):
+        self.__dict__.update(row)
+
+
+class CardMeetings(ValuesIterable):
+    """Makes a `.values()` queryset yield CardMeeting objects (set as its `_iterable_class`)."""
+
+    def __iter__(self):
+        for row in super().__iter__():
+            yield CardMeeting(row)
 
 
 MAX_KEPT = 5000

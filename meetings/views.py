@@ -19,7 +19,7 @@ from django.utils.translation import ngettext, pgettext
 
 from directory.understanding import rewritten_query
 from meetings import ics
-from meetings.cards import card_lists, prepare_cards
+from meetings.cards import CardMeetings, card_lists, prepare_cards
 from meetings.feed import feed_chunks
 from meetings.filters import FIXED_CHOICES, MAX_TEXT, DayListing, MeetingFilterSet
 from meetings.models import Attendance, Fellowship, Meeting, MeetingQuerySet, MeetingType
@@ -73,12 +73,14 @@ def public_meetings():
         type_names, fellowship_name = listing_names_sql(spanish)
         kept = _public_meetings[spanish] = (
             Meeting.objects.active()
-            .only(*LISTED_FIELDS)
             .annotate(
                 type_names=RawSQL(type_names, [], output_field=ArrayField(CharField())),
                 fellowship_name=RawSQL(fellowship_name, [], output_field=CharField()),
             )
+            # Rows as values (what each filter annotates joins them), not a Meeting object per card.
+            .values("pk", *LISTED_FIELDS, "type_names", "fellowship_name")
         )
+        kept._iterable_class = CardMeetings
     return kept.all()
 
 
