@@ -5,7 +5,7 @@
 Run bench/search_bench.py first: it builds the `<your database>_bench` database (100,000 programs)
 that this script serves. It collects the static files, starts gunicorn on 127.0.0.1 (a free port, 3 sync workers, no access
 log), sends the searches below round-robin from `--connections` concurrent connections for a fixed
-time after a short warm-up, stops gunicorn and prints the completed requests per second, the
+time after a short warm-up, stops gunicorn and prints the successful requests per second, the
 status codes and the latency percentiles. Every request is a complete search page (a keyword search
 that is rewritten into filters counts its redirect and its result page as two requests).
 """
