@@ -122,9 +122,15 @@ def meeting_finder(request):
     data = request.GET if request.GET else QueryDict("day=today")
     filterset = MeetingFilterSet(data, queryset=public_meetings(), now=now)
     notices = finder_notices(request, filterset)
-    page, paginator, page_notice = paginate(
-        filterset.listing(), request.GET.get(PAGE_PARAM), count_in_page=filterset.mode != "day"
-    )
+    # A place that could not be found lists nothing: meetings from anywhere would only mislead.
+    place_unknown = "near" in filterset.form.errors
+    if place_unknown:
+        paginator = CountedPaginator([], settings.PORTAL_PAGE_SIZE, count=0)
+        page, page_notice = paginator.page(1), None
+    else:
+        page, paginator, page_notice = paginate(
+            filterset.listing(), request.GET.get(PAGE_PARAM), count_in_page=filterset.mode != "day"
+        )
     if page_notice:
         notices.append(page_notice)
     page.object_list = prepare_cards(
@@ -156,7 +162,9 @@ def meeting_finder(request):
         "chosen_fellowships": len(filterset.cleaned("fellowship", [])),
         "chosen_types": len(filterset.cleaned("type", [])),
         "notices": notices[:MAX_NOTICES],
-        "suggestions": filterset.location_suggestions(),
+        # Places it may mean are offered once, at the top of the results (not again beside the field).
+        "place_suggestions": filterset.location_suggestions(),
+        "place_unknown": place_unknown,
         "searched": bool(request.GET),
         # Links to other pages of these results keep every choice, the first visit's "today" included.
         "pagination_query": data,

@@ -5,7 +5,6 @@ from functools import lru_cache
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.formats import number_format
 from django.utils.safestring import mark_safe
@@ -136,16 +135,15 @@ def radius_options(choices, selected) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def place_fields(context, finder: str, placeholder: str, radius_label: str, hint: str = "") -> str:
+def place_fields(context, placeholder: str, radius_label: str, hint: str = "") -> str:
     """The place and distance fields of a finder (one for the treatment search and the meeting finder).
 
-    Reads from the context the finder's `form` (its `near` and `radius` fields), `radius` (the
-    distance in use), `suggestions` (places the person may have meant, when `near` was not found)
-    and `pagination_query` (the search's own parameters; else the request's), which the "Did you
-    mean" links keep. `finder` is the URL name those links search again. Built here rather than in a
+    Reads the finder's `form` (its `near` and `radius` fields) and `radius` (the distance in use)
+    from the context. A place that could not be found is explained here; the places it may mean are
+    offered at the top of the results (includes/place_unknown.html). Built here rather than in a
     template: on every search page, its variables and translations cost as much as a query.
 
-    Usage: {% place_fields "directory:program-search" _("e.g. 22901 or Columbus, OH") _("How far?") %}
+    Usage: {% place_fields _("e.g. 22901 or Columbus, OH") _("How far can you travel?") %}
     """
     form = context["form"]
     near, radius = form["near"], form["radius"]
@@ -166,20 +164,8 @@ def place_fields(context, finder: str, placeholder: str, radius_label: str, hint
         parts.append(f'\n      <p class="hint" id="{escape(name)}-hint">{escape(hint)}</p>')
     parts.append(_location_button(get_language()))
     if errors:
-        parts.append(f'\n      <div id="{escape(name)}-error" class="field-error">')
-        parts += [f"<p>{escape(error)}</p>" for error in errors]
-        suggestions = context.get("suggestions")
-        if suggestions:
-            base = reverse(finder)
-            given = context.get("pagination_query") or context["request"].GET
-            links = []
-            for suggestion in suggestions:
-                query = given.copy()
-                query["near"] = suggestion
-                query.pop("page", None)
-                links.append(f'<li><a href="{escape(f"{base}?{query.urlencode()}")}">{escape(suggestion)}</a></li>')
-            parts.append(f'\n        <p>{escape(gettext("Did you mean:"))}</p><ul class="suggestions">{"".join(links)}</ul>')
-        parts.append("\n      </div>")
+        messages = "".join(f"<p>{escape(error)}</p>" for error in errors)
+        parts.append(f'\n      <div id="{escape(name)}-error" class="field-error">{messages}\n      </div>')
     parts += [
         "\n    </div>",
         '\n    <div class="field field-radius">',

@@ -132,8 +132,8 @@ def test_a_place_that_is_not_understood_lists_no_programs_and_suggests_first(cli
     assert "Which place do you mean?" in html
     assert '<a href="/programs/?near=Baltimore%2C+MD">Baltimore, MD</a>' in html
     assert "Somewhere" not in html and "programs found" not in html
-    # The suggestions open the results, before anything else there.
-    assert 0 < html.index("Which place do you mean?") - html.index('<section class="results"') < 200
+    # The suggestions come first: above the search form (open, to type the place again).
+    assert html.index("Which place do you mean?") < html.index('<search class="search-box')
     nowhere = client.get(SEARCH, {"near": "Qxzvbn"}).content.decode()
     assert "We could not find “Qxzvbn”" in nowhere and "Somewhere" not in nowhere
 

@@ -40,3 +40,18 @@ def test_after_a_search_the_first_meeting_is_on_the_first_screen(page, listed):
     assert axe_violations(page) == []
     assert page.recorder.foreign_requests() == []
     assert page.context.cookies() == []
+
+
+def test_typed_words_and_a_place_not_found_on_a_phone(page, listed):
+    # Words become the finder's choices; a place it cannot find lists nothing and offers places first.
+    page.goto("/meetings/?q=open+meetings&near=Baltimor")
+    expect(page.get_by_role("heading", name="Which place do you mean?")).to_be_visible()
+    assert page.get_by_role("article").count() == 0
+    suggestion = page.get_by_role("link", name="Baltimore, MD")
+    assert suggestion.bounding_box()["y"] < SCREEN_HEIGHT
+    assert axe_violations(page) == []
+    suggestion.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Baltimore, MD")
+    assert "type=O" in page.url
+    assert page.get_by_role("article").first.bounding_box()["y"] < SCREEN_HEIGHT
+    assert axe_violations(page) == []

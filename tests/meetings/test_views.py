@@ -221,3 +221,16 @@ def test_hostile_query_strings_never_fail(params):
     for path in ("/meetings/", "/meetings/feed.json", "/es/meetings/"):
         response = client.get(f"{path}?{urlencode(params)}")
         assert response.status_code < 500, (path, params)
+
+
+def test_a_place_not_found_lists_no_meetings_from_elsewhere_and_offers_places(client):
+    make_meeting(name="Somewhere else")
+    response = client.get("/meetings/", {"near": "Baltimor", "fellowship": "na", "day": ""})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert names(response) == []
+    assert "Which place do you mean?" in html
+    assert html.index("Which place do you mean?") < html.index('<search class="search-box')  # first
+    assert '<a href="/meetings/?near=Baltimore%2C+MD&amp;fellowship=na&amp;day=">Baltimore, MD</a>' in html
+    assert "Meetings are listed once we know where to look." in html
+    assert html.count(">Baltimore, MD</a>") == 1  # offered once, not again beside the field
