@@ -11,10 +11,11 @@ import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from rapidfuzz import fuzz, process
 
 from places.states import STATE_BY_NAME, US_STATES
 
@@ -227,8 +228,9 @@ class Gazetteer:
 
     def cities_at_end(self, text: str, limit: int = 4) -> tuple[list[str], str]:
         """The cities the last words of search words may name, largest first, and the words before
-        them ("suboxone columbus": ["Columbus, OH", "Columbus, GA", …], "suboxone"): places to offer
-        when place_at_end could not choose one. ([], text) when the words end in no city's name."""
+        them ("suboxone columbus": ["Columbus, OH", "Columbus, GA", …], "suboxone"; a misspelt
+        "baltimor": Baltimore): places to offer when place_at_end could not choose one. ([], text)
+        when the words end in no city's name."""
         tokens = text.split()
         if not tokens or len(tokens) > MAX_PLACE_WORDS * 3:
             return [], text
@@ -240,7 +242,20 @@ class Gazetteer:
             matches = self.cities_by_name.get(name, [])
             if matches:
                 return [f"{city.name}, {city.state}" for city in matches[:limit]], " ".join(tokens[:-size])
+        # A misspelt large city ("baltimor"), for a last word long enough to tell: small places
+        # named like ordinary words ("christian": Christiana, PA) would only distract.
+        if len(words[-1]) >= 6 and words[-1] not in NOT_PLACES:
+            found = process.extract(words[-1], self.large_city_names, scorer=fuzz.ratio, score_cutoff=80, limit=limit)
+            close = [f"{c.name}, {c.state}" for name, _score, _index in found for c in self.cities_by_name[name]
+                     if c.zip_count >= LARGE_CITY_ZIPS][:limit]
+            if close:
+                return close, " ".join(tokens[:-1])
         return [], text
+
+    @cached_property
+    def large_city_names(self) -> list[str]:
+        """The names of cities with at least LARGE_CITY_ZIPS ZIP codes (looked through for misspellings)."""
+        return sorted(name for name, cities in self.cities_by_name.items() if cities[0].zip_count >= LARGE_CITY_ZIPS)
 
     def _suggest(self, key: str, state: str | None) -> list[str]:
         if state:

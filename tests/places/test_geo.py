@@ -113,3 +113,12 @@ def test_a_place_at_the_end_of_keywords(text, expected):
 def test_words_that_only_may_be_a_place_stay_words(text):
     # Small towns named like ordinary words, cities of one name in several states, bare state codes.
     assert geo.gazetteer().place_at_end(text) is None
+
+
+def test_cities_the_last_keywords_may_name():
+    gazetteer = geo.gazetteer()
+    places, rest = gazetteer.cities_at_end("suboxone springfield")
+    assert places[:2] == ["Springfield, IL", "Springfield, MA"] and rest == "suboxone"
+    assert gazetteer.cities_at_end("methadone baltimor") == (["Baltimore, MD"], "methadone")  # misspelt
+    for words in ["christian rehab", "christian", "hollowmere", "luxury", "mobile"]:
+        assert gazetteer.cities_at_end(words) == ([], words)  # small places named like words stay words
