@@ -391,7 +391,7 @@ def _understand(text: str, vocabulary: Vocabulary, *, take_zip: bool = False) ->
                 state[j] = "term" if terms else "stop"
             i += span
             continue
-        if take_zip and not result.zip_code and _ZIP.match(word.key):
+        if take_zip and _ZIP.match(word.key):  # several: the last one typed
             result.zip_code = word.key
             state[i] = "zip"
         elif word.key == "or":
@@ -485,6 +485,12 @@ def rewritten_query(given: QueryDict, understood: Understanding, *, single: Iter
             params["near"] = value
         elif not params.get("state"):
             params["state"] = value
+        # Places typed before it ("columbus ohio baltimore md"): the last one typed is the one kept.
+        for _ in range(MAX_WORDS):
+            earlier = geo.gazetteer().place_at_end(text) if text else None
+            if earlier is None:
+                break
+            text = earlier[2]
     if understood.zip_code:
         params["near"] = understood.zip_code
     if text:

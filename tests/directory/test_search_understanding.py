@@ -251,3 +251,11 @@ def test_a_city_name_that_could_be_several_places_is_offered_as_places(client):
     assert "Search near a place instead of for its name in the listings:" in response.content.decode()
     spanish = client.get("/es/programs/", {"q": "springfield", "medication": "BU"})
     assert "Buscar cerca de un lugar" in spanish.content.decode()
+
+
+def test_several_places_typed_are_read_in_one_step_the_last_one_kept(client):
+    response = client.get(SEARCH, {"q": "suboxone 21201 43215"})
+    assert query(response.url) == {"near": ["43215"], "medication": ["BU"]}
+    response = client.get(SEARCH, {"q": "methadone columbus ohio baltimore md"})
+    assert query(response.url) == {"near": ["Baltimore, MD"], "medication": ["METH"]}
+    assert client.get(response.url).status_code == 200  # settled: no second redirect
