@@ -465,12 +465,13 @@ def _match_at(words: list[_Word], i: int, vocabulary: Vocabulary) -> tuple[int, 
 def rewritten_query(given: QueryDict, understood: Understanding, *, single: Iterable[str] = (),
                     states: bool = True, page_param: str = "page") -> QueryDict | None:
     """The parameters of a search whose keywords (`q`) were read as `understood`, or None when they
-    need no rewriting. A ZIP code or a city at the end of the keywords (places.geo.place_at_end)
-    becomes `near`: the last thing the person typed, over the place field's value (which may be an
-    earlier search's); a state named in full becomes `state` when no place was given (and the
-    search has `states`). Every
-    understood choice is added to its parameter (the `single`-valued ones take the last one typed);
-    `q` keeps the words left over; the page number goes."""
+    need no rewriting.
+
+    A ZIP code, or a city at the end of the keywords (places.geo.place_at_end), becomes `near`: the
+    last thing the person typed, over the place field's value (which may be an earlier search's).
+    A state named in full becomes `state` when no place was given (and the search has `states`).
+    Every understood choice is added to its parameter (the `single`-valued ones take the last one
+    typed); `q` keeps the words left over; the page number goes."""
     text = understood.text
     found = geo.gazetteer().place_at_end(text) if text and not understood.zip_code else None
     if found is not None and found[0] == "state" and (not states or given.get("near", "").strip()):

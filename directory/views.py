@@ -110,7 +110,7 @@ def program_search(request):
         "state_options": select_options(
             STATE_CHOICES_BY_NAME, filterset.cleaned("state"), "state_options"
         ),
-        # Places it may mean are offered once, at the top of the results (not again beside the field).
+        # Places it may mean: offered once, first on the page (includes/place_unknown.html).
         "place_suggestions": filterset.location_suggestions(),
         "wider_radius": next((r for r, _label in RADIUS_CHOICES if r > filterset.radius_miles), None),
         "has_filters": bool(filter_count),
@@ -337,7 +337,9 @@ class CappedPaginator(Paginator):
         super().__init__(ids[: self.MAX_COUNTED], per_page)
 
 
-def programs_in_order(ids: list[int], place, *, now: datetime.datetime | None = None, back: str = "") -> list[CardProgram]:
+def programs_in_order(
+    ids: list[int], place, *, now: datetime.datetime | None = None, back: str = ""
+) -> list[CardProgram]:
     """The programs with these ids, in that order, ready for result cards: their address (with
     `back`, the search to return to), whether open now (the page's hours read in one query),
     whether the listing is due for a check, and the card's listing part (directory.cards)."""

@@ -83,7 +83,8 @@ def meeting_vocabulary() -> Vocabulary:
         entries = []
         for choice in fellowships:
             names = [choice.name, choice.short_name, choice.name_es, choice.slug.replace("-", " ")]
-            entries.append((TermRef(0, choice.slug, "fellowship", choice.name), FELLOWSHIP_WORDS.get(choice.slug, ()), names))
+            ref = TermRef(0, choice.slug, "fellowship", choice.name)
+            entries.append((ref, FELLOWSHIP_WORDS.get(choice.slug, ()), names))
         for choice in types:
             if choice.code not in NOT_ASKED_FOR:
                 entries.append((TermRef(0, choice.code, "type", choice.name), TYPE_WORDS.get(choice.code, ()),

@@ -162,7 +162,7 @@ def meeting_finder(request):
         "chosen_fellowships": len(filterset.cleaned("fellowship", [])),
         "chosen_types": len(filterset.cleaned("type", [])),
         "notices": notices[:MAX_NOTICES],
-        # Places it may mean are offered once, at the top of the results (not again beside the field).
+        # Places it may mean: offered once, first on the page (includes/place_unknown.html).
         "place_suggestions": filterset.location_suggestions(),
         "place_unknown": place_unknown,
         "searched": bool(request.GET),

@@ -140,7 +140,7 @@ def place_fields(context, placeholder: str, radius_label: str, hint: str = "") -
 
     Reads the finder's `form` (its `near` and `radius` fields) and `radius` (the distance in use)
     from the context. A place that could not be found is explained here; the places it may mean are
-    offered at the top of the results (includes/place_unknown.html). Built here rather than in a
+    offered first on the page (includes/place_unknown.html). Built here rather than in a
     template: on every search page, its variables and translations cost as much as a query.
 
     Usage: {% place_fields _("e.g. 22901 or Columbus, OH") _("How far can you travel?") %}
