@@ -72,13 +72,14 @@ FILLER = (
 )
 SINGLE = ("attendance", "day", "time", "when")  # the finder's choices that take one value
 
-_vocabularies: dict[int, tuple[tuple, Vocabulary]] = {}
+_held: tuple[tuple, Vocabulary] | None = None  # (the reference lists it was made from, the vocabulary)
 
 
 def meeting_vocabulary() -> Vocabulary:
     """The words the finder understands, made once per version of the reference lists."""
+    global _held
     fellowships, types = reference.choices()
-    held = _vocabularies.get(0)
+    held = _held
     if held is None or held[0][0] is not fellowships or held[0][1] is not types:
         entries = []
         for choice in fellowships:
@@ -96,7 +97,7 @@ def meeting_vocabulary() -> Vocabulary:
         for phrase in TONIGHT:
             entries.append((TermRef(0, "today", "day", "today"), (phrase,), ()))
             entries.append((TermRef(0, "evening", "time", "evening"), (phrase,), ()))
-        held = _vocabularies[0] = ((fellowships, types), Vocabulary(entries, filler=FILLER))
+        held = _held = ((fellowships, types), Vocabulary(entries, filler=FILLER))
     return held[1]
 
 
