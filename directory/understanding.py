@@ -64,7 +64,7 @@ someplace new after before only just also still again now prescribe prescribes p
 prescribed allow allows allowed via speak speaks speaking spoken interpreter interpreters certified accredited
 medical medically supervised hours open opened weekend weekends saturday saturdays sunday sundays
 morning mornings evening evenings night nights
-people testing tested screening
+people testing tested screening but however though
 son daughter husband wife boyfriend girlfriend brother sister friend friends partner loved one ones
 today tonight tomorrow urgent urgently asap emergency immediately quickly fast
 de del la el los las lo un una unos unas y o u para por en con sin que cerca mi mis me yo necesito
@@ -91,6 +91,9 @@ STOP_PHRASES = frozenset({
     "allows kids", "children allowed", "kids allowed", "bring my kids", "bring my children", "bring kids",
     "bring children", "kids welcome", "children welcome",
 })
+# Words that refuse what follows them ("without methadone"): the service named after them is not a
+# filter (the search has no "except" filter), and the word goes too.
+NEGATIONS = frozenset({"not", "no", "without", "non", "except", "excluding", "never", "sin", "nada", "ni"})
 # Other substances: programs treat them alongside opioids, so beside a service ("alcohol detox") they
 # are dropped like filler; alone ("xanax") they stay words to search, so that the page says what it
 # found for them rather than listing everything.
@@ -383,6 +386,13 @@ def _understand(text: str, vocabulary: Vocabulary, *, take_zip: bool = False) ->
         span, terms, corrected = _match_at(words, i, vocabulary)
         if span:
             typed = " ".join(tokens[t] for t in sorted({w.token for w in words[i:i + span]}))
+            before = i - 1  # the word before, over one filler word ("not a 12 step program")
+            if before > 0 and state[before] == "stop" and words[before].key not in NEGATIONS:
+                before -= 1
+            if terms and before >= 0 and words[before].key in NEGATIONS and state[before] in ("text", "stop"):
+                # "detox without methadone", "suboxone not methadone": what is refused is no filter.
+                state[before], terms = "stop", ()
+                result.dropped.append(words[before].key)
             if terms:
                 result.matches.append(Match(typed, terms, corrected))
             else:

@@ -250,6 +250,12 @@ LAY_QUERIES: list[tuple[str, str, str]] = [
     ("medically supervised detox", "care=DT", ""),
     ("overdose help", "medication=NAL", ""),
     ("cheapest suboxone", "payment=SS medication=BU", ""),
+    # What is refused is no filter.
+    ("suboxone not methadone", "medication=BU", ""),
+    ("detox without methadone", "care=DT", ""),
+    ("not a 12 step program", "", ""),
+    ("sin metadona", "", ""),
+    ("rehab with no insurance", "care=RS,RL " + NO_INSURANCE, ""),  # "no insurance" is a phrase, not a refusal
     # Other substances go beside a service, and stay words alone.
     ("alcohol detox", "care=DT", ""),
     ("benzo and opiate detox", "care=DT", ""),
