@@ -161,9 +161,8 @@ class Gazetteer:
                 [f"{c.name}, {c.state}" for c in self._largest_in(STATE_BY_NAME.get(key, key.upper()))],
             )
         matches = self.cities_by_name.get(key, [])
-        # One match, or one city that dwarfs its namesakes (Baltimore, MD against a Baltimore, OH hamlet).
-        if len(matches) == 1 or (len(matches) > 1 and matches[0].zip_count >= max(4, 4 * matches[1].zip_count)):
-            city = matches[0]
+        city = _meant(matches)
+        if city is not None:
             return Place(f"{city.name}, {city.state}", city.latitude, city.longitude, "city", city.state)
         if len(matches) > 1:
             raise LocationError(
@@ -186,11 +185,8 @@ class Gazetteer:
         end in a place. Strict, because keywords are not a location field: a city needs its state
         unless it is the one large city of that name (ordinary words that are also hamlets, such as
         "hope" or "center", stay words), and a two-letter state code counts only after a city."""
-        tokens = text.split()
-        if not tokens or len(tokens) > MAX_PLACE_WORDS * 3:
-            return None
-        words = [normalize_city(_PUNCTUATION.sub(" ", token)) for token in tokens]
-        if not all(words):
+        tokens, words = _search_words(text)
+        if not words or not all(words):
             return None
 
         def rest(used: int) -> str:
@@ -217,12 +213,8 @@ class Gazetteer:
                 return "state", code, rest(state_size)
         for city_size in range(min(MAX_PLACE_WORDS, len(words)), 0, -1):
             name = " ".join(words[-city_size:])
-            matches = self.cities_by_name.get(name, [])
-            if (
-                matches and name not in NOT_PLACES and matches[0].zip_count >= LARGE_CITY_ZIPS
-                and (len(matches) == 1 or matches[0].zip_count >= 4 * matches[1].zip_count)
-            ):
-                city = matches[0]
+            city = None if name in NOT_PLACES else _meant(self.cities_by_name.get(name, []))
+            if city is not None and city.zip_count >= LARGE_CITY_ZIPS:
                 return "city", f"{city.name}, {city.state}", rest(city_size)
         return None
 
@@ -231,10 +223,9 @@ class Gazetteer:
         them ("suboxone columbus": ["Columbus, OH", "Columbus, GA", …], "suboxone"; a misspelt
         "baltimor": Baltimore): places to offer when place_at_end could not choose one. ([], text)
         when the words end in no city's name."""
-        tokens = text.split()
-        if not tokens or len(tokens) > MAX_PLACE_WORDS * 3:
+        tokens, words = _search_words(text)
+        if not words:
             return [], text
-        words = [normalize_city(_PUNCTUATION.sub(" ", token)) for token in tokens]
         for size in range(min(MAX_PLACE_WORDS, len(words)), 0, -1):
             name = " ".join(words[-size:])
             if len(name) < 4 or name in NOT_PLACES:
@@ -267,6 +258,23 @@ class Gazetteer:
 
     def _largest_in(self, state: str) -> list[_City]:
         return sorted((c for c in self.cities.values() if c.state == state), key=lambda c: -c.zip_count)[:5]
+
+
+def _meant(same_name: list[_City]) -> _City | None:
+    """The city a name without its state means: the only one, or one that dwarfs its namesakes
+    (Baltimore, MD against a Baltimore, OH hamlet); None when it could be several."""
+    if len(same_name) == 1 or (len(same_name) > 1 and same_name[0].zip_count >= max(4, 4 * same_name[1].zip_count)):
+        return same_name[0]
+    return None
+
+
+def _search_words(text: str) -> tuple[list[str], list[str]]:
+    """Search words as typed and as city-name keys ([], [] when there are none, or too many to be
+    a place's name with a few words before it)."""
+    tokens = text.split()
+    if not tokens or len(tokens) > MAX_PLACE_WORDS * 3:
+        return [], []
+    return tokens, [normalize_city(_PUNCTUATION.sub(" ", token)) for token in tokens]
 
 
 def normalize_city(name: str) -> str:
