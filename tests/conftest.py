@@ -1,9 +1,12 @@
 """Shared fixtures: the test settings, the taxonomy, and a real browser for page tests."""
+import datetime
 import os
 import shutil
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
@@ -173,3 +176,56 @@ def pytest_sessionstart(session):
     compile_all()
     trans_real._translations = {}
     trans_real._default = None
+
+
+def parse_instant(text: str) -> datetime.datetime:
+    """An aware instant from ISO 8601 with an offset, or 'YYYY-MM-DD HH:MM Zone/Name' (a wall-clock time there)."""
+    stamp, _, zone = text.strip().rpartition(" ")
+    if not stamp or not (zone == "UTC" or "/" in zone):
+        stamp, zone = text.strip(), ""
+    moment = datetime.datetime.fromisoformat(stamp)
+    if zone:
+        return moment.replace(tzinfo=ZoneInfo(zone))
+    if moment.tzinfo is None:
+        raise ValueError(f"PORTAL_TEST_NOW={text!r} needs an offset (-05:00) or a zone name (America/New_York)")
+    return moment
+
+
+def pytest_configure(config):
+    """Run the whole suite at the instant PORTAL_TEST_NOW names (read by tests/settings.py), the clock ticking on."""
+    from django.conf import settings
+
+    text = getattr(settings, "TEST_NOW", "")
+    if text:
+        moment = parse_instant(text)
+        config._portal_clock = time_machine.travel(moment, tick=True)
+        config._portal_clock.start()
+
+
+def pytest_report_header(config):
+    from django.conf import settings
+
+    text = getattr(settings, "TEST_NOW", "")
+    return f"suite clock: {parse_instant(text).isoformat()} (PORTAL_TEST_NOW)" if text else "suite clock: real time"
+
+
+@pytest.fixture
+def fixed_now():
+    """Freeze the whole process's clock at a given instant: fixed_now(datetime) returns it.
+
+    Everything that asks the time (views, querysets, model defaults, the cache) sees the same instant
+    until the test ends; a later call moves the clock again.
+    """
+    travellers = []
+
+    def freeze(moment: datetime.datetime) -> datetime.datetime:
+        if travellers:
+            travellers.pop().stop()
+        traveller = time_machine.travel(moment, tick=False)
+        traveller.start()
+        travellers.append(traveller)
+        return moment
+
+    yield freeze
+    for traveller in travellers:
+        traveller.stop()

@@ -24,3 +24,8 @@ STORAGES = {
     },
 }
 OPENDATA_PACKAGE_DELAY = 0
+
+# The suite's clock. Unset, tests run at the real time (and every test must pass at any hour: CI runs
+# at any hour). Set PORTAL_TEST_NOW to run the whole suite as if it were another instant, ticking on
+# from there: "2026-03-08 01:30 America/New_York", "2026-12-07T13:40-05:00" (README, "Tests").
+TEST_NOW = os.environ.get("PORTAL_TEST_NOW", "").strip()

@@ -21,17 +21,6 @@ def reference_data(django_db_setup, django_db_blocker):
     forget_zones_in_use()
 
 
-@pytest.fixture
-def fixed_now(monkeypatch):
-    """Freeze the views' clock at a given instant: fixed_now(datetime) returns it."""
-
-    def freeze(moment: datetime.datetime) -> datetime.datetime:
-        monkeypatch.setattr("meetings.views.current_time", lambda: moment)
-        return moment
-
-    return freeze
-
-
 def at(text: str, zone: str = "UTC") -> datetime.datetime:
     """An aware datetime from 'YYYY-MM-DD HH:MM' in a zone."""
     return datetime.datetime.fromisoformat(text).replace(tzinfo=ZoneInfo(zone))

@@ -123,7 +123,8 @@ class TestFinder:
         assert names(client.get("/meetings/?q=morning", follow=True)) == ["NA morning"]  # read as time=morning
         assert names(client.get("/meetings/?type=ONL")) == ["Nar-Anon hybrid"]  # the older online code
 
-    def test_pagination_keeps_the_filters(self, client, settings):
+    def test_pagination_keeps_the_filters(self, client, settings, fixed_now):
+        fixed_now(at("2026-03-02 08:00", "America/New_York"))  # a Monday morning: none has started yet
         settings.PORTAL_PAGE_SIZE = 2
         for n in range(5):
             make_meeting(name=f"Meeting {n}", start_time=T(10 + n))

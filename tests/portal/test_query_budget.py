@@ -4,6 +4,7 @@ A page that grows a query per result (an N+1) fails here long before it is slow 
 The budgets are what the pages need today, with a little room.
 """
 import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
@@ -34,7 +35,9 @@ SEARCHES = [
 
 
 @pytest.fixture
-def listings(db):
+def listings(db, fixed_now):
+    # A Wednesday morning: the meetings expected on the pages (8:00 to 19:00 every day) are still to come.
+    fixed_now(datetime.datetime(2026, 3, 4, 7, 30, tzinfo=ZoneInfo("America/New_York")))
     for n in range(12):
         make_program(name=f"Lantern House {n}", organization=f"Org {n % 3}", terms=["BU", "MD", "OP"][: 1 + n % 3],
                      accepting_new_patients=True,

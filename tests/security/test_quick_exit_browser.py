@@ -24,6 +24,7 @@ def search(page):
     page.get_by_label("ZIP code or city").fill("22902")
     page.get_by_role("button", name="Search").click()
     expect(page).to_have_url(re.compile(r"/programs/\?"))
+    page.wait_for_load_state("load")  # the page's script (which listens for Escape) has run
 
 
 def test_quick_exit_replaces_the_search_in_the_history(page, exit_page):
