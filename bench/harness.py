@@ -78,7 +78,7 @@ def database_url(cluster: Cluster) -> str:
 
 def setup_django(url: str) -> None:
     os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("PORTAL_ALLOW_INSECURE_KEY", "1")
     os.environ["DJANGO_DEBUG"] = ""
     import django
@@ -174,7 +174,7 @@ def gunicorn(url: str, *, workers: int | None = None, log_name: str = "gunicorn"
     command += ["--bind", f"127.0.0.1:{port}", "--access-logfile", "/dev/null", "--error-logfile", str(log)]
     if workers:
         command += ["--workers", str(workers)]
-    command.append("portal.wsgi:application")
+    command.append("config.wsgi:application")
     with log.open("ab") as out:
         process = subprocess.Popen(command, cwd=ROOT, env=server_env(url, **env), stdout=out, stderr=out,
                                    start_new_session=True)

@@ -145,7 +145,7 @@ def main() -> None:
     port = free_port()
     env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "PORTAL_"))}
     env.update(
-        DJANGO_SETTINGS_MODULE="portal.settings", PORTAL_ENV_FILE=os.devnull, DATABASE_URL=database,
+        DJANGO_SETTINGS_MODULE="config.settings", PORTAL_ENV_FILE=os.devnull, DATABASE_URL=database,
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50), DJANGO_DEBUG="0", DJANGO_ALLOWED_HOSTS="127.0.0.1",
         DJANGO_STATIC_ROOT=str(static_root), PORTAL_BIND=f"127.0.0.1:{port}", PORTAL_ACCESS_LOG="/dev/null",
         PYTHONWARNINGS="ignore",

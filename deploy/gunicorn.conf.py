@@ -1,4 +1,4 @@
-"""gunicorn settings for the portal: `gunicorn -c deploy/gunicorn.conf.py portal.wsgi`.
+"""gunicorn settings for the portal: `gunicorn -c deploy/gunicorn.conf.py config.wsgi`.
 
 Safe by default: listens on the loopback interface only (a reverse proxy in front terminates TLS
 and buffers requests, see deploy/nginx.conf), protects its threads from slow clients, recycles
@@ -16,7 +16,7 @@ def _int(name: str, default: int) -> int:
     return int(value) if value else default
 
 
-wsgi_app = "portal.wsgi:application"
+wsgi_app = "config.wsgi:application"
 chdir = str(Path(__file__).resolve().parent.parent)  # the project root, wherever gunicorn starts
 
 # Where to listen: 127.0.0.1:8000, or a Unix socket such as unix:/run/portal/gunicorn.sock.

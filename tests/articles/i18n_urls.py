@@ -1,6 +1,6 @@
 """The portal's URLs with Spanish under /es/, as i18n_patterns gives them, for tests of language addresses.
 
-Once portal/urls.py uses i18n_patterns itself, its patterns are used unchanged.
+Once config/urls.py uses i18n_patterns itself, its patterns are used unchanged.
 """
 from django.conf.urls.i18n import i18n_patterns
 from django.urls.resolvers import LocalePrefixPattern

@@ -30,7 +30,7 @@ def database_url(settings_dict: dict) -> str:
 def production_env(settings_dict: dict, **extra) -> dict:
     env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "PORTAL_"))}
     env.update(
-        DJANGO_SETTINGS_MODULE="portal.settings",
+        DJANGO_SETTINGS_MODULE="config.settings",
         PORTAL_ENV_FILE=os.devnull,  # ignore a developer's .env
         DJANGO_SECRET_KEY="a-test-secret-key-that-is-long-enough-for-check-deploy-0123456789",
         DJANGO_DEBUG="0",

@@ -35,7 +35,7 @@ def worker(tmp_path, settings):
     env = {
         **os.environ,
         "DATABASE_URL": database_url(),
-        "DJANGO_SETTINGS_MODULE": "portal.settings",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
         "PORTAL_ALLOW_INSECURE_KEY": "1",
         "OPENDATA_UPLOAD_DIR": settings.OPENDATA_UPLOAD_DIR,
         "OPENDATA_PACKAGE_DIR": settings.STORAGES["opendata"]["OPTIONS"]["location"],

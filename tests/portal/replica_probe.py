@@ -10,7 +10,7 @@ import os
 import sys
 import time
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("PORTAL_ALLOW_INSECURE_KEY", "1")
 
 import django  # noqa: E402

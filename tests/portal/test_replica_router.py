@@ -37,7 +37,7 @@ def portal_env(cluster) -> dict:
         **os.environ,
         "DATABASE_URL": cluster.primary.url("portal"),
         "DATABASE_REPLICA_URLS": cluster.replicas[0].url("portal"),
-        "DJANGO_SETTINGS_MODULE": "portal.settings",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
         "PORTAL_ALLOW_INSECURE_KEY": "1",
         "PORTAL_ENV_FILE": "/nonexistent",
         "PYTHONWARNINGS": "ignore",

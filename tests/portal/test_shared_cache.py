@@ -27,7 +27,7 @@ REDIS_URL = os.environ.get("PORTAL_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 OTHER_SERVER = """
 import json, os, sys
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 import django
 django.setup()
 from django.conf import settings
@@ -59,7 +59,7 @@ def shared_cache(transactional_db):
     caches = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
                           "KEY_PREFIX": prefix}}
     env = {**os.environ, "DATABASE_URL": database_url(), "CACHE_URL": REDIS_URL, "TEST_CACHE_PREFIX": prefix,
-           "DJANGO_SETTINGS_MODULE": "portal.settings", "PORTAL_ALLOW_INSECURE_KEY": "1",
+           "DJANGO_SETTINGS_MODULE": "config.settings", "PORTAL_ALLOW_INSECURE_KEY": "1",
            "PORTAL_ENV_FILE": "/nonexistent", "PYTHONWARNINGS": "ignore"}
     other = subprocess.Popen([sys.executable, "-c", OTHER_SERVER], cwd=ROOT, env=env, text=True,
                              stdin=subprocess.PIPE, stdout=subprocess.PIPE)
