@@ -8,7 +8,7 @@ PORT ?= 8000
 
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run worker test install install-dev browser pgbin translations migrate demo bench clean-db
+.PHONY: run worker test lint coverage install install-dev browser pgbin translations migrate demo bench clean-db
 
 $(VENV)/.installed: requirements.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -67,6 +67,16 @@ pgbin:
 
 test: install-dev browser pgbin translations
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# ruff's checks (pyproject.toml): errors, import order, bugbear, pyupgrade.
+lint: install-dev
+	$(VENV)/bin/ruff check .
+
+# The whole suite under coverage, then a report of the least-covered modules (htmlcov/ for the lines).
+coverage: install-dev browser pgbin translations
+	$(VENV)/bin/coverage run -m pytest $(PYTEST_ARGS)
+	$(VENV)/bin/coverage report --sort=cover --skip-covered | head -40
+	$(VENV)/bin/coverage html -q
 
 # Ends with one JSON line of every search's request and SQL p50/p95 (bench/report.py).
 bench: install-dev
