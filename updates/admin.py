@@ -203,4 +203,4 @@ class ProposalAdmin(admin.ModelAdmin):
             "can_decide": can_decide, "opened_version": review.opened_version(request, program) if can_decide else "",
             "replaces": proposal.replaced.all(), "has_email": bool(program.contact_email),
         }
-        return TemplateResponse(request, "updates/admin/review.html", context, status=400 if errors else 200)
+        return TemplateResponse(request, "admin/updates/review.html", context, status=400 if errors else 200)

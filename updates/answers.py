@@ -15,8 +15,7 @@ from django.utils import timezone
 from directory.models import Program
 from directory.signals import listings_changed
 from portal.admin_tools import record_history
-from updates import facts
-from updates.links import current_time
+from updates import facts, links
 from updates.models import Proposal, UpdateLink
 
 PROGRAM_USERNAME = "program-update-link"
@@ -36,7 +35,7 @@ def program_account():
 
 def answers_limited(*, link: UpdateLink, visitor_key: str) -> str | None:
     """Why another answer cannot be taken now ("link" or "address"), or None."""
-    now = current_time()
+    now = links.current_time()
     if Proposal.objects.filter(link=link).since(now - datetime.timedelta(days=1)).count() \
             >= settings.PORTAL_PROVIDER_ANSWERS_PER_LINK_PER_DAY:
         return "link"
@@ -55,7 +54,7 @@ class Answer:
 
 def confirm(*, link: UpdateLink, visitor_key: str, language: str) -> Proposal:
     """"Nothing has changed": the listing counts as verified today, confirmed by the program."""
-    now = current_time()
+    now = links.current_time()
     today = timezone.localdate(now)
     with transaction.atomic():
         program = Program.objects.select_for_update().get(pk=link.program_id)
@@ -72,7 +71,7 @@ def confirm(*, link: UpdateLink, visitor_key: str, language: str) -> Proposal:
 def answer(*, link: UpdateLink, proposed: dict[str, Any], note: str, visitor_key: str, language: str) -> Answer:
     """Take what the program sent: availability is published at once (PORTAL_PROVIDER_AVAILABILITY_AT_ONCE),
     everything else becomes a proposal that waits for staff and replaces any still waiting."""
-    now = current_time()
+    now = links.current_time()
     today = timezone.localdate(now)
     with transaction.atomic():
         program = Program.objects.select_for_update().get(pk=link.program_id)

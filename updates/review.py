@@ -6,6 +6,7 @@ import datetime
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.admin.models import CHANGE
 from django.db import transaction
 from django.forms import MultiWidget
@@ -14,8 +15,7 @@ from django.utils import timezone
 from directory.models import OpeningHours, Program, Term
 from portal.admin_locking import SNAPSHOT_FIELD
 from portal.admin_tools import record_history
-from updates import facts
-from updates.links import current_time
+from updates import facts, links
 from updates.models import Proposal
 
 
@@ -31,9 +31,16 @@ def program_admin():
     return admin.site._registry[Program]
 
 
+def change_form_class(request, program: Program):
+    """The program admin's change form, built as its change page builds it."""
+    model_admin = program_admin()
+    fields = flatten_fieldsets(model_admin.get_fieldsets(request, program))
+    return model_admin.get_form(request, program, change=True, fields=fields)
+
+
 def opened_version(request, program: Program) -> str:
     """The snapshot a staff change form of this program would carry now (for the review page)."""
-    form_class = program_admin().get_form(request, program, change=True)
+    form_class = change_form_class(request, program)
     return form_class(instance=program).initial.get(SNAPSHOT_FIELD, "")
 
 
@@ -63,7 +70,7 @@ def _apply(data: dict[str, Any], program: Program, changes: dict[str, Any]) -> N
         if key in facts.TEXT_FIELDS or key in facts.AVAILABILITY:
             data[key] = new
             if key == "beds_available" and "beds_updated" in data:
-                data["beds_updated"] = timezone.localdate(current_time()) if new is not None else None
+                data["beds_updated"] = timezone.localdate(links.current_time()) if new is not None else None
         elif key.startswith("terms:"):
             param = key.split(":", 1)[1]
             kept = [pk for pk in data.get("terms") or [] if not Term.objects.filter(pk=pk, category__param=param).exists()]
@@ -85,7 +92,7 @@ def approve(*, request, proposal: Proposal, keys: list[str], opened: str) -> Pro
         if stale:
             raise ReviewRefused([f"{facts.label(key)} changed after the program proposed this, so approving it "
                                  "would undo the newer change." for key in stale])
-        form_class = model_admin.get_form(request, program, change=True)
+        form_class = change_form_class(request, program)
         data = _form_data(form_class(instance=program))
         chosen = {key: proposal.changes[key]["new"] for key in keys}
         _apply(data, program, {key: value for key, value in chosen.items() if key != "hours"})
@@ -119,7 +126,7 @@ def approve(*, request, proposal: Proposal, keys: list[str], opened: str) -> Pro
         proposal.decisions = {key: ("approved" if key in chosen else "rejected") for key in proposal.changes}
         proposal.status = (Proposal.Status.APPROVED if len(chosen) == len(proposal.changes)
                            else Proposal.Status.PARTLY_APPROVED)
-        proposal.reviewed_by, proposal.reviewed_at = request.user, current_time()
+        proposal.reviewed_by, proposal.reviewed_at = request.user, links.current_time()
         proposal.save(update_fields=["decisions", "status", "reviewed_by", "reviewed_at"])
     return proposal
 
@@ -133,7 +140,7 @@ def reject(*, request, proposal: Proposal, reason: str) -> Proposal:
         proposal.status = Proposal.Status.REJECTED
         proposal.decisions = {key: "rejected" for key in proposal.changes}
         proposal.reason = reason.strip()[:2000]
-        proposal.reviewed_by, proposal.reviewed_at = request.user, current_time()
+        proposal.reviewed_by, proposal.reviewed_at = request.user, links.current_time()
         proposal.save(update_fields=["status", "decisions", "reason", "reviewed_by", "reviewed_at"])
         reviewer = request.user.get_full_name() or request.user.get_username()
         record_history([(proposal.program, CHANGE, (

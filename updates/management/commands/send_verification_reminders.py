@@ -8,8 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from directory.models import Program
-from updates import emails
-from updates.links import current_time
+from updates import emails, links
 from updates.models import UpdateLink
 
 
@@ -27,7 +26,7 @@ class Command(BaseCommand):
     def handle(self, *args, days, every, dry_run=False, **options):
         if days < 0 or every < 1:
             raise CommandError("--days must be 0 or more and --every 1 or more.")
-        now = current_time()
+        now = links.current_time()
         recently_sent = UpdateLink.objects.emailed().since(now - datetime.timedelta(days=every))
         cutoff = timezone.localdate(now) - datetime.timedelta(days=days)
         due = (Program.objects.public().filter(Q(last_verified__isnull=True) | Q(last_verified__lt=cutoff))
