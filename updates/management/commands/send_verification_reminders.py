@@ -39,8 +39,15 @@ class Command(BaseCommand):
             self.stdout.write(f"{len(programs)} program(s) would be reminded.")
             return
         sent, failed = 0, []
+        if not programs:
+            self.stdout.write(self.style.SUCCESS("Sent 0 reminder(s)."))
+            return
         connection = get_connection()
-        with connection:
+        try:
+            connection.open()
+        except OSError as error:
+            raise CommandError(f"The mail server could not be reached ({error.__class__.__name__}): nothing sent.")
+        try:
             for program in programs:
                 try:
                     with transaction.atomic():  # a message that cannot be sent records no link
@@ -49,8 +56,10 @@ class Command(BaseCommand):
                     failed.append(f"{program.name}: {error.__class__.__name__}")
                     continue
                 sent += 1
-                if self.verbosity > 1:
+                if options["verbosity"] > 1:
                     self.stdout.write(f"Reminded {program.name}")
+        finally:
+            connection.close()
         self.stdout.write(self.style.SUCCESS(f"Sent {sent} reminder(s)."))
         if failed:
             raise CommandError(f"{len(failed)} reminder(s) could not be sent: " + "; ".join(failed))
