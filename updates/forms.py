@@ -54,6 +54,7 @@ class ProviderUpdateForm(forms.Form):
                            help_text=_("Anything else staff should know. Please do not write about patients."))
 
     def __init__(self, *args, categories=(), **kwargs):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.categories = list(categories)
         for category in self.categories:
