@@ -276,7 +276,7 @@ class Program(Verifiable):
     )
     contact_language = models.CharField(
         "language of emails to the program", max_length=2, choices=[("en", "English"), ("es", "Spanish")],
-        default="en",
+        default="en", blank=True, help_text="Empty means English.",
     )
     confirmed_by_program = models.DateField(
         null=True, blank=True,

@@ -11,6 +11,11 @@ from updates import links
 from updates.models import Proposal, UpdateLink
 
 
+def language_of(program: Program) -> str:
+    """The language the program chose for emails (English when none)."""
+    return program.contact_language if program.contact_language in ("en", "es") else "en"
+
+
 def _send(*, to: str, template: str, context: dict, language: str, connection=None) -> None:
     with translation.override(language):
         subject = " ".join(render_to_string(f"updates/email/{template}_subject.txt", context).split())
@@ -24,13 +29,14 @@ def send_link(program: Program, *, kind: str, sent_by=None, connection=None) -> 
     """Make a new link for the program and email it to its contact address (the caller holds a
     transaction, so a message that cannot be sent leaves no link recorded)."""
     link, token = links.issue(program, kind=kind, sent_to=program.contact_email, sent_by=sent_by)
+    language = language_of(program)
     context = {
-        "program": program, "url": links.url_for(token, language=program.contact_language),
+        "program": program, "url": links.url_for(token, language=language),
         "expires": timezone.localdate(link.expires_at), "reminder": kind == UpdateLink.Kind.REMINDER,
-        "portal_name": settings.PORTAL_NAME_ES if program.contact_language == "es" else settings.PORTAL_NAME,
+        "portal_name": settings.PORTAL_NAME_ES if language == "es" else settings.PORTAL_NAME,
         "staff_email": settings.PORTAL_STAFF_EMAIL,
     }
-    _send(to=program.contact_email, template="update_link", context=context, language=program.contact_language,
+    _send(to=program.contact_email, template="update_link", context=context, language=language,
           connection=connection)
     return link
 
@@ -40,7 +46,7 @@ def send_rejection(proposal: Proposal) -> bool:
     program = proposal.program
     if not program.contact_email:
         return False
-    language = program.contact_language
+    language = language_of(program)
     context = {
         "program": program, "proposal": proposal, "reason": proposal.reason,
         "portal_name": settings.PORTAL_NAME_ES if language == "es" else settings.PORTAL_NAME,

@@ -53,10 +53,11 @@ class ProviderUpdateForm(forms.Form):
                            widget=forms.Textarea(attrs={"rows": 4}),
                            help_text=_("Anything else staff should know. Please do not write about patients."))
 
-    def __init__(self, *args, categories=(), **kwargs):
+    def __init__(self, *args, categories=(), periods: int = PERIODS_PER_DAY, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.categories = list(categories)
+        self.periods = min(max(periods, PERIODS_PER_DAY), 6)  # a day with more breaks than two keeps them all
         for category in self.categories:
             terms = Term.objects.filter(category=category).order_by("position", "name")
             self.fields[f"terms:{category.param}"] = forms.MultipleChoiceField(
@@ -64,11 +65,19 @@ class ProviderUpdateForm(forms.Form):
                 choices=[(term.code, term.localized_name) for term in terms],
             )
         for day in MONDAY_FIRST:
-            for period in range(1, PERIODS_PER_DAY + 1):
+            for period in range(1, self.periods + 1):
                 for end, label in (("opens", _("Opens")), ("closes", _("Closes"))):
                     self.fields[hours_field(day, period, end)] = forms.TimeField(
                         label=label, required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
                     )
+
+    @staticmethod
+    def periods_needed(values: dict[str, Any]) -> int:
+        """Periods per day the form needs to show every period of the listing's hours."""
+        counts: dict[int, int] = {}
+        for day, _opens, _closes in values.get("hours", []):
+            counts[day] = counts.get(day, 0) + 1
+        return max(counts.values(), default=0)
 
     @classmethod
     def initial_from(cls, values: dict[str, Any]) -> dict[str, Any]:
@@ -84,7 +93,7 @@ class ProviderUpdateForm(forms.Form):
         for day, opens, closes in values.get("hours", []):
             by_day.setdefault(day, []).append((opens, closes))
         for day, periods in by_day.items():
-            for period, (opens, closes) in enumerate(periods[:PERIODS_PER_DAY], start=1):
+            for period, (opens, closes) in enumerate(periods, start=1):
                 initial[hours_field(day, period, "opens")] = opens
                 initial[hours_field(day, period, "closes")] = closes
         return initial
@@ -94,7 +103,7 @@ class ProviderUpdateForm(forms.Form):
         return [
             {"day": DAY_NAMES[day], "periods": [
                 (self[hours_field(day, period, "opens")], self[hours_field(day, period, "closes")])
-                for period in range(1, PERIODS_PER_DAY + 1)
+                for period in range(1, self.periods + 1)
             ]}
             for day in MONDAY_FIRST
         ]
@@ -123,7 +132,7 @@ class ProviderUpdateForm(forms.Form):
             if isinstance(cleaned.get(name), str):
                 cleaned[name] = " ".join(cleaned[name].split())  # no line breaks or runs of spaces in one line
         for day in MONDAY_FIRST:
-            for period in range(1, PERIODS_PER_DAY + 1):
+            for period in range(1, self.periods + 1):
                 opens_name, closes_name = hours_field(day, period, "opens"), hours_field(day, period, "closes")
                 opens, closes = cleaned.get(opens_name), cleaned.get(closes_name)
                 if (opens is None) != (closes is None) and opens_name not in self.errors \
@@ -146,7 +155,7 @@ class ProviderUpdateForm(forms.Form):
             values[key] = sorted(data.get(key) or [])
         hours = []
         for day in MONDAY_FIRST:
-            for period in range(1, PERIODS_PER_DAY + 1):
+            for period in range(1, self.periods + 1):
                 opens, closes = data.get(hours_field(day, period, "opens")), data.get(hours_field(day, period, "closes"))
                 if isinstance(opens, datetime.time) and isinstance(closes, datetime.time):
                     hours.append([day, f"{opens:%H:%M}", f"{closes:%H:%M}"])

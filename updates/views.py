@@ -47,9 +47,11 @@ def update_listing(request, token: str):
     current = facts.current(program)
     shown = {**current, **{key: change["new"] for key, change in (pending.changes if pending else {}).items()}}
     categories = _categories()
+    periods = ProviderUpdateForm.periods_needed(shown)
     status = 200
     if request.method == "POST":
-        form = ProviderUpdateForm(request.POST, initial=ProviderUpdateForm.initial_from(shown), categories=categories)
+        form = ProviderUpdateForm(request.POST, initial=ProviderUpdateForm.initial_from(shown), categories=categories,
+                                  periods=periods)
         visitor = address_key(request)
         limited = answers.answers_limited(link=link, visitor_key=visitor)
         if not same_origin_post(request):
@@ -78,6 +80,7 @@ def update_listing(request, token: str):
         else:
             status = 400
     else:
-        form = ProviderUpdateForm(initial=ProviderUpdateForm.initial_from(shown), categories=categories)
+        form = ProviderUpdateForm(initial=ProviderUpdateForm.initial_from(shown), categories=categories,
+                                  periods=periods)
     context = {"program": program, "form": form, "pending": pending, "link": link, "token": token}
     return _private(render(request, "updates/update_listing.html", context, status=status))

@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='program',
             name='contact_language',
-            field=models.CharField(choices=[('en', 'English'), ('es', 'Spanish')], default='en', max_length=2, verbose_name='language of emails to the program'),
+            field=models.CharField(blank=True, choices=[('en', 'English'), ('es', 'Spanish')], default='en', help_text='Empty means English.', max_length=2, verbose_name='language of emails to the program'),
         ),
         migrations.AddField(
             model_name='program',

@@ -72,7 +72,16 @@ def test_availability_publishes_at_once_and_the_rest_waits(client, program, toke
     assert "availability, published at once" in history(program)[-1]
 
 
-def test_staff_approve_all_through_the_staff_edit(admin_client, client, program, token, clock):
+def package_table(client, table: str) -> str:
+    import io
+    import zipfile
+
+    response = client.get("/api/datapackage.zip")
+    with zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))) as bundle:
+        return bundle.read(table).decode()
+
+
+def test_staff_approve_all_through_the_staff_edit(admin_client, client, program, token, clock, run_jobs):
     propose(client, token, phone="(434) 555-0199", website="harbor.example", hours_note="Dosing 6 to 11",
             hours_5_1_opens="07:00", hours_5_1_closes="12:00", **{"terms:payment": ["MD", "SF"]})
     proposal = Proposal.objects.get(status="pending")
@@ -95,6 +104,8 @@ def test_staff_approve_all_through_the_staff_edit(admin_client, client, program,
     assert proposal.status == "approved" and proposal.reviewed_by.username == "admin"
     public = client.get(program.get_absolute_url()).content.decode()
     assert "(434) 555-0199" in public
+    run_jobs()  # the data package is rebuilt as after any staff edit
+    assert "555-0199" in package_table(client, "phones.csv")
 
 
 def test_staff_approve_some_and_the_rest_is_left(admin_client, client, program, token, clock):
@@ -219,6 +230,9 @@ def test_staff_send_update_links_from_the_program_list(admin_client, program, cl
     assert link.kind == "sent" and link.sent_to == "intake@harbor.example" and link.sent_by.username == "admin"
     url = next(line for line in body.splitlines() if line.startswith("https://treatment.example.org/update/"))
     assert links.check(url.rstrip("/").rsplit("/", 1)[1]).usable
+    listing = admin_client.get(reverse("admin:updates_updatelink_changelist")).content.decode()
+    assert "intake@harbor.example" in listing and url.rsplit("/", 2)[1] not in listing  # the token is not kept
+    assert admin_client.get(reverse("admin:updates_updatelink_change", args=[link.pk])).status_code == 200
     assert ProviderUpdateForm  # the form module imports cleanly
 
 
@@ -235,3 +249,14 @@ def test_verification_queue_shows_links_and_proposals(admin_client, client, cloc
     html = response.content.decode()
     assert "answered (2026-12-07)" in html and "Pending proposals" in html
     assert never.pk
+
+
+def test_sending_the_form_unchanged_proposes_nothing_even_with_three_periods_a_day(client, clock):
+    program = make_program(name="Split Day Clinic", terms=["OTP"], hours=[
+        (1, datetime.time(6), datetime.time(9)), (1, datetime.time(10), datetime.time(12)),
+        (1, datetime.time(13), datetime.time(15))])
+    _, token = links.issue(program, kind=UpdateLink.Kind.SENT)
+    response = propose(client, token)
+    assert response.status_code == 400
+    assert "You did not change anything" in response.content.decode()
+    assert Proposal.objects.count() == 0

@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from directory.models import Program
-from updates import links
+from updates import emails, links
 from updates.models import UpdateLink
 
 
@@ -29,7 +29,7 @@ class Command(BaseCommand):
             return
         with transaction.atomic():
             link, token = links.issue(program, kind=UpdateLink.Kind.PRINTED)
-        self.stdout.write(links.url_for(token, language=language or program.contact_language, base_url=base_url))
+        self.stdout.write(links.url_for(token, language=language or emails.language_of(program), base_url=base_url))
         self.stderr.write(self.style.SUCCESS(
             f"Link for {program.name}, usable until {link.expires_at:%Y-%m-%d}. Do not paste it anywhere public."
         ))
