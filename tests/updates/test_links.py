@@ -109,3 +109,13 @@ def test_the_expiry_is_inside_the_signature(program, clock):
     UpdateLink.objects.filter(pk=link.pk).update(expires_at=clock.now + datetime.timedelta(days=999))
     clock.move(days=31)
     assert links.check(token).problem == links.LinkProblem.EXPIRED
+
+
+@pytest.mark.parametrize("path", ["/update/%00/", "/update/%C3%A9t%C3%A9/", "/update/a:b:c/", "/update/" + "x" * 5000 + "/",
+                                  "/es/update/..%2F..%2Fadmin/", "/update/.eJyrVspJLS5RslIqS8wpTVWqBQA5-AYY:1:2/"])
+def test_any_token_answers_a_page_never_an_error(client, db, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    if "%2F" not in path:  # an encoded slash makes it another address: the site's own "not found" page
+        assert "This link cannot be used" in response.content.decode() or "Este enlace" in response.content.decode()
+    assert client.post(path, {"confirm": "1"}).status_code == 404

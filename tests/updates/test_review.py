@@ -260,3 +260,17 @@ def test_sending_the_form_unchanged_proposes_nothing_even_with_three_periods_a_d
     assert response.status_code == 400
     assert "You did not change anything" in response.content.decode()
     assert Proposal.objects.count() == 0
+
+
+def test_availability_can_wait_for_staff_too(admin_client, client, program, token, clock, settings):
+    settings.PORTAL_PROVIDER_AVAILABILITY_AT_ONCE = False
+    propose(client, token, beds_available="5", typical_wait_days="3")
+    program.refresh_from_db()
+    assert program.beds_available is None
+    proposal = Proposal.objects.get(status="pending")
+    assert set(proposal.changes) == {"beds_available", "typical_wait_days"} and proposal.published == {}
+    url = reverse("admin:updates_proposal_change", args=[proposal.pk])
+    opened = admin_client.get(url).context["opened_version"]
+    assert admin_client.post(url, {"_approve_all": "1", "opened_version": opened}).status_code == 302
+    program.refresh_from_db()
+    assert (program.beds_available, program.typical_wait_days, program.beds_updated) == (5, 3, clock.now.date())
