@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from directory.admin import ListingToVerifyAdmin, ProgramAdmin
-from directory.models import ListingToVerify, Program
+from directory.models import ListingToVerify
 from portal.admin_tools import log_changes
 from updates import emails, facts, links, review
 from updates.models import Proposal, UpdateLink

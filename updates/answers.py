@@ -62,8 +62,8 @@ def confirm(*, link: UpdateLink, visitor_key: str, language: str) -> Proposal:
         answer = Proposal.objects.create(program=program, link=link, created=now, status=Proposal.Status.CONFIRMED,
                                          visitor_key=visitor_key, language=language)
         UpdateLink.objects.filter(pk=link.pk).update(answered_at=now)
-        record_history([(program, CHANGE, f"Confirmed by the program through its link on {today:%Y-%m-%d}: "
-                                          "nothing has changed. Marked verified.")], user=program_account())
+        message = f"Confirmed by the program through its link on {today:%Y-%m-%d}: nothing has changed. Marked verified."
+        record_history([(program, CHANGE, message)], user=program_account())
         listings_changed.send(sender=Program)
     return answer
 
@@ -89,9 +89,9 @@ def answer(*, link: UpdateLink, proposed: dict[str, Any], note: str, visitor_key
                 f"{facts.LABELS[key]}: {facts.describe(key, change['old'])} → {facts.describe(key, change['new'])}"
                 for key, change in published.items()
             )
-            record_history([(program, CHANGE, f"Set by the program through its link on {today:%Y-%m-%d} "
-                                              f"(availability, published at once): {described}.")],
-                           user=program_account())
+            message = (f"Set by the program through its link on {today:%Y-%m-%d} "
+                       f"(availability, published at once): {described}.")
+            record_history([(program, CHANGE, message)], user=program_account())
             listings_changed.send(sender=Program)
         status = Proposal.Status.PENDING if (waiting or note) else Proposal.Status.PUBLISHED
         proposal = Proposal.objects.create(

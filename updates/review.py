@@ -6,8 +6,8 @@ import datetime
 from typing import Any
 
 from django.contrib import admin
-from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.admin.models import CHANGE
+from django.contrib.admin.utils import flatten_fieldsets
 from django.db import transaction
 from django.forms import MultiWidget
 from django.utils import timezone

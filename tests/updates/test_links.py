@@ -29,7 +29,7 @@ def test_a_fresh_link_opens_the_form_prefilled(client, program, clock):
 
 
 def test_a_tampered_link_opens_no_form(client, program, clock):
-    link, token = links.issue(program, kind=UpdateLink.Kind.PRINTED)
+    _, token = links.issue(program, kind=UpdateLink.Kind.PRINTED)
     payload = signing.loads(token, salt=links.SALT)
     forged = signing.dumps({**payload, "p": payload["p"] + 1}, salt="another salt", compress=True)
     for bad in (token[:-2] + ("AA" if not token.endswith("AA") else "BB"), forged, "nonsense", token[:20]):

@@ -18,7 +18,7 @@ def page_values(client, token) -> dict:
     """What the program's browser sends back when it changes nothing: the prefilled form."""
     form = client.get(f"/update/{token}/").context["form"]
     data = {}
-    for name, field in form.fields.items():
+    for name in form.fields:
         value = form[name].value()
         if isinstance(value, (list, tuple)):
             data[name] = list(value)
