@@ -80,13 +80,18 @@ def _apply(data: dict[str, Any], program: Program, changes: dict[str, Any]) -> N
 def approve(*, request, proposal: Proposal, keys: list[str], opened: str) -> Proposal:
     """Apply the chosen fields of a pending proposal as the reviewing staff member's edit."""
     keys = [key for key in keys if key in proposal.changes]
-    if not keys:
+    if not keys and proposal.changes:
         raise ReviewRefused(["Tick at least one change to approve, or reject the proposal."])
     model_admin = program_admin()
     with transaction.atomic():
         proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
         if proposal.status != Proposal.Status.PENDING:
             raise ReviewRefused([f"This proposal is no longer waiting ({proposal.get_status_display().lower()})."])
+        if not proposal.changes:  # a note alone: read, nothing to apply
+            proposal.status, proposal.reviewed_by, proposal.reviewed_at = (
+                Proposal.Status.APPROVED, request.user, links.current_time())
+            proposal.save(update_fields=["status", "reviewed_by", "reviewed_at"])
+            return proposal
         program = Program.objects.get(pk=proposal.program_id)
         stale = [key for key in stale_keys(proposal, program) if key in keys]
         if stale:

@@ -274,3 +274,15 @@ def test_availability_can_wait_for_staff_too(admin_client, client, program, toke
     assert admin_client.post(url, {"_approve_all": "1", "opened_version": opened}).status_code == 302
     program.refresh_from_db()
     assert (program.beds_available, program.typical_wait_days, program.beds_updated) == (5, 3, clock.now.date())
+
+
+def test_a_note_alone_waits_for_staff_and_is_marked_read(admin_client, client, program, token, clock):
+    propose(client, token, note="Our director changes in January.")
+    proposal = Proposal.objects.get(status="pending")
+    assert proposal.changes == {}
+    url = reverse("admin:updates_proposal_change", args=[proposal.pk])
+    page = admin_client.get(url)
+    assert "Our director changes in January." in page.content.decode()
+    admin_client.post(url, {"_approve_all": "1", "opened_version": page.context["opened_version"]})
+    proposal.refresh_from_db()
+    assert proposal.status == "approved" and proposal.reviewed_by.username == "admin"
