@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "meetings",
     "opendata",
     "guide",
+    "updates",
 ]
 
 MIDDLEWARE = [
@@ -264,6 +265,24 @@ PORTAL_STALE_AFTER_DAYS = env.int("PORTAL_STALE_AFTER_DAYS", default=180)
 # Problem reports: at most this many per visitor per hour, and per listing per day (from everyone).
 PORTAL_REPORTS_PER_VISITOR_PER_HOUR = env.int("PORTAL_REPORTS_PER_VISITOR_PER_HOUR", default=5)
 PORTAL_REPORTS_PER_LISTING_PER_DAY = env.int("PORTAL_REPORTS_PER_LISTING_PER_DAY", default=10)
+
+# Email (update links, reminders): EMAIL_URL as django-environ reads it, e.g.
+# smtp+tls://user:password@smtp.example.org:587 ; development prints messages to the console.
+# Production without EMAIL_URL sends through a mail server on this machine (smtp://localhost:25), never
+# to a log: a message carries a program's update link.
+vars().update(env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25"))
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="webmaster@localhost")
+# Where programs write to ask staff for a new update link (shown on an expired link's page and in emails).
+PORTAL_STAFF_EMAIL = env.str("PORTAL_STAFF_EMAIL", default=DEFAULT_FROM_EMAIL)
+# Where links in emails and `manage.py provider_link` point (scheme and host, no trailing slash).
+PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Programs' update links: days a link stays usable, and limits on what is sent through one.
+PORTAL_PROVIDER_LINK_DAYS = env.int("PORTAL_PROVIDER_LINK_DAYS", default=30)
+PORTAL_PROVIDER_ANSWERS_PER_LINK_PER_DAY = env.int("PORTAL_PROVIDER_ANSWERS_PER_LINK_PER_DAY", default=10)
+PORTAL_PROVIDER_ANSWERS_PER_ADDRESS_PER_HOUR = env.int("PORTAL_PROVIDER_ANSWERS_PER_ADDRESS_PER_HOUR", default=10)
+# Availability a program sends (accepting new patients, beds, wait) is published at once; 0: staff approve it too.
+PORTAL_PROVIDER_AVAILABILITY_AT_ONCE = env_bool("PORTAL_PROVIDER_AVAILABILITY_AT_ONCE", True)
 
 # Open data (imports and the HSDS API).
 # UUID namespace of the HSDS identifiers this portal publishes; keep it fixed once data is shared.

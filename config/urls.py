@@ -39,6 +39,7 @@ urlpatterns += i18n_patterns(
     path("meetings/", include("meetings.urls")),
     path("learn/", include("articles.urls")),
     path("guide/", include("guide.urls")),
+    path("update/", include("updates.urls")),
     prefix_default_language=False,
 )
 

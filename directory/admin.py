@@ -87,6 +87,9 @@ class ProgramAdmin(OptimisticLockingMixin, HistoryWithValuesMixin, admin.ModelAd
         ("Services", {"fields": ["terms"]}),
         ("Availability", {"fields": ["typical_wait_days", "beds_available", "beds_updated"]}),
         ("Verification", {"fields": ["last_verified", "created", "updated"]}),
+        ("Program's contact for updates", {
+            "fields": ["contact_email", "show_contact_email", "contact_language", "confirmed_by_program"],
+            "description": "Update links and reminders go to this address; the public sees it only when ticked."}),
         ("Source", {"fields": ["source", "source_id"], "classes": ["collapse"]}),
     ]
 

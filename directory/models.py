@@ -266,6 +266,23 @@ class Program(Verifiable):
     )
     beds_updated = models.DateField(null=True, blank=True, help_text="When the bed count was last updated.")
 
+    contact_email = models.EmailField(
+        blank=True, help_text="For staff: where update links and reminders go. Not shown to the public unless "
+        "the box below is ticked.",
+    )
+    show_contact_email = models.BooleanField(
+        "show the contact email to the public", default=False,
+        help_text="Print the contact email on the public listing page.",
+    )
+    contact_language = models.CharField(
+        "language of emails to the program", max_length=2, choices=[("en", "English"), ("es", "Spanish")],
+        default="en", blank=True, help_text="Empty means English.",
+    )
+    confirmed_by_program = models.DateField(
+        null=True, blank=True,
+        help_text="When the program itself last confirmed its listing through its update link.",
+    )
+
     source = models.CharField(
         max_length=40, blank=True, help_text="Where an imported listing came from, e.g. 'samhsa' or 'hsds'."
     )

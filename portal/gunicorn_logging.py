@@ -12,6 +12,8 @@ import re
 
 from gunicorn.glogging import Logger
 
+from portal.logging import redact_secret_paths
+
 _QUERY = re.compile(r"\?[^\s\"'<>]*")
 _IPV4 = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w.])")
 _IPV6 = re.compile(r"(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\w:])")
@@ -36,6 +38,7 @@ def redact(text: str, server_addresses: frozenset[str] = frozenset()) -> str:
 
     if "?" in text:
         text = _QUERY.sub("?[redacted]", text)
+    text = redact_secret_paths(text)  # a program's update link: /update/<token>/
     text = _IP_FIELD.sub("ip=[address]", text)
     text = _IPV4.sub(address, text)
     return _IPV6.sub(address, text)
@@ -81,6 +84,6 @@ class PrivateLogger(Logger):
         everything = super().atoms(resp, req, environ, request_time)
         safe = {key: everything[key] for key in SAFE_ATOMS if key in everything}
         # PATH_INFO is missing from the environ gunicorn builds for an aborted request: use its path.
-        safe["U"] = (environ.get("PATH_INFO") or getattr(req, "path", None) or "-").split("?", 1)[0]
+        safe["U"] = redact_secret_paths((environ.get("PATH_INFO") or getattr(req, "path", None) or "-").split("?", 1)[0])
         # Remaining atoms (%(h)s, %(r)s, %(q)s, %(f)s, headers, environ) print as "-".
         return safe

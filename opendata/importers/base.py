@@ -14,7 +14,7 @@ from collections import defaultdict
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
+from django.core.validators import URLValidator, validate_email
 
 from directory.importing import OrganizationRecord, ProgramRecord  # noqa: F401 (the parsers import these from here)
 from directory.importing import import_programs as run_import  # noqa: F401
@@ -100,6 +100,29 @@ def clean_website(value: str) -> str:
     except ValidationError:
         return ""
     return value if len(value) <= PROGRAM_FIELDS["website"].max_length else ""
+
+
+def clean_email(value: str) -> str:
+    """A program's contact email address, or '' for something that is not one."""
+    value = value.strip()
+    if not value or len(value) > PROGRAM_FIELDS["contact_email"].max_length:
+        return ""
+    try:
+        validate_email(value)
+    except ValidationError:
+        return ""
+    return value
+
+
+def add_contact_email(values: dict[str, Any], raw: str, notes: list[str]) -> None:
+    """Fill the program's contact email from the file when it gives a usable one (never clears one)."""
+    if not raw:
+        return
+    email = clean_email(raw)
+    if email:
+        values["contact_email"] = email
+    else:
+        notes.append(f"email {raw!r} is not an email address and was left out")
 
 
 def coordinate(value: Any, what: str, notes: list[str]) -> float | None:

@@ -34,6 +34,7 @@ from opendata.importers.base import (
     ParsedFile,
     ProgramRecord,
     Progress,
+    add_contact_email,
     check_listing,
     clean_website,
     coordinate,
@@ -345,6 +346,8 @@ def to_record(candidate: Candidate, codes: dict[str, int], tally: Tally) -> tupl
         values["longitude"] = coordinate(location.get("longitude"), "longitude", notes)
 
     values["phone"], values["intake_phone"] = _phones(candidate)
+    # The contact address staff write to: the service's own, else its organization's.
+    add_contact_email(values, _str(service.get("email")) or _str((candidate.organization or {}).get("email")), notes)
     hours = _schedules(candidate, values, notes)
     if hours is None:
         values.pop("hours_note", None)

@@ -25,6 +25,7 @@ from opendata.importers.base import (
     ProgramRecord,
     Progress,
     Rejection,
+    add_contact_email,
     check_listing,
     coordinate,
     decode_text,
@@ -47,7 +48,7 @@ REQUIRED_KEYS = ("name1", "street1", "city", "state", "zip")
 CSV_REQUIRED_COLUMNS = (*REQUIRED_KEYS, "service_code_info")
 CSV_KNOWN_COLUMNS = (
     "name1", "name2", "street1", "street2", "city", "state", "zip", "phone", "intake1", "website",
-    "latitude", "longitude", "service_code_info", "frid",
+    "latitude", "longitude", "service_code_info", "frid", "email",
 )
 
 
@@ -119,7 +120,8 @@ def program_name(name1: str, name2: str) -> str:
 def _values(row: dict[str, Any], problems: list[str]) -> dict[str, str]:
     """The row's text fields, read leniently (numbers are accepted as text)."""
     values = {}
-    for key in ("name1", "name2", "street1", "street2", "city", "state", "zip", "phone", "intake1", "website", "frid"):
+    for key in ("name1", "name2", "street1", "street2", "city", "state", "zip", "phone", "intake1", "website", "frid",
+                "email"):
         try:
             values[key] = text(row.get(key), key)
         except BadValue as error:
@@ -143,6 +145,7 @@ def _record(
         "intake_phone": raw["intake1"],
         "website": raw["website"],
     }
+    add_contact_email(values, raw["email"], notes)  # where a row has one (the locator's rows rarely do)
     values["latitude"] = coordinate(coordinates[0], "latitude", notes)
     values["longitude"] = coordinate(coordinates[1], "longitude", notes)
     if not raw["name1"]:
