@@ -5,7 +5,7 @@ Once config/urls.py uses i18n_patterns itself, its patterns are used unchanged.
 from django.conf.urls.i18n import i18n_patterns
 from django.urls.resolvers import LocalePrefixPattern
 
-from portal import urls as portal_urls
+from config import urls as portal_urls
 
 handler400 = portal_urls.handler400
 handler404 = portal_urls.handler404
