@@ -27,15 +27,24 @@ def content():
     return {"topic": topic, "article": article, "draft": draft}
 
 
-@pytest.mark.parametrize("model", ["article", "topic"])
+@pytest.mark.parametrize("model", ["article", "topic", "reviewer"])
 def test_changelists_open(admin_client, content, model):
     response = admin_client.get(reverse(f"admin:articles_{model}_changelist"))
     assert response.status_code == 200
 
 
+def test_reviewer_forms_open_and_list_the_articles_they_signed(admin_client, content):
+    reviewer = content["article"].reviewer
+    assert admin_client.get(reverse("admin:articles_reviewer_add")).status_code == 200
+    assert admin_client.get(reverse("admin:articles_reviewer_change", args=[reviewer.pk])).status_code == 200
+    listed = admin_client.get(reverse("admin:articles_reviewer_changelist")).content.decode()
+    assert "Test Reviewer" in listed and "MD" in listed
+
+
 @pytest.mark.parametrize(
     "query",
-    ["status=draft", "status=published", "review=overdue", "review=current", "q=naltrexone", "topics__id__exact=1"],
+    ["status=draft", "status=published", "review=overdue", "review=current", "review=expiring", "q=naltrexone",
+     "topics__id__exact=1"],
 )
 def test_article_changelist_filters_and_search_open(admin_client, content, query):
     assert admin_client.get(reverse("admin:articles_article_changelist") + "?" + query).status_code == 200
