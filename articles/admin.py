@@ -133,8 +133,23 @@ def describe_expiry(fact: ExpiringFact) -> str:
     return f"{describe_age(days)} left"
 
 
+class FaqEntryFormSet(BaseInlineFormSet):
+    """Questions and answers are text the reviewer signs: changing them makes the editor the last editor."""
+
+    def __init__(self, *args, editor=None, **kwargs):
+        self.editor = editor
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        reviewer = self.instance.reviewer
+        if self.editor is not None and self.has_changed() and reviewer is not None and reviewer.user_id == self.editor.pk:
+            raise ValidationError(SAME_ACCOUNT_MESSAGE)
+
+
 class FaqEntryInline(admin.StackedInline):
     model = FaqEntry
+    formset = FaqEntryFormSet
     extra = 0
     fields = ["question", "answer", "position"]
 
@@ -231,6 +246,17 @@ class ArticleAdmin(OptimisticLockingMixin, admin.ModelAdmin):
         form = super().get_form(request, obj, change, **kwargs)
         form.editor = request.user
         return form
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, FaqEntryInline):
+            kwargs["editor"] = request.user
+        return kwargs
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if any(isinstance(formset, FaqEntryFormSet) and formset.has_changed() for formset in formsets):
+            Article.objects.filter(pk=form.instance.pk).update(last_edited_by=request.user)
 
     def save_model(self, request, obj, form, change):
         if form.changes_content():

@@ -162,6 +162,18 @@ def test_the_last_editor_cannot_review_their_own_text(accounts):
     form = open_form(as_clinician, url)
     refused = as_clinician.post(url, {**form, "summary": "Rewritten by the reviewer."})
     assert SAME_ACCOUNT_MESSAGE in text_of(refused)
+    # Nor can they add a question and answer: that is text they would sign too.
+    form = open_form(as_clinician, url)
+    refused = as_clinician.post(url, {**form, "faq_entries-TOTAL_FORMS": "1", "faq_entries-0-question": "Is it safe?",
+                                      "faq_entries-0-answer": "Yes.", "faq_entries-0-position": "1"})
+    assert SAME_ACCOUNT_MESSAGE in text_of(refused) and not article.faq_entries.exists()
+    # A new question makes whoever adds it the last editor.
+    Article.objects.filter(pk=article.pk).update(last_edited_by=None)
+    form = open_form(as_editor, url)
+    added = as_editor.post(url, {**form, "faq_entries-TOTAL_FORMS": "1", "faq_entries-0-question": "Is it safe?",
+                                 "faq_entries-0-answer": "Yes.", "faq_entries-0-position": "1"})
+    assert added.status_code == 302 and article.faq_entries.count() == 1
+    assert Article.objects.get(pk=article.pk).last_edited_by == accounts["editor"]
 
 
 def test_the_publish_action_skips_an_article_reviewed_by_its_last_editor(accounts, client):
