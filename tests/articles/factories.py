@@ -2,9 +2,8 @@
 import datetime
 import itertools
 
-from django.utils import timezone
-
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from articles.models import Article, FaqEntry, Reviewer, Source, Topic
 

@@ -6,6 +6,7 @@ import datetime
 import re
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from articles.demo import load_demo_articles
@@ -35,10 +36,8 @@ def text_of(response) -> str:
 
 
 @pytest.fixture
-def accounts(django_user_model, client):
+def accounts(django_user_model):
     """Two staff accounts with clinical credentials, and a logged-in client for each."""
-    from django.test import Client
-
     editor = django_user_model.objects.create_superuser("editor", password="a long test password")
     clinician = django_user_model.objects.create_superuser("clinician", password="a long test password")
     as_editor, as_clinician = Client(), Client()
