@@ -105,10 +105,9 @@ class ArticleAdminForm(forms.ModelForm):
                 )
             if not cleaned.get("last_reviewed"):
                 self.add_error("last_reviewed", f"Give the date of the review before publishing. {PUBLISHING_RULE}")
-        if reviewer is not None:
-            last_editor_id = self.editor.pk if self.editor and self.changes_content() else self.instance.last_edited_by_id
-            if reviewer.user_id == last_editor_id:
-                self.add_error("reviewer", SAME_ACCOUNT_MESSAGE)
+        if self.editor is not None and self.changes_content():
+            # This save makes the editor the text's last editor: the model's clean() checks the reviewer against it.
+            self.instance.last_edited_by = self.editor
         return cleaned
 
 
@@ -259,8 +258,6 @@ class ArticleAdmin(OptimisticLockingMixin, admin.ModelAdmin):
             Article.objects.filter(pk=form.instance.pk).update(last_edited_by=request.user)
 
     def save_model(self, request, obj, form, change):
-        if form.changes_content():
-            obj.last_edited_by = request.user
         if obj.reviewer_id:
             obj.demo = False  # a clinician has reviewed it: the page names them instead
         super().save_model(request, obj, form, change)
