@@ -5,7 +5,8 @@ from django.forms.models import BaseInlineFormSet
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from articles.models import (
     EXPIRY_WARNING_DAYS,
@@ -204,7 +205,7 @@ def send_back_to_draft(modeladmin, request, queryset):
 class ArticleAdmin(OptimisticLockingMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     list_display = ["title", "language", "status", "counterpart_column", "topic_list", "publish_date", "reviewed",
-                    "rereview", "expiring", "site_link"]
+                    "site_link"]
     list_filter = ["language", "status", "topics", ReviewFilter]
     search_fields = ["title", "summary", "body", "slug"]
     prepopulated_fields = {"slug": ["title"]}
@@ -305,8 +306,13 @@ class ArticleAdmin(OptimisticLockingMixin, admin.ModelAdmin):
     def topic_list(self, obj: Article) -> str:
         return ", ".join(topic.name for topic in obj.topics.all()) or "—"
 
-    @admin.display(description="last reviewed", ordering="last_reviewed")
+    @admin.display(description="review", ordering="review_due")
     def reviewed(self, obj: Article) -> str:
+        """When it was reviewed, when it is due again, and statements about to expire, one per line."""
+        lines = [self.review_age(obj), self.rereview(obj), self.expiring(obj)]
+        return format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lines if line))
+
+    def review_age(self, obj: Article) -> str:
         age = obj.review_age_days
         if age is None:
             return format_html("<strong>{}</strong>", "⚠ never")
@@ -320,20 +326,19 @@ class ArticleAdmin(OptimisticLockingMixin, admin.ModelAdmin):
             '<span title="Reviewed on {}">{} ago</span>', obj.last_reviewed.isoformat(), describe_age(age)
         )
 
-    @admin.display(description="re-review by", ordering="review_due")
     def rereview(self, obj: Article) -> str:
         if obj.review_due is None:
-            return "—"
+            return ""
         if obj.review_overdue:
             return format_html("<strong>⚠ overdue since {}</strong>", obj.review_due.isoformat())
-        return obj.review_due.isoformat()
+        return f"due {obj.review_due.isoformat()}"
 
-    @admin.display(description="statements that expire")
     def expiring(self, obj: Article) -> str:
         soon = obj.facts_expiring_soon()
         if not soon:
-            return "—"
-        return format_html("<strong>⚠ {} on {}</strong>", len(soon), soon[0].expires_on.isoformat())
+            return ""
+        count = f"{len(soon)} statement{'s' if len(soon) != 1 else ''}"
+        return format_html("<strong>⚠ {} ends {}</strong>", count, soon[0].expires_on.isoformat())
 
     @admin.display(description="on the site")
     def site_link(self, obj: Article) -> str:

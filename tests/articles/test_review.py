@@ -99,7 +99,7 @@ def test_statements_that_expire_warn_staff_before_the_rule_ends(today, admin_cli
     assert list(Article.objects.facts_expiring()) == [article]
     changelist = text_of(admin_client.get(reverse("admin:articles_article_changelist"), {"review": "expiring"}))
     assert "How buprenorphine works" in changelist and "Paying for treatment" not in changelist
-    assert "⚠ 1 on 2026-12-31" in changelist
+    assert "⚠ 1 statement ends 2026-12-31" in changelist
     change = text_of(admin_client.get(reverse("admin:articles_article_change", args=[article.pk])))
     assert "“Telehealth flexibilities for buprenorphine” ends on 2026-12-31: re-read the article" in change
     assert "⚠ 24 days left" in change
