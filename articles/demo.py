@@ -14,12 +14,21 @@ Each file starts with a front-matter block between two '---' lines:
       - A question? | Its answer.
 
 and the Markdown body follows. Articles in another language than English (fixtures/articles/es/)
-also say so, and name their English counterpart by slug and who reviewed them when:
+also say so, and name their English counterpart by slug:
 
     language: es
     counterpart: buprenorphine
-    reviewer: Equipo editorial del portal (demo)
-    reviewed: 2026-12-01
+
+Every file says when its facts were last checked, and either names the clinical reviewer's staff
+account (its user name) or says it is demo content, which the page then says too. It may give the
+re-review date (a year after the review otherwise) and the statements that hold only until a rule
+ends, with that date:
+
+    reviewed: 2026-12-07
+    reviewer: aruiz            (or: demo: yes)
+    review_due: 2026-12-31
+    expires:
+      - Telehealth flexibilities for buprenorphine | 2026-12-31
 """
 from __future__ import annotations
 
@@ -33,27 +42,26 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from articles.models import Article, FaqEntry, Language, Source, Topic
+from articles.models import Article, ExpiringFact, FaqEntry, Language, Reviewer, Source, Topic
 from portal.slugs import unique_slug
 
 ARTICLES_DIR = Path(settings.BASE_DIR) / "fixtures" / "articles"
-DEMO_REVIEWER = "Portal editorial team (demo)"
-DEMO_REVIEWED_ON = datetime.date(2026, 10, 1)
 DEMO_PUBLISHED_AT = datetime.datetime(2026, 10, 1, 9, 0, tzinfo=datetime.timezone.utc)
 
 SCALAR_KEYS = {
     "title", "slug", "summary", "topics", "directory_label", "directory_query",
-    "language", "counterpart", "reviewer", "reviewed",
+    "language", "counterpart", "reviewer", "reviewed", "review_due", "demo",
 }
-LIST_KEYS = {"sources", "faq"}
-REQUIRED_KEYS = {"title", "slug", "summary"}
+LIST_KEYS = {"sources", "faq", "expires"}
+REQUIRED_KEYS = {"title", "slug", "summary", "reviewed"}
+YES, NO = {"yes", "true"}, {"no", "false", ""}
 
 # The demo topics in index order: name, description, and both in Spanish.
 TOPICS = [
     ("Understanding addiction",
      "What opioid use disorder is, why it happens, and the signs that someone may be using.",
      "Entender la adicción",
-     "Qué es el trastorno por consumo de opioides, por qué pasa y las señales de que alguien puede estar usando."),
+     "Qué es el trastorno por consumo de opioides, por qué pasa y las señales de que alguien puede estar consumiendo."),
     ("Withdrawal and detox",
      "What withdrawal feels like, how long it lasts, and what should come after detox.",
      "Abstinencia y desintoxicación",
@@ -73,7 +81,7 @@ TOPICS = [
     ("Safety and overdose",
      "How to recognise an overdose, use naloxone, and lower the risks while someone is still using.",
      "Seguridad y sobredosis",
-     "Cómo reconocer una sobredosis, usar la naloxona y bajar los riesgos mientras alguien todavía usa."),
+     "Cómo reconocer una sobredosis, usar la naloxona y bajar los riesgos mientras alguien todavía consume."),
     ("Recovery",
      "Life after treatment: aftercare, staying well, and what to do if old habits come back.",
      "Recuperación",
@@ -111,8 +119,11 @@ class ArticleRecord:
     faq: list[tuple[str, str]] = field(default_factory=list)
     language: str = Language.ENGLISH.value
     counterpart: str = ""
-    reviewer: str = ""
+    reviewer: str = ""  # the user name of a clinical reviewer's staff account
     reviewed: datetime.date | None = None
+    review_due: datetime.date | None = None
+    demo: bool = False
+    expires: list[tuple[str, datetime.date]] = field(default_factory=list)
 
 
 def parse_article_file(path: Path) -> ArticleRecord:
@@ -159,12 +170,21 @@ def parse_article_file(path: Path) -> ArticleRecord:
     language = values.get("language", Language.ENGLISH.value)
     if language not in Language.values:
         raise ArticleFileError(f"{path.name}: unknown language {language!r}; use one of {', '.join(Language.values)}.")
-    reviewed = None
-    if values.get("reviewed"):
+    reviewed = _date(values, "reviewed", path)
+    review_due = _date(values, "review_due", path)
+    demo = values.get("demo", "").lower()
+    if demo not in YES | NO:
+        raise ArticleFileError(f"{path.name}: 'demo' must be yes or no.")
+    if demo in NO and not values.get("reviewer"):
+        raise ArticleFileError(
+            f"{path.name}: name the clinical reviewer's staff account (reviewer: user name), or mark it 'demo: yes'."
+        )
+    expires = []
+    for statement, until in lists["expires"]:
         try:
-            reviewed = datetime.date.fromisoformat(values["reviewed"])
+            expires.append((statement, datetime.date.fromisoformat(until)))
         except ValueError:
-            raise ArticleFileError(f"{path.name}: 'reviewed' must be a date such as 2026-12-01.") from None
+            raise ArticleFileError(f"{path.name}: an 'expires' item ends with a date such as 2026-12-31.") from None
     return ArticleRecord(
         path=path,
         title=values["title"],
@@ -180,12 +200,24 @@ def parse_article_file(path: Path) -> ArticleRecord:
         counterpart=values.get("counterpart", ""),
         reviewer=values.get("reviewer", ""),
         reviewed=reviewed,
+        review_due=review_due,
+        demo=demo in YES,
+        expires=expires,
     )
+
+
+def _date(values: dict[str, str], key: str, path: Path) -> datetime.date | None:
+    if not values.get(key):
+        return None
+    try:
+        return datetime.date.fromisoformat(values[key])
+    except ValueError:
+        raise ArticleFileError(f"{path.name}: '{key}' must be a date such as 2026-12-01.") from None
 
 
 def _split_item(text: str, kind: str, where: str) -> tuple[str, str]:
     # A source's URL has no spaces, so split at the last bar; an answer may contain one, so the first.
-    first, sep, second = text.rpartition(" | ") if kind == "sources" else text.partition(" | ")
+    first, sep, second = text.rpartition(" | ") if kind in {"sources", "expires"} else text.partition(" | ")
     if not sep or not first.strip() or not second.strip():
         raise ArticleFileError(f"{where}: write the item as 'text | text'.")
     return first.strip(), second.strip()
@@ -227,13 +259,11 @@ def _unique_topic_slug(name: str) -> str:
 def load_article_records(
     records: list[ArticleRecord],
     *,
-    reviewer: str = DEMO_REVIEWER,
-    reviewed_on: datetime.date = DEMO_REVIEWED_ON,
     progress: Callable[[ArticleRecord, bool], None] | None = None,
 ) -> tuple[int, int]:
     """Create or update published articles by slug, with their topics, sources and FAQ entries.
 
-    Each record's own reviewer and review date win over the defaults. Counterparts are linked once
+    Each record carries its own review date, and a reviewer account or the demo mark. Counterparts are linked once
     every record is saved, so a Spanish file may name an English one loaded in the same run (or
     already in the database). Running it twice gives the same result. Returns (created, updated).
     Raises ArticleFileError when a record fails validation; nothing is kept then.
@@ -252,8 +282,10 @@ def load_article_records(
         article.language = record.language
         article.status = Article.Status.PUBLISHED
         article.publish_date = article.publish_date or publish_at
-        article.last_reviewed = record.reviewed or reviewed_on
-        article.reviewer = record.reviewer or reviewer
+        article.last_reviewed = record.reviewed
+        article.review_due = record.review_due
+        article.reviewer = _reviewer(record)
+        article.demo = record.demo
         article.directory_label = record.directory_label
         article.directory_query = record.directory_query
         try:
@@ -275,6 +307,10 @@ def load_article_records(
             FaqEntry(article=article, question=question, answer=answer, position=position)
             for position, (question, answer) in enumerate(record.faq, start=1)
         )
+        article.expiring_facts.all().delete()
+        ExpiringFact.objects.bulk_create(
+            ExpiringFact(article=article, statement=statement, expires_on=until) for statement, until in record.expires
+        )
         created += is_new
         updated += not is_new
         if progress:
@@ -283,6 +319,17 @@ def load_article_records(
         if record.counterpart:
             _link_counterpart(record)
     return created, updated
+
+
+def _reviewer(record: ArticleRecord) -> Reviewer | None:
+    if not record.reviewer:
+        return None
+    reviewer = Reviewer.objects.filter(user__username=record.reviewer, user__is_staff=True).first()
+    if reviewer is None:
+        raise ArticleFileError(
+            f"{record.path.name}: no clinical reviewer has the staff account {record.reviewer!r}; add one in the admin."
+        )
+    return reviewer
 
 
 def _link_counterpart(record: ArticleRecord) -> None:

@@ -26,7 +26,9 @@ def article(article: Article, request) -> dict:
     if article.last_reviewed:
         data["lastReviewed"] = article.last_reviewed.isoformat()
     if article.reviewer:
-        data["reviewedBy"] = {"@type": "Organization", "name": article.reviewer}
+        data["reviewedBy"] = {
+            "@type": "Person", "name": article.reviewer.name, "honorificSuffix": article.reviewer.credentials,
+        }
     counterpart = article.public_counterpart
     if counterpart is not None:
         key = "translationOfWork" if article.translation_of_id else "workTranslation"

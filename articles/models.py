@@ -39,7 +39,12 @@ COUNTERPART_LINK_TEXT = {
     Language.SPANISH: "Lea este artículo en español",
 }
 TABLE_OF_CONTENTS_AFTER = 3  # sections: longer articles get a table of contents
-STALE_REVIEW_DAYS = 365
+STALE_REVIEW_DAYS = 365  # a review is good for a year unless a re-review date says sooner
+EXPIRY_WARNING_DAYS = 60  # staff are warned this long before a statement's rule ends
+SAME_ACCOUNT_MESSAGE = (
+    "The reviewer must be a different staff account from the last editor of the text: "
+    "ask another clinician to review it."
+)
 RESERVED_SLUGS = {"search", "faq", "feed", "topic"}  # addresses under /learn/ that are not articles
 
 
@@ -170,13 +175,41 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def publishable(self) -> "ArticleQuerySet":
-        """Articles staff may publish: named reviewer, a review date and at least one source."""
-        return self.exclude(reviewer="").filter(last_reviewed__isnull=False, pk__in=Source.objects.values("article"))
+        """Articles staff may publish: a clinical reviewer other than the last editor, a review date, a source."""
+        return (
+            self.filter(reviewer__isnull=False, last_reviewed__isnull=False, pk__in=Source.objects.values("article"))
+            .exclude(last_edited_by__isnull=False, reviewer__user=F("last_edited_by"))
+        )
 
-    def review_overdue(self, days: int = STALE_REVIEW_DAYS) -> "ArticleQuerySet":
-        """Articles never reviewed, or last reviewed more than `days` days ago."""
-        cutoff = timezone.localdate() - datetime.timedelta(days=days)
-        return self.filter(models.Q(last_reviewed__isnull=True) | models.Q(last_reviewed__lt=cutoff))
+    def review_overdue(self) -> "ArticleQuerySet":
+        """Articles never reviewed, or whose re-review date has passed."""
+        today = timezone.localdate()
+        return self.filter(models.Q(last_reviewed__isnull=True) | models.Q(review_due__lt=today))
+
+    def facts_expiring(self, days: int = EXPIRY_WARNING_DAYS) -> "ArticleQuerySet":
+        """Articles with a statement whose rule ends within `days` days (or has ended)."""
+        horizon = timezone.localdate() + datetime.timedelta(days=days)
+        return self.filter(pk__in=ExpiringFact.objects.filter(expires_on__lte=horizon).values("article"))
+
+
+class Reviewer(models.Model):
+    """A clinician with a staff account who may sign off articles: the name and degree shown on the page."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="article_reviewer",
+        limit_choices_to={"is_staff": True}, verbose_name="staff account",
+    )
+    name = models.CharField("name as signed", max_length=200, help_text="For example: Ana Ruiz")
+    credentials = models.CharField(
+        max_length=100, help_text="Degree and licence as shown on the page, for example: MD, DO, NP, PharmD, LCSW."
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "clinical reviewer"
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.credentials}"
 
 
 class Article(models.Model):
@@ -224,7 +257,22 @@ class Article(models.Model):
         null=True, blank=True, help_text="The article goes public at this time once published (now if empty)."
     )
     last_reviewed = models.DateField(null=True, blank=True, help_text="When the content was last checked.")
-    reviewer = models.CharField("reviewer name", max_length=200, blank=True)
+    reviewer = models.ForeignKey(
+        Reviewer, on_delete=models.PROTECT, null=True, blank=True, related_name="articles",
+        limit_choices_to={"user__is_staff": True, "user__is_active": True},
+        verbose_name="clinical reviewer",
+        help_text="The clinician who checked the article: a staff account with a degree, not the last editor.",
+    )
+    review_due = models.DateField(
+        "re-review by", null=True, blank=True,
+        help_text=f"When the article must be checked again; {STALE_REVIEW_DAYS} days after the review if empty.",
+    )
+    last_edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False,
+        related_name="+", help_text="The last staff account that changed the title, summary or body.",
+    )
+    # Set by the demo loader: the page says the article is demo content, not reviewed by a clinician.
+    demo = models.BooleanField("demo content", default=False, editable=False)
 
     directory_label = models.CharField(
         max_length=200,
@@ -323,6 +371,8 @@ class Article(models.Model):
         if self.directory_label and not self.directory_query:
             raise ValidationError({"directory_query": "Give the search the button opens, or clear the label."})
         self._clean_counterpart()
+        if self.reviewer_id and self.last_edited_by_id and self.reviewer.user_id == self.last_edited_by_id:
+            raise ValidationError({"reviewer": SAME_ACCOUNT_MESSAGE})
 
     def _clean_counterpart(self) -> None:
         other = self.translation_of
@@ -358,6 +408,9 @@ class Article(models.Model):
             except ValidationError:
                 pass  # left as typed; full_clean() reports it
         derived = {"body_html", "body_text", "word_count", "sections"}
+        if self.last_reviewed and (not self.review_due or self.review_due <= self.last_reviewed):
+            self.review_due = self.last_reviewed + datetime.timedelta(days=STALE_REVIEW_DAYS)
+            derived.add("review_due")
         if self.status == self.Status.PUBLISHED and self.publish_date is None:
             self.publish_date = timezone.now()
             derived.add("publish_date")
@@ -415,8 +468,37 @@ class Article(models.Model):
 
     @property
     def review_overdue(self) -> bool:
-        age = self.review_age_days
-        return age is None or age > STALE_REVIEW_DAYS
+        """Never reviewed, or the re-review date has passed."""
+        if self.last_reviewed is None:
+            return True
+        return self.review_due is not None and self.review_due < timezone.localdate()
+
+    def facts_expiring_soon(self, days: int = EXPIRY_WARNING_DAYS) -> list["ExpiringFact"]:
+        """The statements whose rule ends within `days` days, or has ended, soonest first."""
+        horizon = timezone.localdate() + datetime.timedelta(days=days)
+        return [fact for fact in self.expiring_facts.all() if fact.expires_on <= horizon]
+
+
+class ExpiringFact(models.Model):
+    """A statement in the article that holds only until a rule ends, such as temporary telehealth flexibilities."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="expiring_facts")
+    statement = models.CharField(
+        max_length=300, help_text="The words in the article that stop being true, and the rule they rest on."
+    )
+    expires_on = models.DateField("true until", help_text="The last day the rule is in force as written.")
+
+    class Meta:
+        ordering = ["expires_on", "pk"]
+        verbose_name = "statement that expires"
+        verbose_name_plural = "statements that expire"
+
+    def __str__(self) -> str:
+        return f"{self.statement} (until {self.expires_on.isoformat()})"
+
+    @property
+    def days_left(self) -> int:
+        return (self.expires_on - timezone.localdate()).days
 
 
 class Source(models.Model):

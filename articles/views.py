@@ -60,7 +60,8 @@ def article_detail(request, slug: str):
     can_preview = wants_preview and request.user.is_active and request.user.is_staff
     articles = Article.objects.all() if can_preview else Article.objects.published()
     article = get_object_or_404(
-        articles.select_related("translation_of", "translation").prefetch_related("topics", "sources", "faq_entries"),
+        articles.select_related("translation_of", "translation", "reviewer")
+        .prefetch_related("topics", "sources", "faq_entries"),
         slug=slug,
     )
     redirect_to = language_redirect(request, article)

@@ -2,9 +2,10 @@
 import datetime
 import itertools
 
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from articles.models import Article, FaqEntry, Source, Topic
+from articles.models import Article, FaqEntry, Reviewer, Source, Topic
 
 _counter = itertools.count(1)
 
@@ -15,6 +16,14 @@ def make_topic(name: str | None = None, **fields) -> Topic:
     values = {"slug": f"test-topic-{n}", "description": f"About {name.lower()}.", "position": n}
     values.update(fields)
     return Topic.objects.create(name=name, **values)
+
+
+def make_reviewer(name: str = "Test Reviewer", credentials: str = "MD", username: str | None = None) -> Reviewer:
+    """A clinical reviewer with a staff account of their own (the same one for the same name)."""
+    username = username or name.lower().replace(" ", "-")
+    user, _ = get_user_model().objects.get_or_create(username=username, defaults={"is_staff": True})
+    reviewer, _ = Reviewer.objects.get_or_create(user=user, defaults={"name": name, "credentials": credentials})
+    return reviewer
 
 
 def make_article(*, topics=(), sources=(), faq=(), **fields) -> Article:
@@ -28,9 +37,10 @@ def make_article(*, topics=(), sources=(), faq=(), **fields) -> Article:
         "status": Article.Status.PUBLISHED,
         "publish_date": timezone.now() - datetime.timedelta(days=1),
         "last_reviewed": timezone.localdate() - datetime.timedelta(days=30),
-        "reviewer": "Test Reviewer",
     }
     values.update(fields)
+    if "reviewer" not in values:
+        values["reviewer"] = make_reviewer()
     article = Article.objects.create(**values)
     if topics:
         article.topics.set(topics)

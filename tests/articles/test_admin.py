@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from articles.admin import describe_age
 from articles.models import Article, Topic
-from tests.articles.factories import make_article, make_topic
+from tests.articles.factories import make_article, make_reviewer, make_topic
 
 pytestmark = pytest.mark.django_db
 
@@ -27,15 +27,24 @@ def content():
     return {"topic": topic, "article": article, "draft": draft}
 
 
-@pytest.mark.parametrize("model", ["article", "topic"])
+@pytest.mark.parametrize("model", ["article", "topic", "reviewer"])
 def test_changelists_open(admin_client, content, model):
     response = admin_client.get(reverse(f"admin:articles_{model}_changelist"))
     assert response.status_code == 200
 
 
+def test_reviewer_forms_open_and_list_the_articles_they_signed(admin_client, content):
+    reviewer = content["article"].reviewer
+    assert admin_client.get(reverse("admin:articles_reviewer_add")).status_code == 200
+    assert admin_client.get(reverse("admin:articles_reviewer_change", args=[reviewer.pk])).status_code == 200
+    listed = admin_client.get(reverse("admin:articles_reviewer_changelist")).content.decode()
+    assert "Test Reviewer" in listed and "MD" in listed
+
+
 @pytest.mark.parametrize(
     "query",
-    ["status=draft", "status=published", "review=overdue", "review=current", "q=naltrexone", "topics__id__exact=1"],
+    ["status=draft", "status=published", "review=overdue", "review=current", "review=expiring", "q=naltrexone",
+     "topics__id__exact=1"],
 )
 def test_article_changelist_filters_and_search_open(admin_client, content, query):
     assert admin_client.get(reverse("admin:articles_article_changelist") + "?" + query).status_code == 200
@@ -71,7 +80,8 @@ def test_topic_autocomplete_answers(admin_client, content):
 
 def test_changelist_shows_status_topics_review_age_and_links(admin_client, content):
     Article.objects.filter(pk=content["article"].pk).update(
-        last_reviewed=timezone.localdate() - datetime.timedelta(days=426)
+        last_reviewed=timezone.localdate() - datetime.timedelta(days=426),
+        review_due=timezone.localdate() - datetime.timedelta(days=61),
     )
     page = admin_client.get(reverse("admin:articles_article_changelist")).content.decode()
     assert "⚠ 14 months ago" in page
@@ -139,6 +149,7 @@ def test_saving_in_the_admin_renders_and_validates(admin_client, content):
         "directory_query": "medicine=BU",
         "sources-TOTAL_FORMS": "0", "sources-INITIAL_FORMS": "0",
         "faq_entries-TOTAL_FORMS": "0", "faq_entries-INITIAL_FORMS": "0",
+        "expiring_facts-TOTAL_FORMS": "0", "expiring_facts-INITIAL_FORMS": "0",
     }
     response = admin_client.post(reverse("admin:articles_article_add"), data)
     assert response.status_code == 200
@@ -177,7 +188,7 @@ def spanish_form(**changes) -> dict:
         "publish_date_0": "",
         "publish_date_1": "",
         "last_reviewed": "2026-12-01",
-        "reviewer": "Equipo editorial",
+        "reviewer": "",
         "directory_label": "",
         "directory_query": "",
         "sources-TOTAL_FORMS": "1", "sources-INITIAL_FORMS": "0",
@@ -185,6 +196,7 @@ def spanish_form(**changes) -> dict:
         "sources-0-url": "https://medlineplus.gov/spanish/druginfo/meds/a685041-es.html",
         "sources-0-position": "1",
         "faq_entries-TOTAL_FORMS": "0", "faq_entries-INITIAL_FORMS": "0",
+        "expiring_facts-TOTAL_FORMS": "0", "expiring_facts-INITIAL_FORMS": "0",
     }
     data.update(changes)
     return data
@@ -199,7 +211,9 @@ def test_staff_write_and_publish_a_spanish_article_linked_to_its_english_origina
     assert '<option value="es" selected>' in add_form
     assert f'<option value="{english.pk}" selected>' in add_form
 
-    response = admin_client.post(reverse("admin:articles_article_add"), spanish_form(translation_of=english.pk))
+    response = admin_client.post(
+        reverse("admin:articles_article_add"), spanish_form(translation_of=english.pk, reviewer=make_reviewer().pk)
+    )
     assert response.status_code == 302, response.content.decode()[:3000]
     spanish = Article.objects.get(slug="naltrexona")
     assert spanish.language == "es" and spanish.counterpart == english and english.counterpart == spanish

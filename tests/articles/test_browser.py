@@ -35,7 +35,8 @@ def test_read_an_article_and_follow_its_call_to_action_to_results(page, live_ser
     page.get_by_role("link", name="How buprenorphine works and what to expect").first.click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("How buprenorphine works and what to expect")
-    expect(page.get_by_text("Reviewed on October 1, 2026")).to_be_visible()
+    review_line = "Demo content, not reviewed by a clinician: checked against its sources on December 7, 2026"
+    expect(page.get_by_text(review_line)).to_be_visible()
     contents = page.get_by_role("navigation", name="On this page")
     contents.get_by_role("link", name="Starting buprenorphine safely").click()
     expect(page.get_by_role("heading", name="Starting buprenorphine safely")).to_be_in_viewport()

@@ -7,7 +7,6 @@ from django.apps import apps
 from django.core.management import CommandError, call_command
 
 from articles.demo import (
-    DEMO_REVIEWER,
     ArticleFileError,
     article_files,
     load_demo_articles,
@@ -15,6 +14,7 @@ from articles.demo import (
 )
 from articles.models import Article, FaqEntry, Source, Topic
 from articles.validators import validate_directory_query
+from tests.articles.factories import make_reviewer
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +23,8 @@ GOOD_FILE = """\
 title: A test article
 slug: a-test-article
 summary: What it is about.
+demo: yes
+reviewed: 2026-11-30
 topics: First topic; Second topic
 directory_label: Find detox near you
 directory_query: care=DT
@@ -38,7 +40,7 @@ Body text.
 """
 
 
-ENGLISH_ARTICLES, SPANISH_ARTICLES = 18, 12
+ENGLISH_ARTICLES, SPANISH_ARTICLES = 18, 18
 ALL_ARTICLES = ENGLISH_ARTICLES + SPANISH_ARTICLES
 
 
@@ -80,15 +82,15 @@ def test_loading_the_demo_articles_is_idempotent():
     assert publish_dates == dict(Article.objects.values_list("slug", "publish_date"))
 
 
-def test_demo_articles_are_public_and_reviewed_in_2026():
+def test_demo_articles_are_public_and_say_they_are_demo_content_with_their_own_dates():
     load_demo_articles()
     assert Article.objects.published().count() == ALL_ARTICLES
+    files = {record.slug: record for record in map(parse_article_file, article_files())}
     for article in Article.objects.all():
-        assert article.last_reviewed.year == 2026
-        if article.language == "en":
-            assert article.reviewer == DEMO_REVIEWER == "Portal editorial team (demo)"
-        else:
-            assert article.reviewer == "Equipo editorial del portal (demo)"
+        # No clinician signed the demo: it says so, with the date each file's facts were checked.
+        assert article.demo and article.reviewer is None
+        assert article.last_reviewed == files[article.slug].reviewed and article.last_reviewed.year == 2026
+        assert article.last_reviewed < article.review_due <= article.last_reviewed + datetime.timedelta(days=365)
         assert article.directory_url.startswith("/programs/?")
         assert article.table_of_contents, article.slug
     assert Topic.objects.count() == 10
@@ -135,7 +137,8 @@ def test_load_articles_command_with_dry_run_and_another_folder(tmp_path):
         ("Is this a question?", "Yes | and the answer has a bar.")
     ]
     assert article.body_html == '<h2 id="section-heading">Heading</h2>\n<p>Body text.</p>'
-    assert article.last_reviewed == datetime.date(2026, 10, 1)
+    assert article.last_reviewed == datetime.date(2026, 11, 30) and article.demo
+    assert article.review_due == datetime.date(2027, 11, 30)  # a year after the review when not given
 
 
 @pytest.mark.parametrize(
@@ -143,10 +146,16 @@ def test_load_articles_command_with_dry_run_and_another_folder(tmp_path):
     [
         ("no front matter\n", "must start with a '---' line"),
         ("---\ntitle: x\n", "no closing '---' line"),
-        ("---\ntitle: x\nslug: x\n---\nbody\n", "missing summary"),
+        ("---\ntitle: x\nslug: x\nreviewed: 2026-11-30\n---\nbody\n", "missing summary"),
+        ("---\ntitle: x\nslug: x\nsummary: s\n---\nbody\n", "missing reviewed"),
+        ("---\ntitle: x\nslug: x\nsummary: s\nreviewed: 2026-11-30\n---\nbody\n",
+         "name the clinical reviewer's staff account"),
+        ("---\ntitle: x\nslug: x\nsummary: s\nreviewed: 2026-11-30\ndemo: maybe\n---\nbody\n", "'demo' must be yes or no"),
+        ("---\ntitle: x\nslug: x\nsummary: s\nreviewed: 2026-11-30\ndemo: yes\nexpires:\n  - A rule | soon\n---\nb\n",
+         "ends with a date"),
         ("---\ntitle: x\nslug: x\nsummary: s\ncolour: blue\n---\nbody\n", "line 5: unknown front-matter line"),
         ("---\ntitle: x\nslug: x\nsummary: s\nsources:\n  - no bar here\n---\nbody\n", "line 6: write the item as"),
-        ("---\ntitle: x\nslug: x\nsummary: s\nlanguage: fr\n---\nbody\n", "unknown language 'fr'"),
+        ("---\ntitle: x\nslug: x\nsummary: s\nreviewed: 2026-11-30\nlanguage: fr\n---\nbody\n", "unknown language 'fr'"),
         ("---\ntitle: x\nslug: x\nsummary: s\nreviewed: last week\n---\nbody\n", "'reviewed' must be a date"),
     ],
 )
@@ -174,13 +183,23 @@ def test_a_translation_names_its_counterpart_and_its_own_reviewer(tmp_path):
     (tmp_path / "01-a-test-article.md").write_text(GOOD_FILE, encoding="utf-8")
     (tmp_path / "es").mkdir()
     spanish = GOOD_FILE.replace("slug: a-test-article", "slug: un-articulo").replace(
-        "topics:", "language: es\ncounterpart: a-test-article\nreviewer: Dra. Ana Ruiz\nreviewed: 2026-11-30\ntopics:"
+        "demo: yes\nreviewed: 2026-11-30\n", ""
+    ).replace(
+        "topics:", "language: es\ncounterpart: a-test-article\nreviewer: aruiz\nreviewed: 2026-11-29\n"
+        "expires:\n  - Telehealth flexibilities | 2026-12-31\ntopics:"
     )
     (tmp_path / "es" / "01-un-articulo.md").write_text(spanish, encoding="utf-8")
+    with pytest.raises(CommandError, match="no clinical reviewer has the staff account 'aruiz'"):
+        call_command("load_articles", "--dir", str(tmp_path), stdout=StringIO())
+    make_reviewer("Ana Ruiz", "MD", username="aruiz")
     call_command("load_articles", "--dir", str(tmp_path), stdout=StringIO())
     article = Article.objects.get(slug="un-articulo")
     assert article.language == "es" and article.counterpart.slug == "a-test-article"
-    assert article.reviewer == "Dra. Ana Ruiz" and article.last_reviewed == datetime.date(2026, 11, 30)
+    assert str(article.reviewer) == "Ana Ruiz, MD" and not article.demo
+    assert article.last_reviewed == datetime.date(2026, 11, 29)
+    assert [(f.statement, f.expires_on) for f in article.expiring_facts.all()] == [
+        ("Telehealth flexibilities", datetime.date(2026, 12, 31))
+    ]
     assert Article.objects.get(slug="a-test-article").counterpart == article
 
     (tmp_path / "es" / "01-un-articulo.md").write_text(

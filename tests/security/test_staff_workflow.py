@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from articles.models import Article
 from directory.models import Term
-from tests.articles.factories import make_article
+from tests.articles.factories import make_article, make_reviewer
 from tests.factories import make_program
 from tests.security.test_stale_forms import open_form
 
@@ -20,7 +20,7 @@ def text_of(response) -> str:
 
 
 def test_an_article_without_reviewer_date_or_source_cannot_be_published_from_its_form(admin_client):
-    article = make_article(title="Naloxone basics", status=Article.Status.DRAFT, reviewer="", last_reviewed=None)
+    article = make_article(title="Naloxone basics", status=Article.Status.DRAFT, reviewer=None, last_reviewed=None)
     url = reverse("admin:articles_article_change", args=[article.pk])
     form = open_form(admin_client, url)
     refused = admin_client.post(url, {**form, "status": "published"})
@@ -31,7 +31,7 @@ def test_an_article_without_reviewer_date_or_source_cannot_be_published_from_its
     assert "Add at least one source before publishing" in text
     assert Article.objects.get(pk=article.pk).status == Article.Status.DRAFT
 
-    ready = {**open_form(admin_client, url), "status": "published", "reviewer": "Dr. Rivera",
+    ready = {**open_form(admin_client, url), "status": "published", "reviewer": make_reviewer("Dr. Rivera").pk,
              "last_reviewed": "2026-11-30", "sources-TOTAL_FORMS": "1", "sources-0-title": "SAMHSA",
              "sources-0-url": "https://www.samhsa.gov/", "sources-0-position": "1", "sources-0-article": str(article.pk)}
     assert admin_client.post(url, ready).status_code == 302
@@ -39,7 +39,7 @@ def test_an_article_without_reviewer_date_or_source_cannot_be_published_from_its
 
 
 def test_the_publish_action_skips_incomplete_articles_and_says_why(admin_client, client):
-    incomplete = make_article(title="Unreviewed draft", status=Article.Status.DRAFT, reviewer="")
+    incomplete = make_article(title="Unreviewed draft", status=Article.Status.DRAFT, reviewer=None)
     ready = make_article(title="Reviewed draft", status=Article.Status.DRAFT,
                          sources=[("NIDA", "https://nida.nih.gov/")])
     response = admin_client.post(reverse("admin:articles_article_changelist"),

@@ -7,7 +7,10 @@ from articles.demo import ARTICLES_DIR, ArticleFileError, article_files, load_de
 
 
 class Command(BaseCommand):
-    help = "Create or update published articles from Markdown files with front matter (fixtures/articles/)."
+    help = (
+        "Create or update published articles from Markdown files with front matter (fixtures/articles/); "
+        "each file gives its review date and a reviewer account or demo: yes."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--dir", type=Path, default=ARTICLES_DIR, help="Folder of NN-slug.md article files.")
