@@ -1,0 +1,682 @@
+"""Import SAMHSA's National Directory of substance use treatment facilities, the workbook it publishes
+each year from the N-SUMHSS survey (about 13,000 facilities), or the same table saved as CSV.
+
+Reading: the facilities sheet is streamed with openpyxl in read-only mode; its header row is found
+below any title, its columns in any order and case. Each row is repaired where it can be (ZIP codes
+that lost their leading zeros, phones with extensions or several numbers, stray spaces, the same
+facility twice) and every repair is reported with its row number; a row with no name or no street
+address is rejected. The workbook's own key sheet names the service codes, so a new edition's codes
+are counted even when no term maps them; they stay on the listing (`Program.unmapped_codes`).
+
+Places: the directory has no coordinates. Each facility is placed offline at the centre of its ZIP
+code (or of its city) and marked approximate; coordinates from a better source win.
+
+Identity and refresh: a facility is the source plus its normalised name, street, ZIP code and
+phone. A newer edition updates what changed, adds new facilities and marks the ones it no longer
+lists for staff review (`Program.missing_from_source`), never deleting them; fields staff edited
+since the last import are kept and each conflict is reported. The same file twice changes nothing.
+"""
+from __future__ import annotations
+
+import csv
+import datetime
+import functools
+import hashlib
+import io
+import re
+import zipfile
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import phonenumbers
+from django.db.models import Q
+
+from directory.importing import plan_programs, write_programs
+from directory.models import Program
+from importing.pipeline import PROGRESS_EVERY, Change, run_pipeline
+from opendata.importers.base import (
+    Finding,
+    ImportFileError,
+    ImportReport,
+    OrganizationRecord,
+    ParsedFile,
+    ProgramRecord,
+    Progress,
+    Rejection,
+    decode_text,
+    describe_size,
+    max_import_bytes,
+    summarize_counts,
+    terms_by_code,
+)
+from phones import numbers as phones
+from places import geo
+
+SOURCE = "samhsa-directory"
+FORMAT = "national-directory"
+REQUIRED_COLUMNS = ("name1", "street1", "city", "state", "zip")
+KNOWN_COLUMNS = ("name1", "name2", "street1", "street2", "city", "state", "zip", "phone", "intake1", "intake2",
+                 "service_code_info")
+EXPECTED = (
+    "Expected SAMHSA's National Directory of substance use treatment facilities: the workbook SAMHSA "
+    "publishes each year (…_SU_Facilities_….xlsx) with a sheet of facilities whose header row has "
+    f"{', '.join(KNOWN_COLUMNS)}, or that sheet saved as CSV."
+)
+HEADER_SEARCH_ROWS = 30  # a title, notes and blank lines above the header row are skipped
+# A workbook is a zip of XML files: refuse one that would unpack to more than this (a zip bomb).
+MAX_UNPACKED_BYTES = 400 * 1024 * 1024
+MAX_PACKING_RATIO = 100  # the real workbook's sheet packs about 8 to 1; a bomb packs thousands to 1
+OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+YEAR = re.compile(r"(?<!\d)(19[89]\d|20\d\d)(?!\d)")
+
+# Facility kinds of the first code group: substance use (listed) and mental health (left out alone).
+SUBSTANCE_USE_CODES = {"SA", "SAF", "MHSAF", "SUMH", "SU"}
+MENTAL_HEALTH_CODES = {"MHF", "MH"}
+
+# Directory codes whose meaning a term of the taxonomy holds under another code (older editions'
+# codes included). A code equal to a term's own code maps to that term without being listed here.
+CODE_TERMS: dict[str, tuple[str, ...]] = {
+    # Types of care and settings.
+    "HID": ("DT", "HI"), "HIT": ("HI",), "OD": ("DT", "OP"), "RD": ("DT", "RES"), "DM": ("DT", "METH"),
+    "PH": ("ODT",), "OTPA": ("OTP",), "MO": ("OTP", "METH"), "BMO": ("OTP", "METH", "BU"),
+    "OMB": ("OP",), "TELE": ("TELE",), "CT": (),
+    # Medications (older and newer codes).
+    "MM": ("METH",), "MMW": ("METH",), "METH": ("METH",), "BUM": ("BU",), "BUW": ("BU",), "DB": ("BU", "DT"),
+    "NXN": ("NU",), "NU": ("NU",), "VTRL": ("VTRL",), "NAL": ("NAL",), "ACM": ("ACM",), "UBN": ("BU",),
+    # Payment and assistance.
+    "IHS": ("ITU",), "ITU": ("ITU",), "VAMC": ("VAF",), "VAF": ("VAF",), "NP": ("FREE",), "ATR": ("PA",),
+    # Ages.
+    "AD": ("CHLD",), "SE": ("SNR",),
+    # Groups.
+    "MF": ("ADM",),
+}
+NATIVE_LANGUAGE = re.compile(r"^N\d+$")  # N3 Athabascan, N23 Navajo, …: American Indian or Alaska Native languages
+
+
+def program_name(name1: str, name2: str) -> str:
+    return f"{name1} – {name2}" if name2 and name2 != name1 else name1
+
+
+# Identity --------------------------------------------------------------------------------------
+
+STREET_WORDS = {
+    "street": "st", "avenue": "ave", "road": "rd", "boulevard": "blvd", "drive": "dr", "suite": "ste",
+    "highway": "hwy", "lane": "ln", "place": "pl", "court": "ct", "parkway": "pkwy", "north": "n",
+    "south": "s", "east": "e", "west": "w", "building": "bldg", "floor": "fl",
+}
+
+
+def normalise(text: str) -> str:
+    """Fold a name or street for comparison: case, punctuation, spacing and common street words."""
+    words = re.sub(r"[^0-9a-z]+", " ", text.casefold()).split()
+    return " ".join(STREET_WORDS.get(word, word) for word in words)
+
+
+def facility_id(*, name: str, street: str, zip_code: str, phone: str) -> str:
+    """The facility's identity across editions: its normalised name, street, ZIP code and phone."""
+    digits = re.sub(r"\D", "", phone.split(" ext.")[0])[-10:]
+    key = "|".join((normalise(name), normalise(street), zip_code[:5], digits))
+    return "nd:" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:40]
+
+
+# Reading the file ------------------------------------------------------------------------------
+
+
+@dataclass
+class Table:
+    """The facilities table of a file: its rows (row number in the file, cells by column) and the code key."""
+
+    rows: Iterator[tuple[int, dict[str, Any]]]
+    key: dict[str, str] = field(default_factory=dict)
+    columns: list[str] = field(default_factory=list)
+    estimated_rows: int = 0
+
+
+def _load(source: Any) -> bytes | Path:
+    """A path stays a path (openpyxl streams it); an upload or bytes are read, within the size cap."""
+    limit = max_import_bytes()
+    if isinstance(source, (str, Path)):
+        path = Path(source)
+        try:
+            size = path.stat().st_size
+        except OSError as error:
+            raise ImportFileError(f"Cannot read {path}: {error.strerror or error}.") from None
+        if size > limit:
+            raise ImportFileError(f"The file is {describe_size(size)}; the largest file an import accepts is "
+                                  f"{describe_size(limit)}. {EXPECTED}")
+        return path
+    if isinstance(source, (bytes, bytearray)):
+        data = bytes(source)
+    else:
+        if hasattr(source, "seek"):
+            source.seek(0)
+        data = source.read(limit + 1)
+    if len(data) > limit:
+        raise ImportFileError(f"The file is over {describe_size(limit)}, the largest file an import accepts. {EXPECTED}")
+    return data
+
+
+def _head(loaded: bytes | Path) -> bytes:
+    if isinstance(loaded, Path):
+        with loaded.open("rb") as handle:
+            return handle.read(8)
+    return loaded[:8]
+
+
+def header_index(cells: tuple) -> dict[str, int] | None:
+    """Column positions by lower-case name when these cells are the header row, else None."""
+    names = [str(cell).strip().casefold() if cell is not None else "" for cell in cells]
+    if not all(name in names for name in REQUIRED_COLUMNS):
+        return None
+    return {name: names.index(name) for name in KNOWN_COLUMNS if name in names}
+
+
+def _rows_below_header(rows: Iterator[tuple], what: str) -> tuple[dict[str, int], int, Iterator[tuple]]:
+    for number, cells in enumerate(rows, start=1):
+        found = header_index(cells)
+        if found is not None:
+            names = [str(cell).strip().casefold() for cell in cells if cell is not None]
+            duplicated = sorted({name for name in names if name in KNOWN_COLUMNS and names.count(name) > 1})
+            if duplicated:
+                raise ImportFileError(f"Columns appear more than once in {what}: {', '.join(duplicated)}.")
+            return found, number, rows
+        if number >= HEADER_SEARCH_ROWS:
+            break
+    raise ImportFileError(f"{what} has no header row with the columns {', '.join(REQUIRED_COLUMNS)}. {EXPECTED}")
+
+
+def _cells_by_column(index: dict[str, int], start: int, rows: Iterator[tuple]) -> Iterator[tuple[int, dict[str, Any]]]:
+    for number, cells in enumerate(rows, start=start + 1):
+        if not any(cell not in (None, "") and str(cell).strip() for cell in cells):
+            continue
+        yield number, {name: cells[position] if position < len(cells) else None for name, position in index.items()}
+
+
+def _check_zip_container(data: bytes | Path) -> None:
+    """Refuse a workbook that is not a readable zip, is encrypted, or would unpack to far more than it weighs."""
+    try:
+        with zipfile.ZipFile(data if isinstance(data, Path) else io.BytesIO(data)) as archive:
+            members = archive.infolist()
+            names = {member.filename for member in members}
+            if "xl/workbook.xml" not in names:
+                raise ImportFileError(f"The file is a zip archive but not an Excel workbook (.xlsx). {EXPECTED}")
+            if any(member.flag_bits & 0x1 for member in members):
+                raise ImportFileError(f"The workbook is encrypted. Save it without a password and upload it again. {EXPECTED}")
+            unpacked = sum(member.file_size for member in members)
+            packed = sum(member.compress_size for member in members) or 1
+            if unpacked > MAX_UNPACKED_BYTES or unpacked / packed > MAX_PACKING_RATIO:
+                raise ImportFileError(
+                    f"The workbook would unpack to {describe_size(unpacked)} from {describe_size(packed)}: it is not a "
+                    f"directory SAMHSA publishes (a real edition unpacks to a few tens of MB). {EXPECTED}"
+                )
+    except zipfile.BadZipFile:
+        raise ImportFileError(f"The file is damaged: it starts like a workbook but cannot be opened. {EXPECTED}") from None
+
+
+def read_workbook(data: bytes | Path) -> Table:
+    """Stream the facilities sheet of an .xlsx workbook (read-only) and read its service code key."""
+    import openpyxl  # imported here: only this format needs it
+
+    _check_zip_container(data)
+    try:
+        workbook = openpyxl.load_workbook(data if isinstance(data, Path) else io.BytesIO(data),
+                                          read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a damaged workbook
+        raise ImportFileError(f"The workbook cannot be opened ({type(error).__name__}). {EXPECTED}") from None
+    key: dict[str, str] = {}
+    facilities = None
+    for sheet in workbook.worksheets:
+        rows = sheet.iter_rows(values_only=True)
+        head = []
+        for cells in rows:
+            head.append(cells)
+            if len(head) >= HEADER_SEARCH_ROWS:
+                break
+        if facilities is None and any(header_index(cells) for cells in head):
+            facilities = sheet
+        elif not key:
+            key = _read_key(head, rows)
+    if facilities is None:
+        workbook.close()
+        names = ", ".join(repr(name) for name in workbook.sheetnames)
+        mental = " It looks like the mental health directory." if any("mh" in n.casefold() for n in workbook.sheetnames) else ""
+        raise ImportFileError(f"No sheet of this workbook ({names}) has the directory's columns.{mental} {EXPECTED}")
+    index, start, rows = _rows_below_header(facilities.iter_rows(values_only=True), f"Sheet {facilities.title!r}")
+    return Table(rows=_cells_by_column(index, start, rows), key=key, columns=list(index),
+                 estimated_rows=max(0, (facilities.max_row or 0) - start))
+
+
+def _read_key(head: list[tuple], rest: Iterator[tuple]) -> dict[str, str]:
+    """The code key sheet: a header with 'code' in its first column name, then code and meaning."""
+    for position, cells in enumerate(head):
+        if len(cells) >= 2 and cells[0] is not None and "code" in str(cells[0]).casefold():
+            key = {}
+            for row in [*head[position + 1:], *rest]:
+                if row and row[0] not in (None, "") and len(row) > 1:
+                    key[str(row[0]).strip().upper()] = str(row[1] or "").strip()
+            return key
+    return {}
+
+
+def read_csv(data: bytes | Path) -> Table:
+    """Read the facilities table saved as CSV (UTF-8; comma, semicolon or tab separated)."""
+    raw = data.read_bytes() if isinstance(data, Path) else data
+    if b"\x00" in raw[:4096]:
+        raise ImportFileError(f"The file is neither a workbook (.xlsx) nor text (CSV). {EXPECTED}")
+    content = decode_text(raw)
+    sample = content[:8192]
+    delimiter = max(",;\t", key=sample.count)
+    reader = csv.reader(io.StringIO(content, newline=""), delimiter=delimiter)
+
+    def rows() -> Iterator[tuple]:
+        try:
+            for cells in reader:
+                yield tuple(cells)
+        except csv.Error as error:
+            raise ImportFileError(f"Line {reader.line_num} cannot be read as CSV: {error}.") from None
+
+    index, start, remaining = _rows_below_header(rows(), "The file")
+    return Table(rows=_cells_by_column(index, start, remaining), columns=list(index))
+
+
+def open_table(source: Any) -> Table:
+    """The facilities table of a workbook or a CSV file; ImportFileError for any other kind of file."""
+    loaded = _load(source)
+    head = _head(loaded)
+    if head.startswith(OLE2_SIGNATURE):
+        raise ImportFileError(
+            "The file is a password-protected (encrypted) workbook or an old Excel 97-2003 .xls file. Open it, "
+            f"save it as an Excel Workbook (.xlsx) without a password, and upload that. {EXPECTED}"
+        )
+    if head.startswith(b"PK\x03\x04"):
+        return read_workbook(loaded)
+    return read_csv(loaded)
+
+
+# Repairing and mapping each row ----------------------------------------------------------------
+
+
+def cell_text(value: Any) -> tuple[str, bool]:
+    """A cell as clean text, and whether stray spaces were removed."""
+    if value is None:
+        return "", False
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value)
+    clean = " ".join(text.split())
+    return clean, bool(clean) and clean != text
+
+
+def repair_zip(value: str, notes: list[str]) -> str:
+    digits = value.replace("-", "").replace(" ", "")
+    if re.fullmatch(r"\d{3,4}", digits):
+        notes.append(f"ZIP code {value} read as {digits.zfill(5)} (a spreadsheet dropped its leading zeros)")
+        return digits.zfill(5)
+    if re.fullmatch(r"\d{7,8}", digits):
+        fixed = digits.zfill(9)
+        notes.append(f"ZIP code {value} read as {fixed[:5]}-{fixed[5:]} (a spreadsheet dropped its leading zeros)")
+        return f"{fixed[:5]}-{fixed[5:]}"
+    if re.fullmatch(r"\d{9}", digits):
+        return f"{digits[:5]}-{digits[5:]}"
+    return value
+
+
+PLAIN_PHONE = re.compile(r"^\(?([2-9]\d\d)\)?[ .-]*([2-9]\d\d)[ .-]*(\d{4})(?:\s*(?:x|ext\.?)\s*(\d{1,6}))?$", re.I)
+
+
+@functools.lru_cache(maxsize=2048)
+def _area_code_in_use(area: str) -> bool:
+    return phones.normalize(f"({area}) 234-5678") is not None
+
+
+def _plain_phone(value: str) -> str | None:
+    """The directory's own layout, (334)673-2143x209, formatted without the full parser (12,000 rows of it)."""
+    match = PLAIN_PHONE.match(value)
+    if not match or not _area_code_in_use(match.group(1)):
+        return None
+    area, exchange, line, extension = match.groups()
+    return f"({area}) {exchange}-{line}" + (f" ext. {extension}" if extension else "")
+
+
+def split_phones(value: str) -> list[str]:
+    """Every US number in a phone cell, formatted, extensions kept ('(334) 673-2143 ext. 209')."""
+    if not value:
+        return []
+    whole = _plain_phone(value) or phones.normalize(value)
+    if whole:
+        return [whole]
+    found = []
+    for match in phonenumbers.PhoneNumberMatcher(value, "US", leniency=phonenumbers.Leniency.POSSIBLE):
+        text = phones.normalize(match.raw_string)
+        if text and text not in found:
+            found.append(text)
+    return found
+
+
+def place(zip_code: str, city: str, state: str) -> tuple[float, float] | None:
+    """The centre of the ZIP code, else of the city: the directory gives no coordinates."""
+    gazetteer = geo.gazetteer()
+    point = gazetteer.zip_point(zip_code)
+    if point is not None:
+        return point
+    found = gazetteer.cities.get((geo.normalize_city(city), state))
+    return (found.latitude, found.longitude) if found else None
+
+
+@dataclass
+class CodeMap:
+    """Service codes of the file mapped onto the taxonomy's terms; the rest counted."""
+
+    key: dict[str, str]
+    terms: dict[str, int] = field(default_factory=terms_by_code)
+    unmapped: Counter = field(default_factory=Counter)
+
+    def __post_init__(self) -> None:
+        self.cache: dict[str, tuple[int, ...]] = {}
+
+    def term_ids(self, code: str) -> tuple[int, ...]:
+        if code not in self.cache:
+            if code in CODE_TERMS:
+                wanted = CODE_TERMS[code]
+            elif code in self.terms:
+                wanted = (code,)
+            elif NATIVE_LANGUAGE.match(code):
+                wanted = ("NX",)
+            else:
+                wanted = ()
+            self.cache[code] = tuple(self.terms[term] for term in wanted if term in self.terms)
+        return self.cache[code]
+
+
+@dataclass
+class Options:
+    states: frozenset[str] = frozenset()
+    include_mental_health: bool = False
+    edition: str = ""
+
+
+@dataclass
+class Counts:
+    read: int = 0
+    mental_health: int = 0
+    other_states: int = 0
+    merged: int = 0
+    approximate: int = 0
+    unplaced: int = 0
+    substance_use_rows: int = 0
+
+
+def map_row(number: int, cells: dict[str, Any], codes: CodeMap, counts: Counts,
+            options: Options) -> tuple[ProgramRecord, list[str], list[str], set[str]] | None:
+    """One row of the directory as a program record, with its problems (rejected) and repairs (notes).
+
+    Returns None for a row this import leaves out (another state, a mental-health-only facility).
+    """
+    problems: list[str] = []
+    notes: list[str] = []
+    raw: dict[str, str] = {}
+    spaces = False
+    for column in KNOWN_COLUMNS:
+        raw[column], trimmed = cell_text(cells.get(column))
+        spaces = spaces or trimmed
+    if spaces:
+        notes.append("stray spaces removed")
+    row_codes = [code.upper() for code in raw["service_code_info"].replace("*", " ").split()]
+    kinds = set(row_codes)
+    if kinds & SUBSTANCE_USE_CODES:
+        counts.substance_use_rows += 1
+    if kinds & MENTAL_HEALTH_CODES and not kinds & SUBSTANCE_USE_CODES and not options.include_mental_health:
+        counts.mental_health += 1
+        return None
+    state = raw["state"].upper()
+    state = state if state in geo.US_STATES else geo.STATE_BY_NAME.get(raw["state"].casefold(), state)
+    if options.states and state not in options.states:
+        counts.other_states += 1
+        return None
+    street1, street2 = raw["street1"], raw["street2"]
+    if not street1 and street2:
+        street1, street2 = street2, ""
+        notes.append("street address taken from street2 (street1 was empty)")
+    if not raw["name1"]:
+        problems.append("no facility name (name1 is empty)")
+    if not street1:
+        problems.append("no street address (street1 and street2 are empty)")
+    if state not in geo.US_STATES:
+        problems.append(f"state {raw['state']!r} is not a US state or territory" if raw["state"] else "no state")
+    zip_code = repair_zip(raw["zip"], notes)
+    if not re.fullmatch(r"\d{5}(-\d{4})?", zip_code):
+        problems.append(f"ZIP code {raw['zip']!r} is not a US ZIP code" if raw["zip"] else "no ZIP code")
+    if not raw["city"]:
+        problems.append("no city")
+
+    numbers = split_phones(raw["phone"])
+    if raw["phone"] and not numbers:
+        notes.append(f"phone {raw['phone']!r} is not a US number that can be dialled and was left out")
+    elif len(numbers) > 1:
+        notes.append(f"phone cell holds {len(numbers)} numbers: the first is the main phone")
+    intake = split_phones(raw["intake1"]) or split_phones(raw["intake2"])
+    if raw["intake1"] and not split_phones(raw["intake1"]):
+        notes.append(f"intake phone {raw['intake1']!r} is not a US number that can be dialled and was left out")
+    if not intake and len(numbers) > 1:
+        intake = numbers[1:]
+    phone = numbers[0] if numbers else ""
+    name = program_name(raw["name1"], raw["name2"])
+    if len(name) > 200:
+        notes.append("name shortened to 200 characters")
+        name = name[:199].rstrip() + "…"
+
+    term_ids: set[int] = set()
+    unmapped: list[str] = []
+    for code in dict.fromkeys(row_codes):
+        found = codes.term_ids(code)
+        if found:
+            term_ids.update(found)
+        else:
+            unmapped.append(code)
+            codes.unmapped[code] += 1
+    point = place(zip_code, raw["city"], state) if not problems else None
+    if point is None and not problems:
+        notes.append(f"ZIP code {zip_code} and {raw['city']}, {state} are not in the gazetteer: not placed on the map")
+        counts.unplaced += 1
+    elif point is not None:
+        counts.approximate += 1
+    values = {
+        "name": name, "street1": street1[:200], "street2": street2[:200], "city": raw["city"][:100],
+        "state": state, "zip_code": zip_code, "phone": phone, "intake_phone": intake[0] if intake else "",
+        "latitude": point[0] if point else None, "longitude": point[1] if point else None,
+        "location_approximate": point is not None, "unmapped_codes": unmapped, "missing_from_source": "",
+    }
+    record = ProgramRecord(
+        row=number, source=SOURCE,
+        source_id=facility_id(name=name, street=street1, zip_code=zip_code, phone=phone),
+        values=values, organization=OrganizationRecord(raw["name1"][:200]) if raw["name1"] else None,
+        term_ids=sorted(term_ids), line=number,
+    )
+    return record, problems, notes, set(row_codes)
+
+
+def parse_directory(source: Any, *, options: Options, progress: Progress | None = None) -> ParsedFile:
+    """Read the whole directory: records, rejected rows by number, repairs, and what was left out."""
+    table = open_table(source)
+    codes = CodeMap(table.key)
+    counts = Counts()
+    parsed = ParsedFile()
+    first: dict[str, ProgramRecord] = {}
+    for number, cells in table.rows:
+        counts.read += 1
+        mapped = map_row(number, cells, codes, counts, options)
+        if mapped is None:
+            continue
+        record, problems, notes, _ = mapped
+        label = record.name
+        if problems:
+            parsed.rejected.append(Rejection(number, "; ".join(problems), label))
+            continue
+        earlier = first.get(record.source_id)
+        if earlier is not None:  # the same facility twice: one listing with the services of both
+            counts.merged += 1
+            earlier.term_ids = sorted(set(earlier.term_ids or ()) | set(record.term_ids or ()))
+            extra = [code for code in record.values["unmapped_codes"] if code not in earlier.values["unmapped_codes"]]
+            earlier.values["unmapped_codes"] = earlier.values["unmapped_codes"] + extra
+            parsed.fixed.append(Finding(number, f"the same facility as row {earlier.row}: merged into it", label))
+            continue
+        first[record.source_id] = record
+        parsed.records.append(record)
+        parsed.fixed.extend(Finding(number, note, label) for note in notes)
+        if progress and counts.read % PROGRESS_EVERY == 0:
+            progress("read", counts.read, max(table.estimated_rows, counts.read))
+    parsed.total = counts.read
+    if counts.read and not counts.substance_use_rows and not options.include_mental_health:
+        raise ImportFileError(
+            f"None of the {counts.read} rows is a substance use facility (service code SA, SAF or MHSAF): this looks "
+            "like the mental health directory, or another table with the same columns. Nothing was imported. "
+            f"{EXPECTED} (To load mental health facilities anyway, use --include-mental-health.)"
+        )
+    if counts.read == 0:
+        raise ImportFileError(f"The facilities table has a header row but no facilities. {EXPECTED}")
+    key_note = "" if table.key else " (the file has no code key sheet)"
+    parsed.warnings.extend(summarize_counts(
+        Counter({f"{code}" + (f" ({table.key[code]})" if code in table.key else " (not in the file's key)"): n
+                 for code, n in codes.unmapped.items()}),
+        "Service code kept on the listing but mapped to no term: {value}, {count} {rows}.",
+    ))
+    if key_note and codes.unmapped:
+        parsed.warnings.append(f"Unmapped codes could not be named{key_note}.")
+    if counts.mental_health:
+        parsed.warnings.append(f"Left out: {counts.mental_health} mental-health-only facilities "
+                               "(--include-mental-health lists them).")
+    if counts.other_states:
+        parsed.warnings.append(f"Left out: {counts.other_states} facilities in other states than {', '.join(sorted(options.states))}.")
+    if counts.merged:
+        parsed.warnings.append(f"Merged: {counts.merged} rows repeated a facility listed above them.")
+    parsed.warnings.append(
+        f"Placed at the centre of their ZIP code or city (approximate): {counts.approximate} facilities"
+        + (f"; not placed on the map: {counts.unplaced}" if counts.unplaced else "") + "."
+    )
+    return parsed
+
+
+# Comparing with the database: staff edits win, missing facilities are marked ----------------------
+
+SNAPSHOT_FIELDS = ("name", "street1", "street2", "city", "state", "zip_code", "phone", "intake_phone",
+                   "latitude", "longitude")
+LOCATION_FIELDS = ("latitude", "longitude", "location_approximate")
+
+
+def _snapshot(record: ProgramRecord) -> dict:
+    return {**{key: record.values[key] for key in SNAPSHOT_FIELDS}, "terms": sorted(record.term_ids or [])}
+
+
+def edition_label(edition: str) -> str:
+    return f"{edition} directory" if edition else "latest directory"
+
+
+class Planner:
+    """plan_programs, then: keep fields staff edited since the last import, keep better coordinates,
+    and list the directory's listings this edition no longer has."""
+
+    def __init__(self, options: Options):
+        self.options = options
+        self.missing: list[int] = []
+
+    def __call__(self, records: list[ProgramRecord], report: ImportReport, progress: Progress | None):
+        for record in records:
+            record.values["import_snapshot"] = _snapshot(record)
+        plans = plan_programs(records, report, progress)
+        report.changes = [change for change in report.changes if change.action != "update"]
+        report.updated = 0
+        for plan in plans:
+            if plan.program is None:
+                continue
+            program, record = plan.program, plan.record
+            before = program.import_snapshot or {}
+            kept = []
+            if not program.location_approximate and program.latitude is not None and record.values["location_approximate"]:
+                kept += [key for key in LOCATION_FIELDS if key in plan.changed]  # better coordinates than a ZIP centre
+            for key in SNAPSHOT_FIELDS:
+                if key in plan.changed and key in before and key not in kept and getattr(program, key) != before[key]:
+                    kept.append(key)
+                    if key not in LOCATION_FIELDS:
+                        report.warnings.append(
+                            f"Row {record.row} «{record.name}»: {key.replace('_', ' ')} was edited by staff "
+                            f"({getattr(program, key)!r}) and is kept; the {edition_label(self.options.edition)} "
+                            f"says {record.values[key]!r}."
+                        )
+            if "services" in plan.changed and "terms" in before:
+                current = sorted(Program.terms.through.objects.filter(program_id=program.pk).values_list("term_id", flat=True))
+                if current != before["terms"]:
+                    kept.append("services")
+                    report.warnings.append(f"Row {record.row} «{record.name}»: services were edited by staff and are kept.")
+            for key in kept:
+                if key in LOCATION_FIELDS:
+                    record.values[key] = getattr(program, key)
+                plan.changed.remove(key)
+            if "services" in kept:
+                record.term_ids = None
+            shown = [key for key in plan.changed if key != "import_snapshot"]
+            if shown:
+                report.updated += 1
+                report.changes.append(Change("update", record.row, record.name, tuple(shown)))
+        # A plan whose only change is the record of what the source said is written, counted unchanged.
+        report.unchanged = len(plans) - report.created - report.updated
+        listed = {record.source_id for record in records}
+        candidates = Program.objects.filter(source=SOURCE, missing_from_source="")
+        if self.options.states:
+            candidates = candidates.filter(state__in=self.options.states)
+        for pk, source_id, name in candidates.values_list("pk", "source_id", "name").iterator():
+            if source_id not in listed:
+                self.missing.append(pk)
+                report.changes.append(Change("missing", 0, name))
+        if self.missing:
+            report.warnings.append(
+                f"Not in the {edition_label(self.options.edition)}: {len(self.missing)} listings imported from an "
+                "earlier edition. They are kept and marked for review (admin filter “newest edition of its source”)."
+            )
+        return plans
+
+    def write(self, plans, report: ImportReport, progress: Progress | None):
+        history = write_programs(plans, report, progress)
+        if self.missing:
+            Program.objects.filter(pk__in=self.missing).update(
+                missing_from_source=edition_label(self.options.edition)[:100]
+            )
+        return history
+
+
+def guess_edition(filename: str, today: datetime.date | None = None) -> str:
+    """The edition's year from the file name (…2026…), else this year."""
+    found = YEAR.findall(filename or "")
+    return found[-1] if found else str((today or datetime.date.today()).year)
+
+
+def import_national_directory(
+    *,
+    source: Any,
+    filename: str = "",
+    dry_run: bool = False,
+    strict: bool = False,
+    states: list[str] | None = None,
+    include_mental_health: bool = False,
+    edition: str = "",
+    progress: Progress | None = None,
+    user=None,
+    format: str = FORMAT,
+) -> ImportReport:
+    """Import a National Directory workbook or CSV through the import pipeline (see the module's docstring)."""
+    name = filename or (Path(source).name if isinstance(source, (str, Path)) else getattr(source, "name", "") or "")
+    report = ImportReport(format=FORMAT, filename=name, dry_run=dry_run, strict=strict, noun="facilities")
+    wanted = frozenset(state.strip().upper() for state in states or [] if state.strip())
+    unknown = sorted(wanted - set(geo.US_STATES))
+    if unknown:
+        report.errors.append(f"Not a US state or territory: {', '.join(unknown)}. Use two-letter codes such as VA.")
+        return report
+    options = Options(states=wanted, include_mental_health=include_mental_health,
+                      edition=edition or guess_edition(name))
+    planner = Planner(options)
+    return run_pipeline(
+        report=report, parse=lambda: parse_directory(source, options=options, progress=progress),
+        plan=planner, write=planner.write, progress=progress, user=user,
+    )
