@@ -26,7 +26,7 @@ import io
 import re
 import zipfile
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -133,6 +133,7 @@ class Table:
     key: dict[str, str] = field(default_factory=dict)
     columns: list[str] = field(default_factory=list)
     estimated_rows: int = 0
+    close: Callable[[], None] = lambda: None
 
 
 def _load(source: Any) -> bytes | Path:
@@ -221,10 +222,12 @@ def read_workbook(data: bytes | Path) -> Table:
     import openpyxl  # imported here: only this format needs it
 
     _check_zip_container(data)
+    # A file object, not a path: openpyxl refuses paths that do not end in .xlsx (a stored upload does not).
+    handle = data.open("rb") if isinstance(data, Path) else io.BytesIO(data)
     try:
-        workbook = openpyxl.load_workbook(data if isinstance(data, Path) else io.BytesIO(data),
-                                          read_only=True, data_only=True)
+        workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a damaged workbook
+        handle.close()
         raise ImportFileError(f"The workbook cannot be opened ({type(error).__name__}). {EXPECTED}") from None
     key: dict[str, str] = {}
     facilities = None
@@ -241,12 +244,13 @@ def read_workbook(data: bytes | Path) -> Table:
             key = _read_key(head, rows)
     if facilities is None:
         workbook.close()
+        handle.close()
         names = ", ".join(repr(name) for name in workbook.sheetnames)
         mental = " It looks like the mental health directory." if any("mh" in n.casefold() for n in workbook.sheetnames) else ""
         raise ImportFileError(f"No sheet of this workbook ({names}) has the directory's columns.{mental} {EXPECTED}")
     index, start, rows = _rows_below_header(facilities.iter_rows(values_only=True), f"Sheet {facilities.title!r}")
     return Table(rows=_cells_by_column(index, start, rows), key=key, columns=list(index),
-                 estimated_rows=max(0, (facilities.max_row or 0) - start))
+                 estimated_rows=max(0, (facilities.max_row or 0) - start), close=handle.close)
 
 
 def _read_key(head: list[tuple], rest: Iterator[tuple]) -> dict[str, str]:
@@ -501,6 +505,13 @@ def map_row(number: int, cells: dict[str, Any], codes: CodeMap, counts: Counts,
 def parse_directory(source: Any, *, options: Options, progress: Progress | None = None) -> ParsedFile:
     """Read the whole directory: records, rejected rows by number, repairs, and what was left out."""
     table = open_table(source)
+    try:
+        return _parse_rows(table, options=options, progress=progress)
+    finally:
+        table.close()
+
+
+def _parse_rows(table: Table, *, options: Options, progress: Progress | None) -> ParsedFile:
     codes = CodeMap(table.key)
     counts = Counts()
     parsed = ParsedFile()
