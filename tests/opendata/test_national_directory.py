@@ -372,7 +372,7 @@ def test_the_whole_real_2015_workbook(edition_2015):
     assert report.total == 11928 and report.applied
     assert report.created == Program.objects.count() > 11500
     zip_repairs = [f for f in report.fixed if "dropped its leading zeros" in f.reason]
-    assert len(zip_repairs) >= 1200  # 1,210 in the file, less the rows rejected for other reasons
+    assert len(zip_repairs) > 1100  # 1,210 in the file, less the rows rejected (Puerto Rico rows with no street)
     assert Program.objects.filter(zip_code="07030").exists()
     assert Program.objects.filter(terms__code="METH").count() > 1000  # MM, the 2015 code for methadone
     assert Program.objects.filter(location_approximate=True).count() > 11000
