@@ -1,8 +1,8 @@
 """Import SAMHSA's National Directory of substance use treatment facilities, the workbook it publishes
 each year from the N-SUMHSS survey (about 13,000 facilities), or the same table saved as CSV.
 
-Reading: the facilities sheet is streamed with openpyxl in read-only mode; its header row is found
-below any title, its columns in any order and case. Each row is repaired where it can be (ZIP codes
+Reading (`spreadsheet`): the facilities sheet is streamed, its header found below any title. Each
+row is repaired where it can be (ZIP codes
 that lost their leading zeros, phones with extensions or several numbers, stray spaces, the same
 facility twice) and every repair is reported with its row number; a row with no name or no street
 address is rejected. The workbook's own key sheet names the service codes, so a new edition's codes
@@ -18,21 +18,16 @@ since the last import are kept and each conflict is reported. The same file twic
 """
 from __future__ import annotations
 
-import csv
 import datetime
 import functools
 import hashlib
-import io
 import re
-import zipfile
 from collections import Counter
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import phonenumbers
-from django.db.models import Q
 
 from directory.importing import plan_programs, write_programs
 from directory.models import Program
@@ -46,12 +41,11 @@ from opendata.importers.base import (
     ProgramRecord,
     Progress,
     Rejection,
-    decode_text,
-    describe_size,
-    max_import_bytes,
     summarize_counts,
     terms_by_code,
 )
+from opendata.importers.samhsa import program_name
+from opendata.importers.spreadsheet import Layout, Table, open_table
 from phones import numbers as phones
 from places import geo
 
@@ -65,11 +59,7 @@ EXPECTED = (
     "publishes each year (…_SU_Facilities_….xlsx) with a sheet of facilities whose header row has "
     f"{', '.join(KNOWN_COLUMNS)}, or that sheet saved as CSV."
 )
-HEADER_SEARCH_ROWS = 30  # a title, notes and blank lines above the header row are skipped
-# A workbook is a zip of XML files: refuse one that would unpack to more than this (a zip bomb).
-MAX_UNPACKED_BYTES = 400 * 1024 * 1024
-MAX_PACKING_RATIO = 100  # the real workbook's sheet packs about 8 to 1; a bomb packs thousands to 1
-OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+LAYOUT = Layout(required=REQUIRED_COLUMNS, known=KNOWN_COLUMNS, expected=EXPECTED)
 YEAR = re.compile(r"(?<!\d)(19[89]\d|20\d\d)(?!\d)")
 
 # Facility kinds of the first code group: substance use (listed) and mental health (left out alone).
@@ -96,10 +86,6 @@ CODE_TERMS: dict[str, tuple[str, ...]] = {
 NATIVE_LANGUAGE = re.compile(r"^N\d+$")  # N3 Athabascan, N23 Navajo, …: American Indian or Alaska Native languages
 
 
-def program_name(name1: str, name2: str) -> str:
-    return f"{name1} – {name2}" if name2 and name2 != name1 else name1
-
-
 # Identity --------------------------------------------------------------------------------------
 
 STREET_WORDS = {
@@ -120,184 +106,6 @@ def facility_id(*, name: str, street: str, zip_code: str, phone: str) -> str:
     digits = re.sub(r"\D", "", phone.split(" ext.")[0])[-10:]
     key = "|".join((normalise(name), normalise(street), zip_code[:5], digits))
     return "nd:" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:40]
-
-
-# Reading the file ------------------------------------------------------------------------------
-
-
-@dataclass
-class Table:
-    """The facilities table of a file: its rows (row number in the file, cells by column) and the code key."""
-
-    rows: Iterator[tuple[int, dict[str, Any]]]
-    key: dict[str, str] = field(default_factory=dict)
-    columns: list[str] = field(default_factory=list)
-    estimated_rows: int = 0
-    close: Callable[[], None] = lambda: None
-
-
-def _load(source: Any) -> bytes | Path:
-    """A path stays a path (openpyxl streams it); an upload or bytes are read, within the size cap."""
-    limit = max_import_bytes()
-    if isinstance(source, (str, Path)):
-        path = Path(source)
-        try:
-            size = path.stat().st_size
-        except OSError as error:
-            raise ImportFileError(f"Cannot read {path}: {error.strerror or error}.") from None
-        if size > limit:
-            raise ImportFileError(f"The file is {describe_size(size)}; the largest file an import accepts is "
-                                  f"{describe_size(limit)}. {EXPECTED}")
-        return path
-    if isinstance(source, (bytes, bytearray)):
-        data = bytes(source)
-    else:
-        if hasattr(source, "seek"):
-            source.seek(0)
-        data = source.read(limit + 1)
-    if len(data) > limit:
-        raise ImportFileError(f"The file is over {describe_size(limit)}, the largest file an import accepts. {EXPECTED}")
-    return data
-
-
-def _head(loaded: bytes | Path) -> bytes:
-    if isinstance(loaded, Path):
-        with loaded.open("rb") as handle:
-            return handle.read(8)
-    return loaded[:8]
-
-
-def header_index(cells: tuple) -> dict[str, int] | None:
-    """Column positions by lower-case name when these cells are the header row, else None."""
-    names = [str(cell).strip().casefold() if cell is not None else "" for cell in cells]
-    if not all(name in names for name in REQUIRED_COLUMNS):
-        return None
-    return {name: names.index(name) for name in KNOWN_COLUMNS if name in names}
-
-
-def _rows_below_header(rows: Iterator[tuple], what: str) -> tuple[dict[str, int], int, Iterator[tuple]]:
-    for number, cells in enumerate(rows, start=1):
-        found = header_index(cells)
-        if found is not None:
-            names = [str(cell).strip().casefold() for cell in cells if cell is not None]
-            duplicated = sorted({name for name in names if name in KNOWN_COLUMNS and names.count(name) > 1})
-            if duplicated:
-                raise ImportFileError(f"Columns appear more than once in {what}: {', '.join(duplicated)}.")
-            return found, number, rows
-        if number >= HEADER_SEARCH_ROWS:
-            break
-    raise ImportFileError(f"{what} has no header row with the columns {', '.join(REQUIRED_COLUMNS)}. {EXPECTED}")
-
-
-def _cells_by_column(index: dict[str, int], start: int, rows: Iterator[tuple]) -> Iterator[tuple[int, dict[str, Any]]]:
-    for number, cells in enumerate(rows, start=start + 1):
-        if not any(cell not in (None, "") and str(cell).strip() for cell in cells):
-            continue
-        yield number, {name: cells[position] if position < len(cells) else None for name, position in index.items()}
-
-
-def _check_zip_container(data: bytes | Path) -> None:
-    """Refuse a workbook that is not a readable zip, is encrypted, or would unpack to far more than it weighs."""
-    try:
-        with zipfile.ZipFile(data if isinstance(data, Path) else io.BytesIO(data)) as archive:
-            members = archive.infolist()
-            names = {member.filename for member in members}
-            if "xl/workbook.xml" not in names:
-                raise ImportFileError(f"The file is a zip archive but not an Excel workbook (.xlsx). {EXPECTED}")
-            if any(member.flag_bits & 0x1 for member in members):
-                raise ImportFileError(f"The workbook is encrypted. Save it without a password and upload it again. {EXPECTED}")
-            unpacked = sum(member.file_size for member in members)
-            packed = sum(member.compress_size for member in members) or 1
-            if unpacked > MAX_UNPACKED_BYTES or unpacked / packed > MAX_PACKING_RATIO:
-                raise ImportFileError(
-                    f"The workbook would unpack to {describe_size(unpacked)} from {describe_size(packed)}: it is not a "
-                    f"directory SAMHSA publishes (a real edition unpacks to a few tens of MB). {EXPECTED}"
-                )
-    except zipfile.BadZipFile:
-        raise ImportFileError(f"The file is damaged: it starts like a workbook but cannot be opened. {EXPECTED}") from None
-
-
-def read_workbook(data: bytes | Path) -> Table:
-    """Stream the facilities sheet of an .xlsx workbook (read-only) and read its service code key."""
-    import openpyxl  # imported here: only this format needs it
-
-    _check_zip_container(data)
-    # A file object, not a path: openpyxl refuses paths that do not end in .xlsx (a stored upload does not).
-    handle = data.open("rb") if isinstance(data, Path) else io.BytesIO(data)
-    try:
-        workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a damaged workbook
-        handle.close()
-        raise ImportFileError(f"The workbook cannot be opened ({type(error).__name__}). {EXPECTED}") from None
-    key: dict[str, str] = {}
-    facilities = None
-    for sheet in workbook.worksheets:
-        rows = sheet.iter_rows(values_only=True)
-        head = []
-        for cells in rows:
-            head.append(cells)
-            if len(head) >= HEADER_SEARCH_ROWS:
-                break
-        if facilities is None and any(header_index(cells) for cells in head):
-            facilities = sheet
-        elif not key:
-            key = _read_key(head, rows)
-    if facilities is None:
-        workbook.close()
-        handle.close()
-        names = ", ".join(repr(name) for name in workbook.sheetnames)
-        mental = " It looks like the mental health directory." if any("mh" in n.casefold() for n in workbook.sheetnames) else ""
-        raise ImportFileError(f"No sheet of this workbook ({names}) has the directory's columns.{mental} {EXPECTED}")
-    index, start, rows = _rows_below_header(facilities.iter_rows(values_only=True), f"Sheet {facilities.title!r}")
-    return Table(rows=_cells_by_column(index, start, rows), key=key, columns=list(index),
-                 estimated_rows=max(0, (facilities.max_row or 0) - start), close=handle.close)
-
-
-def _read_key(head: list[tuple], rest: Iterator[tuple]) -> dict[str, str]:
-    """The code key sheet: a header with 'code' in its first column name, then code and meaning."""
-    for position, cells in enumerate(head):
-        if len(cells) >= 2 and cells[0] is not None and "code" in str(cells[0]).casefold():
-            key = {}
-            for row in [*head[position + 1:], *rest]:
-                if row and row[0] not in (None, "") and len(row) > 1:
-                    key[str(row[0]).strip().upper()] = str(row[1] or "").strip()
-            return key
-    return {}
-
-
-def read_csv(data: bytes | Path) -> Table:
-    """Read the facilities table saved as CSV (UTF-8; comma, semicolon or tab separated)."""
-    raw = data.read_bytes() if isinstance(data, Path) else data
-    if b"\x00" in raw[:4096]:
-        raise ImportFileError(f"The file is neither a workbook (.xlsx) nor text (CSV). {EXPECTED}")
-    content = decode_text(raw)
-    sample = content[:8192]
-    delimiter = max(",;\t", key=sample.count)
-    reader = csv.reader(io.StringIO(content, newline=""), delimiter=delimiter)
-
-    def rows() -> Iterator[tuple]:
-        try:
-            for cells in reader:
-                yield tuple(cells)
-        except csv.Error as error:
-            raise ImportFileError(f"Line {reader.line_num} cannot be read as CSV: {error}.") from None
-
-    index, start, remaining = _rows_below_header(rows(), "The file")
-    return Table(rows=_cells_by_column(index, start, remaining), columns=list(index))
-
-
-def open_table(source: Any) -> Table:
-    """The facilities table of a workbook or a CSV file; ImportFileError for any other kind of file."""
-    loaded = _load(source)
-    head = _head(loaded)
-    if head.startswith(OLE2_SIGNATURE):
-        raise ImportFileError(
-            "The file is a password-protected (encrypted) workbook or an old Excel 97-2003 .xls file. Open it, "
-            f"save it as an Excel Workbook (.xlsx) without a password, and upload that. {EXPECTED}"
-        )
-    if head.startswith(b"PK\x03\x04"):
-        return read_workbook(loaded)
-    return read_csv(loaded)
 
 
 # Repairing and mapping each row ----------------------------------------------------------------
@@ -414,7 +222,7 @@ class Counts:
 
 
 def map_row(number: int, cells: dict[str, Any], codes: CodeMap, counts: Counts,
-            options: Options) -> tuple[ProgramRecord, list[str], list[str], set[str]] | None:
+            options: Options) -> tuple[ProgramRecord, list[str], list[str]] | None:
     """One row of the directory as a program record, with its problems (rejected) and repairs (notes).
 
     Returns None for a row this import leaves out (another state, a mental-health-only facility).
@@ -499,12 +307,12 @@ def map_row(number: int, cells: dict[str, Any], codes: CodeMap, counts: Counts,
         values=values, organization=OrganizationRecord(raw["name1"][:200]) if raw["name1"] else None,
         term_ids=sorted(term_ids), line=number,
     )
-    return record, problems, notes, set(row_codes)
+    return record, problems, notes
 
 
 def parse_directory(source: Any, *, options: Options, progress: Progress | None = None) -> ParsedFile:
     """Read the whole directory: records, rejected rows by number, repairs, and what was left out."""
-    table = open_table(source)
+    table = open_table(source, LAYOUT)
     try:
         return _parse_rows(table, options=options, progress=progress)
     finally:
@@ -521,7 +329,7 @@ def _parse_rows(table: Table, *, options: Options, progress: Progress | None) ->
         mapped = map_row(number, cells, codes, counts, options)
         if mapped is None:
             continue
-        record, problems, notes, _ = mapped
+        record, problems, notes = mapped
         label = record.name
         if problems:
             parsed.rejected.append(Rejection(number, "; ".join(problems), label))

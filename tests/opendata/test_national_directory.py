@@ -1,6 +1,5 @@
 """SAMHSA's National Directory workbook: read as people leave it, mapped onto the taxonomy, placed
 approximately, refreshed edition after edition, and any other kind of file refused whole."""
-import io
 import os
 import zipfile
 from io import StringIO
@@ -13,7 +12,6 @@ from django.core.management import CommandError, call_command
 
 from directory.models import Program
 from opendata.importers.national_directory import import_national_directory
-from tests.factories import make_program
 from tests.opendata.conftest import REALDATA
 
 pytestmark = pytest.mark.django_db
