@@ -356,14 +356,13 @@ def _parse_rows(table: Table, *, options: Options, progress: Progress | None) ->
         )
     if counts.read == 0:
         raise ImportFileError(f"The facilities table has a header row but no facilities. {EXPECTED}")
-    key_note = "" if table.key else " (the file has no code key sheet)"
     parsed.warnings.extend(summarize_counts(
         Counter({f"{code}" + (f" ({table.key[code]})" if code in table.key else " (not in the file's key)"): n
                  for code, n in codes.unmapped.items()}),
         "Service code kept on the listing but mapped to no term: {value}, {count} {rows}.",
     ))
-    if key_note and codes.unmapped:
-        parsed.warnings.append(f"Unmapped codes could not be named{key_note}.")
+    if not table.key and codes.unmapped:
+        parsed.warnings.append("Unmapped codes could not be named: the file has no code key sheet.")
     if counts.mental_health:
         parsed.warnings.append(f"Left out: {counts.mental_health} mental-health-only facilities "
                                "(--include-mental-health lists them).")
