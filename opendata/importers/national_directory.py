@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import datetime
 import functools
-import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -29,9 +28,7 @@ from typing import Any
 
 import phonenumbers
 
-from directory.importing import plan_programs, write_programs
-from directory.models import Program
-from importing.pipeline import PROGRESS_EVERY, Change, run_pipeline
+from importing.pipeline import PROGRESS_EVERY, run_pipeline
 from opendata.importers.base import (
     Finding,
     ImportFileError,
@@ -44,12 +41,12 @@ from opendata.importers.base import (
     summarize_counts,
     terms_by_code,
 )
+from opendata.importers.directory_refresh import SOURCE, Planner, facility_id
 from opendata.importers.samhsa import program_name
 from opendata.importers.spreadsheet import Layout, Table, open_table
 from phones import numbers as phones
 from places import geo
 
-SOURCE = "samhsa-directory"
 FORMAT = "national-directory"
 REQUIRED_COLUMNS = ("name1", "street1", "city", "state", "zip")
 KNOWN_COLUMNS = ("name1", "name2", "street1", "street2", "city", "state", "zip", "phone", "intake1", "intake2",
@@ -84,28 +81,6 @@ CODE_TERMS: dict[str, tuple[str, ...]] = {
     "MF": ("ADM",),
 }
 NATIVE_LANGUAGE = re.compile(r"^N\d+$")  # N3 Athabascan, N23 Navajo, …: American Indian or Alaska Native languages
-
-
-# Identity --------------------------------------------------------------------------------------
-
-STREET_WORDS = {
-    "street": "st", "avenue": "ave", "road": "rd", "boulevard": "blvd", "drive": "dr", "suite": "ste",
-    "highway": "hwy", "lane": "ln", "place": "pl", "court": "ct", "parkway": "pkwy", "north": "n",
-    "south": "s", "east": "e", "west": "w", "building": "bldg", "floor": "fl",
-}
-
-
-def normalise(text: str) -> str:
-    """Fold a name or street for comparison: case, punctuation, spacing and common street words."""
-    words = re.sub(r"[^0-9a-z]+", " ", text.casefold()).split()
-    return " ".join(STREET_WORDS.get(word, word) for word in words)
-
-
-def facility_id(*, name: str, street: str, zip_code: str, phone: str) -> str:
-    """The facility's identity across editions: its normalised name, street, ZIP code and phone."""
-    digits = re.sub(r"\D", "", phone.split(" ext.")[0])[-10:]
-    key = "|".join((normalise(name), normalise(street), zip_code[:5], digits))
-    return "nd:" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:40]
 
 
 # Repairing and mapping each row ----------------------------------------------------------------
@@ -377,93 +352,6 @@ def _parse_rows(table: Table, *, options: Options, progress: Progress | None) ->
     return parsed
 
 
-# Comparing with the database: staff edits win, missing facilities are marked ----------------------
-
-SNAPSHOT_FIELDS = ("name", "street1", "street2", "city", "state", "zip_code", "phone", "intake_phone",
-                   "latitude", "longitude")
-LOCATION_FIELDS = ("latitude", "longitude", "location_approximate")
-
-
-def _snapshot(record: ProgramRecord) -> dict:
-    return {**{key: record.values[key] for key in SNAPSHOT_FIELDS}, "terms": sorted(record.term_ids or [])}
-
-
-def edition_label(edition: str) -> str:
-    return f"{edition} directory" if edition else "latest directory"
-
-
-class Planner:
-    """plan_programs, then: keep fields staff edited since the last import, keep better coordinates,
-    and list the directory's listings this edition no longer has."""
-
-    def __init__(self, options: Options):
-        self.options = options
-        self.missing: list[int] = []
-
-    def __call__(self, records: list[ProgramRecord], report: ImportReport, progress: Progress | None):
-        for record in records:
-            record.values["import_snapshot"] = _snapshot(record)
-        plans = plan_programs(records, report, progress)
-        report.changes = [change for change in report.changes if change.action != "update"]
-        report.updated = 0
-        for plan in plans:
-            if plan.program is None:
-                continue
-            program, record = plan.program, plan.record
-            before = program.import_snapshot or {}
-            kept = []
-            if not program.location_approximate and program.latitude is not None and record.values["location_approximate"]:
-                kept += [key for key in LOCATION_FIELDS if key in plan.changed]  # better coordinates than a ZIP centre
-            for key in SNAPSHOT_FIELDS:
-                if key in plan.changed and key in before and key not in kept and getattr(program, key) != before[key]:
-                    kept.append(key)
-                    if key not in LOCATION_FIELDS:
-                        report.warnings.append(
-                            f"Row {record.row} «{record.name}»: {key.replace('_', ' ')} was edited by staff "
-                            f"({getattr(program, key)!r}) and is kept; the {edition_label(self.options.edition)} "
-                            f"says {record.values[key]!r}."
-                        )
-            if "services" in plan.changed and "terms" in before:
-                current = sorted(Program.terms.through.objects.filter(program_id=program.pk).values_list("term_id", flat=True))
-                if current != before["terms"]:
-                    kept.append("services")
-                    report.warnings.append(f"Row {record.row} «{record.name}»: services were edited by staff and are kept.")
-            for key in kept:
-                if key in LOCATION_FIELDS:
-                    record.values[key] = getattr(program, key)
-                plan.changed.remove(key)
-            if "services" in kept:
-                record.term_ids = None
-            shown = [key for key in plan.changed if key != "import_snapshot"]
-            if shown:
-                report.updated += 1
-                report.changes.append(Change("update", record.row, record.name, tuple(shown)))
-        # A plan whose only change is the record of what the source said is written, counted unchanged.
-        report.unchanged = len(plans) - report.created - report.updated
-        listed = {record.source_id for record in records}
-        candidates = Program.objects.filter(source=SOURCE, missing_from_source="")
-        if self.options.states:
-            candidates = candidates.filter(state__in=self.options.states)
-        for pk, source_id, name in candidates.values_list("pk", "source_id", "name").iterator():
-            if source_id not in listed:
-                self.missing.append(pk)
-                report.changes.append(Change("missing", 0, name))
-        if self.missing:
-            report.warnings.append(
-                f"Not in the {edition_label(self.options.edition)}: {len(self.missing)} listings imported from an "
-                "earlier edition. They are kept and marked for review (admin filter “newest edition of its source”)."
-            )
-        return plans
-
-    def write(self, plans, report: ImportReport, progress: Progress | None):
-        history = write_programs(plans, report, progress)
-        if self.missing:
-            Program.objects.filter(pk__in=self.missing).update(
-                missing_from_source=edition_label(self.options.edition)[:100]
-            )
-        return history
-
-
 def guess_edition(filename: str, today: datetime.date | None = None) -> str:
     """The edition's year from the file name (…2026…), else this year."""
     found = YEAR.findall(filename or "")
@@ -493,7 +381,7 @@ def import_national_directory(
         return report
     options = Options(states=wanted, include_mental_health=include_mental_health,
                       edition=edition or guess_edition(name))
-    planner = Planner(options)
+    planner = Planner(edition=options.edition, states=options.states)
     return run_pipeline(
         report=report, parse=lambda: parse_directory(source, options=options, progress=progress),
         plan=planner, write=planner.write, progress=progress, user=user,

@@ -377,3 +377,14 @@ def test_the_whole_real_2015_workbook(edition_2015):
     assert Program.objects.values("state").distinct().count() >= 53
     again = import_national_directory(source=edition_2015)
     assert (again.created, again.updated) == (0, 0)
+
+
+def test_a_facility_already_listed_from_the_locator_keeps_that_listing(tmp_path):
+    from tests.factories import make_program
+
+    make_program(name="Blue Ridge Recovery", street1="100 Main St.", zip_code="22902", source="samhsa",
+                 source_id="frid-1", latitude=38.0301, longitude=-78.4801)
+    out = run(workbook(tmp_path, [facility(), facility("Other Place", street1="5 Elm Street")]))
+    assert "1 created" in out and "1 already listed" in out
+    assert Program.objects.filter(name="Blue Ridge Recovery").count() == 1
+    assert program().source == "samhsa" and not program().location_approximate
