@@ -2,6 +2,8 @@
 
     make bench                       # 100,000 synthetic programs in a separate database
     .venv/bin/python bench/search_bench.py --programs 20000 --runs 50
+    .venv/bin/python bench/search_bench.py --national-directory ../shared/realdata/samhsa-national-directory/national-directory-2015.xlsx
+                                     # the real facilities of SAMHSA's National Directory instead
 
 It builds (once, then reuses) a database named `<your database>_bench` holding N fictional programs
 placed on ZIP codes across the whole country, then times a fixed set of realistic searches two ways:
@@ -93,11 +95,16 @@ def main() -> None:
     parser.add_argument("--programs", type=int, default=100_000, help="How many programs the data set holds.")
     parser.add_argument("--runs", type=int, default=100, help="Timed runs of each search.")
     parser.add_argument("--database-url", default=None, help="Benchmark database (default: <DATABASE_URL>_bench).")
+    parser.add_argument("--national-directory", default=None, metavar="WORKBOOK",
+                        help="Load SAMHSA's National Directory workbook (real facilities, in a database of its own) "
+                             "instead of synthetic programs.")
     parser.add_argument("--json", default=None, metavar="PATH",
                         help="Also append the figures as JSON lines to PATH (bench/report.py prints them as one line).")
     args = parser.parse_args()
 
     url = args.database_url or bench_database_url(os.environ.get("DATABASE_URL"))
+    if args.national_directory and not args.database_url:
+        url = url.replace("_bench", "_bench_natdir")
     ensure_database(url)
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("PORTAL_ALLOW_INSECURE_KEY", "1")
@@ -122,7 +129,13 @@ def main() -> None:
     settings.STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     call_command("migrate", verbosity=0)
     have = Program.objects.count()
-    if have < args.programs:
+    if args.national_directory:
+        if not have:
+            print(f"Importing {args.national_directory} (once; the database is kept for later runs)...", flush=True)
+            call_command("import_national_directory", args.national_directory, verbosity=0)
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE")
+    elif have < args.programs:
         print(f"Generating {args.programs - have:,} programs (once; the database is kept for later runs)...", flush=True)
         factory = DemoFactory(seed=have + 1)
         all_zips = sorted(factory.gaz.zips)

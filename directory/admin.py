@@ -61,6 +61,20 @@ class ServiceFilter(admin.SimpleListFilter):
         return queryset.filter(terms__code=self.value()) if self.value() else queryset
 
 
+class MissingFromSourceFilter(admin.SimpleListFilter):
+    """Imported listings that the newest edition of their source no longer lists, for staff review."""
+
+    title = "newest edition of its source"
+    parameter_name = "missing_from"
+
+    def lookups(self, request, model_admin):
+        missing = Program.objects.exclude(missing_from_source="").order_by("missing_from_source")
+        return [(value, f"Not in the {value}") for value in missing.values_list("missing_from_source", flat=True).distinct()]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(missing_from_source=self.value()) if self.value() else queryset
+
+
 class OpeningHoursInline(admin.TabularInline):
     model = OpeningHours
     extra = 0
@@ -70,7 +84,8 @@ class OpeningHoursInline(admin.TabularInline):
 class ProgramAdmin(OptimisticLockingMixin, HistoryWithValuesMixin, admin.ModelAdmin):
     # Seven short columns fit a 1280 px screen beside the filters; "Verified" sorts by the date.
     list_display = ["name", "city", "state", "status", "accepting", "verified_age", "open_reports"]
-    list_filter = ["status", "accepting_new_patients", VerifiedAgeFilter, StateFilter, ServiceFilter]
+    list_filter = ["status", "accepting_new_patients", VerifiedAgeFilter, StateFilter, ServiceFilter,
+                   MissingFromSourceFilter, "location_approximate"]
     list_select_related = ["organization"]
     search_fields = ["name", "organization__name", "city", "zip_code", "phone"]
     autocomplete_fields = ["organization", "terms"]
@@ -78,7 +93,7 @@ class ProgramAdmin(OptimisticLockingMixin, HistoryWithValuesMixin, admin.ModelAd
     actions = [mark_verified_today, mark_closed]
     date_hierarchy = "last_verified"
     inlines = [OpeningHoursInline]
-    readonly_fields = ["created", "updated"]
+    readonly_fields = ["created", "updated", "unmapped_codes"]
     fieldsets = [
         (None, {"fields": ["name", "slug", "organization", "description", "status", "accepting_new_patients"]}),
         ("Contact", {"fields": ["phone", "intake_phone", "website", "hours_note"]}),
@@ -90,8 +105,14 @@ class ProgramAdmin(OptimisticLockingMixin, HistoryWithValuesMixin, admin.ModelAd
         ("Program's contact for updates", {
             "fields": ["contact_email", "show_contact_email", "contact_language", "confirmed_by_program"],
             "description": "Update links and reminders go to this address; the public sees it only when ticked."}),
-        ("Source", {"fields": ["source", "source_id"], "classes": ["collapse"]}),
+        ("Source", {"fields": ["source", "source_id", "missing_from_source", "location_approximate", "unmapped_codes"],
+                    "classes": ["collapse"]}),
     ]
+
+    def save_model(self, request, obj, form, change):
+        if {"latitude", "longitude"} & set(form.changed_data) and obj.latitude is not None:
+            obj.location_approximate = False  # staff placed it: better than a ZIP code's centre
+        super().save_model(request, obj, form, change)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(

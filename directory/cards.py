@@ -21,7 +21,7 @@ from django.utils.translation import get_language, gettext, ngettext
 
 from directory.models import Program, Term
 from phones import numbers as phones
-from portal.templatetags.portal_tags import miles_away
+from portal.templatetags.portal_tags import about_miles_away, miles_away
 
 # Every attribute of the program that card_details reads, but
 # `services_summary`, made from `term_ids` and the taxonomy, and `organization_name` (annotated).
@@ -31,7 +31,7 @@ DETAILS_FIELDS = (
 )
 # What a card reads from the database (its query loads only these).
 CARD_COLUMNS = (
-    "name", "slug", "latitude", "longitude", "term_ids",
+    "name", "slug", "latitude", "longitude", "term_ids", "location_approximate",
     *(name for name in DETAILS_FIELDS if name not in ("pk", "stale_age")),
 )
 MAX_KEPT = 5000
@@ -208,7 +208,8 @@ def card(program: CardProgram) -> SafeString:
         lines.append(f'    <p class="open-status {"is-open" if status.is_open else "is-closed"}">'
                      f"<strong>{escape(status.label)}</strong>{detail}</p>")
     if distance is not None:
-        lines.append(f'    <p class="distance">{miles_away(distance)}</p>')
+        away = about_miles_away(distance) if getattr(program, "location_approximate", False) else miles_away(distance)
+        lines.append(f'    <p class="distance">{away}</p>')
     lines += [program.card_details, "  </article>", "</li>", ""]
     # Every value above is escaped; miles_away and card_details are HTML already.
     return mark_safe("\n".join(lines))

@@ -289,6 +289,24 @@ class Program(Verifiable):
     source_id = models.CharField(
         max_length=200, blank=True, help_text="The listing's identifier in its source, so re-imports update it."
     )
+    location_approximate = models.BooleanField(
+        "location is approximate", default=False,
+        help_text="The map point is the centre of the ZIP code or city, not the building: distances are "
+        "rough and directions use the street address. Cleared when staff enter coordinates.",
+    )
+    unmapped_codes = ArrayField(
+        models.CharField(max_length=20), blank=True, default=list,
+        help_text="Service codes the source gave that no term of the taxonomy maps, kept as they came.",
+    )
+    missing_from_source = models.CharField(
+        max_length=100, blank=True, db_index=True,
+        help_text="Set when a newer edition of its source no longer lists it (e.g. '2026 directory'): review it. "
+        "Never deleted by an import.",
+    )
+    import_snapshot = models.JSONField(
+        default=dict, blank=True, editable=False,
+        help_text="The values the last import wrote, to tell staff edits from the source's on the next edition.",
+    )
 
     terms = models.ManyToManyField(Term, blank=True, related_name="programs", verbose_name="services")
 
@@ -357,6 +375,7 @@ class Program(Verifiable):
             point = geo.gazetteer().zip_point(self.zip_code)
             if point:
                 self.latitude, self.longitude = point
+                self.location_approximate = True
         if not self.slug:
             self.slug = self._unique_slug()
         super().save(*args, **kwargs)

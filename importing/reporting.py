@@ -26,8 +26,9 @@ def warn_skip_invalid(command: BaseCommand, options: dict) -> None:
                              "(use --strict for all or nothing).")
 
 
-def write_report(command: BaseCommand, report: ImportReport, verbosity: int) -> None:
-    """Print the report; raise CommandError when the file was refused or rejected rows blocked the import."""
+def write_report(command: BaseCommand, report: ImportReport, verbosity: int, *, hint: str = "") -> None:
+    """Print the report; raise CommandError when the file was refused, rejected rows blocked the import,
+    or every row was rejected (then `hint`, one line naming the option that would help, follows)."""
     fixes = [str(finding) for finding in report.fixed]
     shown = set(fixes)
     others = [warning for warning in report.warnings if warning not in shown]
@@ -50,6 +51,10 @@ def write_report(command: BaseCommand, report: ImportReport, verbosity: int) -> 
         raise CommandError(
             f"{len(report.rejected)} of {report.total} {report.noun} were rejected, so nothing was imported "
             "(--strict). Fix them, or run again without --strict to import the others."
+        )
+    if report.total and len(report.rejected) >= report.total:
+        raise CommandError(
+            f"All {report.total} {report.noun} were rejected, so nothing was imported." + (f" {hint}" if hint else "")
         )
     style = command.style.SUCCESS if report.applied else command.style.NOTICE
     command.stdout.write(style(report.summary()))

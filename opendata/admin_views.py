@@ -21,11 +21,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from importing.formats import all_formats, choices, get_format
 from importing.pipeline import describe_size, max_import_bytes
-from meetings import importers as meeting_guide_importer
-from meetings.models import Fellowship
-from opendata.importers import hsds as hsds_importer
-from opendata.importers import samhsa as samhsa_importer
 from opendata.jobs import queue_import, report_from_json, upload_dir, upload_path
 from opendata.models import ImportJob
 
@@ -36,29 +33,29 @@ PREVIEW_ROWS = 25
 RECENT_JOBS = 10
 # How often the progress page of a running import reloads itself (no JavaScript needed).
 REFRESH_SECONDS = 3
-FORMATS = [
-    (samhsa_importer.FORMAT_JSON, "SAMHSA treatment locator rows (JSON)"),
-    (samhsa_importer.FORMAT_CSV, "SAMHSA National Directory spreadsheet (CSV, UTF-8)"),
-    (hsds_importer.FORMAT_JSON, "Open Referral HSDS 3.x (JSON)"),
-    (hsds_importer.FORMAT_PACKAGE, "Open Referral HSDS 3.x tabular data package (.zip)"),
-    (meeting_guide_importer.FORMAT_MEETING_GUIDE, "Meeting Guide meeting feed (JSON)"),
-]
-MEETING_PERMISSIONS = ["meetings.add_meeting", "meetings.change_meeting"]
 
 
 class UploadForm(forms.Form):
+    """The file, its format (any format of the registry) and the options the formats ask for."""
+
     file = forms.FileField(label="File")
-    format = forms.ChoiceField(label="Format", choices=FORMATS)
-    fellowship = forms.ModelChoiceField(
-        label="Fellowship (Meeting Guide feeds)", queryset=Fellowship.objects.all(), required=False,
-        empty_label="Choose the fellowship whose meetings these are",
-        help_text="Meeting Guide feeds do not say which fellowship holds their meetings: choose it here.",
-    )
+    format = forms.ChoiceField(label="Format", choices=choices)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for import_format in all_formats():
+            for name, field in import_format.form_fields().items():
+                self.fields.setdefault(name, field)
+
+    @property
+    def option_fields(self):
+        return [self[name] for name in self.fields if name not in ("file", "format")]
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("format") == meeting_guide_importer.FORMAT_MEETING_GUIDE and not cleaned.get("fellowship"):
-            self.add_error("fellowship", "Choose the fellowship whose meetings the feed lists.")
+        if cleaned.get("format"):
+            for name, message in get_format(cleaned["format"]).clean_form(cleaned).items():
+                self.add_error(name, message)
         return cleaned
 
     def clean_file(self):
@@ -115,7 +112,8 @@ def import_listings(request):
         form = UploadForm(request.POST, request.FILES)
         if form.is_valid():
             format = form.cleaned_data["format"]
-            if format == meeting_guide_importer.FORMAT_MEETING_GUIDE and not request.user.has_perms(MEETING_PERMISSIONS):
+            chosen = get_format(format)
+            if not request.user.has_perms(chosen.permissions):
                 raise PermissionDenied
             folder = upload_dir()
             _forget_old_uploads(folder)
@@ -125,8 +123,7 @@ def import_listings(request):
                 for chunk in upload.chunks():
                     target.write(chunk)
             filename = Path(upload.name or "upload").name[:200]
-            fellowship = form.cleaned_data.get("fellowship")
-            options = {"fellowship": fellowship.pk} if fellowship and format == meeting_guide_importer.FORMAT_MEETING_GUIDE else {}
+            options = chosen.job_options(form.cleaned_data)
             job = queue_import(user=request.user, token=token, filename=filename, format=format,
                                step=ImportJob.Step.PREVIEW, options=options)
             return redirect("opendata-admin:job", job_id=job.pk)
@@ -144,14 +141,14 @@ def import_job(request, job_id):
     job = _own_job(request, job_id)
     report = report_from_json(job.report) if job.report else None
     applied_by = job.imports.order_by("-created_at").first() if job.step == ImportJob.Step.PREVIEW else None
-    meetings = job.format == meeting_guide_importer.FORMAT_MEETING_GUIDE
+    chosen = get_format(job.format)
     return render(request, "opendata/import_job.html", _context(
         request, job=job, report=report, applied_by=applied_by,
         can_apply=(job.step == ImportJob.Step.PREVIEW and job.status == ImportJob.Status.DONE and report is not None
                    and not report.errors and applied_by is None and upload_path(job.upload_token).is_file()),
         refresh_seconds=REFRESH_SECONDS,
-        changelist=reverse("admin:meetings_meeting_changelist" if meetings else "admin:directory_program_changelist"),
-        changelist_label="meetings" if meetings else "programs",
+        changelist=reverse(chosen.changelist),
+        changelist_label=chosen.changelist_label,
     ))
 
 
@@ -180,7 +177,7 @@ def apply_import(request):
             messages.error(request, "That upload is no longer available (it was already applied, cancelled or expired). "
                                     "Upload the file again.")
             return redirect("opendata-admin:import")
-        if preview.format == meeting_guide_importer.FORMAT_MEETING_GUIDE and not request.user.has_perms(MEETING_PERMISSIONS):
+        if not request.user.has_perms(get_format(preview.format).permissions):
             raise PermissionDenied
         if "cancel" in request.POST:
             path.unlink(missing_ok=True)

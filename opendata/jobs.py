@@ -22,11 +22,8 @@ from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from importing.formats import get_format
 from importing.pipeline import Change, Finding, ImportReport
-from meetings import importers as meeting_guide_importer
-from meetings.models import Fellowship
-from opendata.importers import hsds as hsds_importer
-from opendata.importers import samhsa as samhsa_importer
 from opendata.models import DataPackage, ImportJob
 
 logger = logging.getLogger(__name__)
@@ -152,22 +149,16 @@ def upload_path(token: str) -> Path:
 
 
 def run_importer(*, path: Path, format: str, filename: str, dry_run: bool, strict: bool = False, user=None,
-                 progress=None, fellowship: int | None = None) -> ImportReport:
-    """Run the importer for `format` (every usable row, or with `strict` all or nothing).
+                 progress=None, options: dict | None = None) -> ImportReport:
+    """Run the import format named `format` (every usable row, or with `strict` all or nothing), with
+    the options stored with its job.
 
     An unexpected failure becomes a report, not a crash.
     """
-    options = {}
-    if format == meeting_guide_importer.FORMAT_MEETING_GUIDE:
-        importer = meeting_guide_importer.import_meeting_guide
-        options["fellowship"] = Fellowship.objects.filter(pk=fellowship).first() if fellowship else None
-    elif format.startswith("samhsa"):
-        importer = samhsa_importer.import_samhsa
-    else:
-        importer = hsds_importer.import_hsds
     try:
-        return importer(source=path, filename=filename, format=format, dry_run=dry_run, strict=strict,
-                        user=user, progress=progress, **options)
+        chosen = get_format(format)
+        return chosen.run(source=path, filename=filename, dry_run=dry_run, strict=strict,
+                          user=user, progress=progress, **chosen.run_options(options or {}))
     except Exception:  # staff must get a page, whatever the file holds
         logger.exception("Import of %s (%s) failed", filename, format)
         report = ImportReport(format=format, filename=filename, dry_run=dry_run, strict=strict)
@@ -246,7 +237,7 @@ def run_import_job(job_id: str) -> str:
             report = run_importer(
                 path=path, format=job.format, filename=job.filename, dry_run=not applying,
                 strict=job.strict, user=job.user if applying else None, progress=ProgressRecorder(job.pk),
-                fellowship=job.options.get("fellowship"),
+                options=job.options,
             )
         else:
             report = ImportReport(format=job.format, filename=job.filename, dry_run=not applying)

@@ -176,6 +176,7 @@ def check_listing(values: dict[str, Any], problems: list[str], notes: list[str])
         dropped = f"longitude {longitude:g} is out of range (-180 to 180)"
     if dropped:
         latitude = longitude = None
+    values["location_approximate"] = False  # coordinates from the file: better than a ZIP code's centre
     if latitude is None and zip_code:
         point = geo.gazetteer().zip_point(zip_code)
         if point is None:
@@ -183,6 +184,7 @@ def check_listing(values: dict[str, Any], problems: list[str], notes: list[str])
                             + (f" ({dropped})" if dropped else "") + ", so it cannot be mapped")
         else:
             latitude, longitude = point
+            values["location_approximate"] = True
             if dropped:
                 notes.append(f"{dropped}, so the coordinates were dropped and the place was taken from "
                              f"ZIP code {zip_code}")

@@ -58,6 +58,20 @@ def miles_away(value) -> str:
     return _away(miles(value), get_language())
 
 
+def about_miles_away(value) -> str:
+    """The distance to a listing placed at its ZIP code's centre: "about <strong>3 mi</strong> away",
+    in whole miles (its location is approximate)."""
+    if value is None:
+        return ""
+    return _about(_miles(max(1, round(float(value))), 0, get_language()), get_language())
+
+
+@lru_cache(maxsize=512)
+def _about(distance: str, language: str | None) -> str:
+    return mark_safe(gettext("about <strong>%(distance)s</strong> away (approximate location)")
+                     % {"distance": escape(distance)})
+
+
 @lru_cache(maxsize=4096)
 def _away(distance: str, language: str | None) -> str:
     return mark_safe(gettext("<strong>%(distance)s</strong> away") % {"distance": escape(distance)})

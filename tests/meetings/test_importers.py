@@ -326,8 +326,10 @@ class TestMessyFeed:
         assert not Meeting.objects.exists()
 
     def test_the_fellowship_is_never_assumed(self, messy):
-        out = run(messy, fellowship="")
-        assert "Rejected: Row 1 «evening-hope»: no fellowship" in out
+        out = StringIO()
+        with pytest.raises(CommandError, match="every|All .* rows were rejected.*--fellowship"):
+            call_command("import_meeting_guide", str(messy), stdout=out, stderr=StringIO())
+        assert "Rejected: Row 1 «evening-hope»: no fellowship" in out.getvalue()
         assert not Meeting.objects.exists()
         rows = [{**row, "fellowship": "NA"} for row in self.ROWS[:2]]
         messy.write_text(json.dumps(rows))

@@ -1,40 +1,20 @@
-from django.core.management.base import BaseCommand, CommandError
-
-from importing.reporting import progress_printer, write_report
-from meetings import importers
+from importing.commands import ImportCommand
 
 
-class Command(BaseCommand):
+class Command(ImportCommand):
     help = (
         "Import a Meeting Guide JSON feed from a file or an http(s) URL. The whole feed is read and checked "
         "first; every usable row is then imported in one transaction, fixes and rejected rows are reported "
         "by row number (--strict: nothing changes unless every row is usable). Re-importing the same feed "
         "changes nothing."
     )
+    format_names = ("meeting-guide",)
+    source_help = "Path of a feed file, or an http(s) URL of a feed."
+    urls = True
 
-    def add_arguments(self, parser):
-        parser.add_argument("source", help="Path of a feed file, or an http(s) URL of a feed.")
-        parser.add_argument("--fellowship", default="",
-                            help="Slug, abbreviation or name of the fellowship of rows that do not name their own "
-                                 "(no default: rows with no fellowship are rejected).")
-        parser.add_argument("--source-name", dest="source_name",
-                            help="Name that identifies this feed on re-import (default: the file name or URL).")
-        parser.add_argument("--timezone", default=None,
-                            help="IANA time zone of meetings whose row has none (default: the portal's TIME_ZONE).")
-        parser.add_argument("--dry-run", action="store_true", help="Check and count; write nothing.")
-        parser.add_argument("--strict", action="store_true",
-                            help="All or nothing: import nothing if any row is rejected.")
-        parser.add_argument("--max-bytes", type=int, default=importers.MAX_FEED_BYTES, help="Largest feed accepted.")
-        parser.add_argument("--timeout", type=float, default=importers.FETCH_TIMEOUT, help="Seconds to wait for a URL.")
+    def check_source(self, source: str) -> str:
+        return source  # the reader says what is wrong with a missing file or a URL that does not answer
 
-    def handle(self, *args, source, fellowship, source_name, timezone, dry_run, strict, max_bytes, timeout, **options):
-        name = source_name or importers.source_name(source)
-        report = importers.import_meeting_guide(
-            source=source, filename=name, source_name=name, fellowship=fellowship or None,
-            default_timezone=timezone, dry_run=dry_run, strict=strict, max_bytes=max_bytes, timeout=timeout,
-            progress=progress_printer(self),
-        )
-        if report.errors:
-            raise CommandError(" ".join(report.errors))
-        self.stdout.write(f"Read {report.total} rows from {source} (source name {name!r}).")
-        write_report(self, report, options["verbosity"])
+    def after_run(self, report, source, options) -> None:
+        if not report.errors:
+            self.stdout.write(f"Read {report.total} rows from {source} (source name {report.filename!r}).")
