@@ -33,6 +33,7 @@ from places.forms import RADIUS_CHOICES
 from places.states import STATE_CHOICES_BY_NAME
 from portal.client import address_key
 from portal.notices import SEARCH_PHRASE, ignored_parameters, read_page_number
+from safety import danger
 
 PAGE_PARAM = "page"
 MAX_NOTICES = 6
@@ -55,12 +56,14 @@ def current_time() -> datetime.datetime:
 
 def program_search(request):
     """Search results: programs near a place and offering what the person ticked or typed."""
-    rewritten = understood_search_url(request)
+    rewritten = crisis_search_url(request) or understood_search_url(request)
     if rewritten is not None:
+        # Words of danger: help first, then the search for what else was asked (crisis_search_url).
         # The keywords named services: show (and share) the search as the filters they mean.
         return redirect(rewritten)
     filterset = ProgramFilterSet(request.GET, queryset=Program.objects.active())
     notices = search_notices(request, filterset)
+    danger_kinds = danger.help_kinds(request.GET.getlist(danger.HELP_PARAM))
     # A place that could not be found lists nothing: programs from anywhere would only mislead.
     place_unknown = "near" in filterset.form.errors
     # One query finds the matching programs, in order (at most MAX_COUNTED + 1 of them); the count,
@@ -119,7 +122,9 @@ def program_search(request):
         "more_filter_names": [name for facet in facets for name in facet["chosen_names"]],
         "searched": bool(request.GET),
         "article_query": article_query,
-        "panel_open": not request.GET or "near" in filterset.form.errors,
+        "panel_open": set(request.GET) <= {danger.HELP_PARAM} or "near" in filterset.form.errors,
+        "danger_kinds": danger_kinds,
+        "danger_search": bool(danger_kinds) and bool(set(request.GET) - {danger.HELP_PARAM}),
         "show_meetings": bool(filterset.cleaned("meetings")),
         "place_unknown": place_unknown,
         "sort_options": sort_options(
@@ -183,6 +188,28 @@ def query_url(request, *, drop: tuple[str, str | None] | None = None, **changes)
         else:
             params[name] = value
     return f"{request.path}?{params.urlencode()}"
+
+
+def crisis_search_url(request) -> str | None:
+    """When the keywords speak of danger (safety.danger): this search's address with the help to
+    give first (`help`) and only the words that asked for something else, or None."""
+    raw = request.GET.get("q", "")
+    if not raw.strip() or len(raw) > MAX_TEXT or "\x00" in raw:
+        return None
+    reading = danger.read(raw)
+    if not reading:
+        return None
+    params = danger.answered_query(request.GET, reading, asks=asks_for_something, page_param=PAGE_PARAM)
+    return f"{request.path}?{params.urlencode()}"
+
+
+def asks_for_something(text: str) -> bool:
+    """Whether words name a service, a choice of the search or a place (what is worth searching
+    beside words of danger: "i want to die need detox" still searches detox)."""
+    understood = understand(text, vocabulary(), take_zip=True)
+    return bool(understood.matches or understood.zip_code or (
+        understood.text and geo.gazetteer().place_at_end(understood.text) is not None
+    ))
 
 
 def understood_search_url(request) -> str | None:
@@ -407,7 +434,8 @@ def back_to_results(raw: str | None) -> str | None:
 
 def search_notices(request, filterset: ProgramFilterSet) -> list[str]:
     """Plain-language notes about every parameter the search ignored, and why."""
-    notices = ignored_parameters(request, filterset.parameters | {PAGE_PARAM}, phrase=SEARCH_PHRASE)
+    notices = ignored_parameters(request, filterset.parameters | {PAGE_PARAM, danger.HELP_PARAM}, phrase=SEARCH_PHRASE)
+    notices += danger.help_notices(request.GET.getlist(danger.HELP_PARAM))
     for name, errors in filterset.form.errors.items():
         if name == "near":
             continue  # explained with suggestions beside the location field

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "meetings",
     "opendata",
     "guide",
+    "safety",
 ]
 
 MIDDLEWARE = [
