@@ -95,7 +95,7 @@ def test_the_sentence_beside_the_button_and_the_private_browsing_page(page, exit
     assert axe_violations(page) == []
     page.goto("/es/browse-privately/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Cómo navegar en privado")
-    expect(page.locator("#quick-exit-note")).to_contain_text("no borra el historial")
+    expect(page.locator("#quick-exit-note")).to_contain_text("no borra su historial")
     assert axe_violations(page) == []
 
 
