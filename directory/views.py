@@ -545,8 +545,8 @@ def report_problem(request, slug: str):
             )
             status = 429
         elif about_listing >= settings.PORTAL_REPORTS_PER_LISTING_PER_DAY:
-            form.add_error(None, "Thank you. This listing has already been reported several times today, and "
-                                 "staff will check it; there is no need to report it again.")
+            form.add_error(None, _("Thank you. This listing has already been reported several times today, and "
+                                   "staff will check it; there is no need to report it again."))
             status = 429
         elif form.is_valid():
             if not form.cleaned_data.get("website"):  # the hidden field: left empty by people

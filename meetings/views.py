@@ -298,9 +298,10 @@ def form_options(filterset: MeetingFilterSet) -> dict:
         "time": choices("time", filterset.cleaned("time", "")),
         "when": choices("when", filterset.cleaned("when", "")),
         "attendance": choices("attendance", attendance),
-        "fellowship": [(f.slug, f.name, f.slug in fellowships) for f in filterset.fellowships],
+        # Named in the page's language (the Spanish name where staff gave one), as the cards are.
+        "fellowship": [(f.slug, f.localized_name, f.slug in fellowships) for f in filterset.fellowships],
         # The featured meeting types, and any others this search uses.
-        "type": [(t.code, t.name, t.code in types) for t in filterset.types if t.featured or t.code in types],
+        "type": [(t.code, t.localized_name, t.code in types) for t in filterset.types if t.featured or t.code in types],
     }
     options["any_when"] = not any(chosen for _value, _label, chosen in options["when"])
     options["any_attendance"] = not any(chosen for _value, _label, chosen in options["attendance"])
