@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
+from django.utils.translation import gettext as _
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
@@ -235,8 +236,10 @@ def answered_query(given, reading: Reading, *, asks: Callable[[str], bool], page
     a service, a place), so the page never searches for the words of danger."""
     params = given.copy()
     params.pop(page_param, None)
-    lines = [line for line in HELP_LINES.values() if line in params.getlist(HELP_PARAM) or KIND_BY_LINE[line] in reading.kinds]
-    params.setlist(HELP_PARAM, sorted(lines, key=lambda line: DANGER_KINDS.index(KIND_BY_LINE[line])))
+    given_lines = params.getlist(HELP_PARAM)
+    params.setlist(HELP_PARAM, [
+        HELP_LINES[kind] for kind in DANGER_KINDS if kind in reading.kinds or HELP_LINES[kind] in given_lines
+    ])
     if reading.rest and asks(reading.rest):
         params["q"] = reading.rest
     else:
@@ -246,8 +249,6 @@ def answered_query(given, reading: Reading, *, asks: Callable[[str], bool], page
 
 def help_notices(values: Iterable[str]) -> list[str]:
     """A note when the `help` parameter holds a value that is not a help line (it is ignored)."""
-    from django.utils.translation import gettext as _
-
     if any(value not in KIND_BY_LINE for value in values):
         return [_("We did not recognise a “help” value in the address, so we ignored it.")]
     return []
