@@ -34,8 +34,7 @@ MAX_TEXT = 200
 # Words people type that no listing records: read (directory.understanding.FLAG_PHRASES) and shown as
 # a note on the page, never dropped silently and never a filter that would hide every program.
 UNFILTERED_CHOICES = (
-    ("walk-in", _("“Walk in”: listings do not say which programs see people without an appointment, so it "
-                  "was not used as a filter. Call a program to ask.")),
+    ("walk-in", _("“Walk in” is not a filter: listings do not say which programs take walk-ins. Call to ask.")),
 )
 # ANY_PARAM ("any"): terms of several categories, any of which will do (directory/data/word_classes.json)
 

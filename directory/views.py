@@ -142,6 +142,10 @@ def program_search(request):
         ),
         "show_nearby_meetings": filterset.cleaned("meetings_nearby", False),
         "chips": search_chips(request, filterset),
+        # Words no listing records ("walk in"): said beside the chips, in one short line.
+        "unfiltered_notes": [
+            str(label) for value, label in UNFILTERED_CHOICES if value in filterset.cleaned("unfiltered", [])
+        ],
         "did_you_mean": did_you_mean(request, filterset.keywords),
         "places_in_keywords": [] if filterset.place else places_in_keywords(request, filterset.keywords),
         "broader": (
@@ -477,8 +481,6 @@ def search_notices(request, filterset: ProgramFilterSet) -> list[str]:
     """Plain-language notes about every parameter the search ignored, and why."""
     notices = ignored_parameters(request, filterset.parameters | {PAGE_PARAM, danger.HELP_PARAM}, phrase=SEARCH_PHRASE)
     notices += danger.help_notices(request.GET.getlist(danger.HELP_PARAM))
-    unfiltered = dict(UNFILTERED_CHOICES)
-    notices += [str(unfiltered[value]) for value in filterset.cleaned("unfiltered", []) if value in unfiltered]
     for name, errors in filterset.form.errors.items():
         if name == "near":
             continue  # explained with suggestions beside the location field

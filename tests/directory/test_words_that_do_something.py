@@ -121,9 +121,9 @@ def test_a_word_no_listing_records_is_a_visible_note_not_a_silent_drop(client, c
     response = client.get(SEARCH, {"q": "walk in detox"}, follow=True)
     assert names(response) == ["Always Open Detox"]
     html = response.content.decode()
-    assert "“Walk in”: listings do not say which programs see people without an appointment" in html
+    assert "“Walk in” is not a filter: listings do not say which programs take walk-ins. Call to ask." in html
     spanish = client.get("/es/programs/", {"q": "sin cita"}, follow=True).content.decode()
-    assert "no se usó como filtro" in spanish
+    assert "«Sin cita» no es un filtro" in spanish
 
 
 def test_veterans_find_programs_for_veterans_and_those_taking_va_funds_or_tricare(client, clock):

@@ -25,7 +25,8 @@ OVERDOSING = [
     "overdose", "he's overdosing", "hes overdosing", "she is overdosing right now", "overdoseing", "over dose",
     "my friend is od", "OD", "he's not breathing", "he isnt breathing", "not breathing", "she stopped breathing",
     "lips turning blue", "he's turning blue", "he won't wake up", "she wont wake up", "cant wake him up",
-    "unresponsive", "narcan not working", "he is dying", "fentanyl overdose",
+    "unresponsive", "narcan not working", "he is dying", "fentanyl overdose", "he's overdosing do i give narcan",
+    "overdose help i have naloxone",
     "sobredosis", "Sobredosis", "sobredocis", "mi hijo tiene una sobredosis", "no respira", "no está respirando",
     "dejó de respirar", "se está poniendo azul", "labios azules", "no despierta", "no se despierta", "no reacciona",
     "se está muriendo",
@@ -33,7 +34,7 @@ OVERDOSING = [
 # Ordinary searches, some with a danger word inside them: never the panel.
 FALSE_ALARMS = [
     "methadone", "suboxone", "rehab for my son", "detox near me", "naloxone", "narcan", "free narcan",
-    "where to get narcan", "overdose prevention", "Overdose prevention training", "how to prevent an overdose",
+    "where to get narcan", "naloxone overdose", "narcan for overdose", "overdose prevention", "Overdose prevention training", "how to prevent an overdose",
     "overdose kit", "overdose reversal", "risk of overdose after detox", "after an overdose", "my son overdosed last year",
     "overdosed", "overdoing it", "overdue bill", "dying to get clean", "i'm dying to get clean", "he is dying to get sober",
     "die", "can you die from withdrawal", "will i die from withdrawal", "die from fentanyl", "kill the pain",
@@ -42,7 +43,7 @@ FALSE_ALARMS = [
     "help for my breathing problems", "sleep apnea", "living with someone who uses", "sober living",
     "clinic not responding", "wake up early for dosing", "harm reduction", "self pay", "hurt my back",
     "a reason to quit", "end of treatment", "life skills", "mat program",
-    "metadona", "rehabilitación para mi hijo", "naloxona", "naloxona gratis", "prevención de sobredosis",
+    "metadona", "rehabilitación para mi hijo", "naloxona", "naloxona gratis", "naloxona sobredosis", "prevención de sobredosis",
     "prevenir una sobredosis", "kit de sobredosis", "riesgo de sobredosis", "el programa no responde",
     "morir de abstinencia", "vivir sobrio", "quiero dejar las drogas", "quiero ayuda", "me quiero curar",
     "cortarme el pelo", "muerte", "centro de vida", "matar el dolor", "no quiero metadona", "sin seguro",
