@@ -16,6 +16,7 @@ from articles.models import Article, FaqEntry, Topic, language_code
 from articles.search import highlight, search_articles
 from portal.i18n import set_language_urls
 from portal.notices import ignored_parameters, read_page_number
+from safety import danger
 
 PAGE_PARAM = "page"
 PREVIEW_PARAM = "preview"
@@ -125,6 +126,10 @@ def article_search(request):
     if form.is_bound and not form.is_valid():
         notices.extend(str(error) for error in form.errors.get("q", []))
     text = form.search_text()
+    # Words of danger: help first (templates/includes/danger_panel.html), and no search for them.
+    reading = danger.read(text)
+    if reading:
+        text = reading.rest
     paginator = Paginator(search_articles(text), SEARCH_PAGE_SIZE)
     page_number, page_notice = read_page_number(request.GET.get(PAGE_PARAM), paginator)
     if page_notice and text:
@@ -140,6 +145,8 @@ def article_search(request):
         "results": results,
         "topics": Topic.objects.filter(articles__in=Article.objects.published().in_language()).distinct(),  # if no search
         "notices": notices,
+        "danger_kinds": [kind for kind in danger.DANGER_KINDS if kind in reading.kinds],
+        "danger_search": bool(reading and text),
     })
 
 

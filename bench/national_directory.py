@@ -34,7 +34,7 @@ def bench_database_url(base: str | None) -> str:
 def setup(url: str) -> None:
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("PORTAL_ALLOW_INSECURE_KEY", "1")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ["DJANGO_DEBUG"] = ""
     import django
 

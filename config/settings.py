@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "opendata",
     "guide",
     "updates",
+    "safety",
 ]
 
 MIDDLEWARE = [
@@ -92,6 +93,7 @@ MIDDLEWARE = [
     # The language comes from the address alone: /es/... is Spanish, everything else English; no
     # cookie, session or Accept-Language decides it (portal.i18n only offers a link from the latter).
     "portal.middleware.LanguageFromAddressMiddleware",
+    "portal.middleware.NotFoundPageInDevelopmentMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -35,6 +35,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("about/", views.about, name="about"),
+    path("browse-privately/", views.browse_privately, name="browse-privately"),
     path("programs/", include("directory.urls")),
     path("meetings/", include("meetings.urls")),
     path("learn/", include("articles.urls")),

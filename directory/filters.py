@@ -9,8 +9,9 @@ from django.db.models import F
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from directory.hours import OPEN_CHOICES, OPEN_WEEKENDS, WEEKEND_DAYS
 from directory.models import Category, Program, Term
-from directory.understanding import Vocabulary
+from directory.understanding import ANY_PARAM, Vocabulary
 from places.filters import NearFilter, PlaceSearchMixin, RadiusFilter
 from places.states import STATE_CHOICES_BY_NAME
 from portal import caching
@@ -30,6 +31,12 @@ ORDERINGS = {
     "verified": [F("last_verified").desc(nulls_last=True), "name"],
 }
 MAX_TEXT = 200
+# Words people type that no listing records: read (directory.understanding.FLAG_PHRASES) and shown as
+# a note on the page, never dropped silently and never a filter that would hide every program.
+UNFILTERED_CHOICES = (
+    ("walk-in", _("“Walk in” is not a filter: listings do not say which programs take walk-ins. Call to ask.")),
+)
+# ANY_PARAM ("any"): terms of several categories, any of which will do (directory/data/word_classes.json)
 
 
 @dataclass
@@ -147,6 +154,15 @@ class ProgramFilterSet(ReusedFormMixin, PlaceSearchMixin, django_filters.FilterS
         method="filter_accepting",
         widget=forms.CheckboxInput,
     )
+    open = django_filters.MultipleChoiceFilter(
+        label=_("Opening hours"), choices=OPEN_CHOICES, method="filter_open", widget=forms.CheckboxSelectMultiple,
+    )
+    same_day = django_filters.BooleanFilter(
+        label=_("Usually seen the same day"), method="filter_same_day", widget=forms.CheckboxInput,
+    )
+    unfiltered = django_filters.MultipleChoiceFilter(
+        label=_("Words not used as filters"), choices=UNFILTERED_CHOICES, method="filter_unfiltered",
+    )
     class Meta:
         model = Program
         fields: list[str] = []
@@ -164,6 +180,13 @@ class ProgramFilterSet(ReusedFormMixin, PlaceSearchMixin, django_filters.FilterS
             )
             self.filters[param].parent = self
             self.filters[param].model = Program
+        # Any of these terms, whatever their category: what one word means across categories ("veterans").
+        codes = SharedChoices((code, code) for parts in self.term_ids_by_param.values() for code in parts)
+        self.filters[ANY_PARAM] = django_filters.MultipleChoiceFilter(
+            field_name=ANY_PARAM, label=_("Any of"), choices=codes, method="filter_any",
+        )
+        self.filters[ANY_PARAM].parent = self
+        self.filters[ANY_PARAM].model = Program
 
     def form_class_sources(self) -> tuple:
         # The service fields come from the taxonomy: a new one (after an edit) makes a new form class.
@@ -178,7 +201,7 @@ class ProgramFilterSet(ReusedFormMixin, PlaceSearchMixin, django_filters.FilterS
     def parameter_names(cls) -> set[str]:
         """The same without building a FilterSet (which copies every filter and form field)."""
         categories = {entry.category.param for entry in load_categories()}
-        return set(cls.base_filters) | set(ProgramSearchForm.base_fields) | categories
+        return set(cls.base_filters) | set(ProgramSearchForm.base_fields) | categories | {ANY_PARAM}
 
     # Filter methods: each delegates to a ProgramQuerySet method.
 
@@ -190,6 +213,23 @@ class ProgramFilterSet(ReusedFormMixin, PlaceSearchMixin, django_filters.FilterS
 
     def filter_accepting(self, queryset, name, value):
         return queryset.filter(accepting_new_patients=True) if value else queryset
+
+    def filter_open(self, queryset, name, value):
+        # Programs with weekly hours (on a weekend day, for "weekend"); the view reads the hours of
+        # those found on each program's own clock at the search's time (directory.hours.keeps).
+        if not value:
+            return queryset
+        return queryset.listing_hours(WEEKEND_DAYS if value == [OPEN_WEEKENDS] else None)
+
+    def filter_same_day(self, queryset, name, value):
+        return queryset.seen_same_day() if value else queryset
+
+    def filter_unfiltered(self, queryset, name, value):
+        return queryset  # shown as notes on the page (directory.views.search_notices)
+
+    def filter_any(self, queryset, name, value):
+        ids = [ids[code] for code in value for ids in self.term_ids_by_param.values() if code in ids]
+        return queryset.offering(ids) if ids else queryset
 
     def filter_category(self, queryset, name, value):
         ids = [self.term_ids_by_param[name][code] for code in value if code in self.term_ids_by_param[name]]

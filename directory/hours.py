@@ -15,6 +15,7 @@ from functools import lru_cache
 from django.utils import dateformat
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from places import timezones, weekdays
 
@@ -104,3 +105,38 @@ def _open_status(periods: tuple, zone: str, now: datetime.datetime, language: st
         if start > now_utc:
             return OpenStatus(False, _("Closed"), _("opens %(when)s") % {"when": when(start)})
     return OpenStatus(False, _("Closed"))
+
+
+# The search's "open" filter: the wishes people type ("open now", "24 hour", "weekends") that weekly
+# hours can answer. Each value is a test of a program's periods at the search's clock.
+OPEN_NOW, OPEN_TODAY, OPEN_24_HOURS, OPEN_WEEKENDS = "now", "today", "24h", "weekend"
+OPEN_CHOICES = (
+    (OPEN_NOW, gettext_lazy("Open now")),
+    (OPEN_TODAY, gettext_lazy("Open today")),
+    (OPEN_24_HOURS, gettext_lazy("Open 24 hours")),
+    (OPEN_WEEKENDS, gettext_lazy("Open on weekends")),
+)
+WEEKEND_DAYS = (weekdays.Weekday.SATURDAY, weekdays.Weekday.SUNDAY)
+
+
+def keeps(periods, zone: str, now: datetime.datetime, wanted) -> bool:
+    """Whether weekly hours meet every wish in `wanted` (values of OPEN_CHOICES) at `now`:
+    open now; open at some time still ahead today (or now), on the program's own clock; open
+    round the clock all week; open on Saturday or Sunday."""
+    if not periods:
+        return False
+    now_utc = now.astimezone(UTC)
+    found = stretches(periods, zone, now_utc)
+    for wish in wanted:
+        if wish == OPEN_NOW and not any(start <= now_utc < end for start, end in found):
+            return False
+        if wish == OPEN_TODAY:
+            tz = timezones.get_zone(zone)
+            today = now_utc.astimezone(tz).date()
+            if not any(end > now_utc and start.astimezone(tz).date() <= today for start, end in found):
+                return False
+        if wish == OPEN_24_HOURS and not any(end - start >= WEEK for start, end in found):
+            return False
+        if wish == OPEN_WEEKENDS and not any(weekday in WEEKEND_DAYS for weekday, _opens, _closes in periods):
+            return False
+    return True

@@ -139,6 +139,18 @@ class ProgramQuerySet(NearQuerySetMixin, VerifiableQuerySet):
         return self.filter(RawSQL(f'"{Program._meta.db_table}"."id" = ANY(%s)', ([int(pk) for pk in ids],),
                                   output_field=models.BooleanField()))
 
+    def listing_hours(self, weekdays=None) -> "ProgramQuerySet":
+        """Programs that list weekly hours (on one of `weekdays`, when given): where the search's
+        "open" filter can apply (directory.hours.keeps then reads the hours on each program's clock)."""
+        periods = OpeningHours.objects.filter(program=models.OuterRef("pk"))
+        if weekdays is not None:
+            periods = periods.filter(weekday__in=list(weekdays))
+        return self.filter(models.Exists(periods))
+
+    def seen_same_day(self) -> "ProgramQuerySet":
+        """Programs whose usual wait for a first appointment is under a day."""
+        return self.filter(typical_wait_days=0)
+
     def offering(self, term_ids) -> "ProgramQuerySet":
         """Programs offering at least one of the given terms (GIN-indexed array overlap)."""
         return self.filter(term_ids__overlap=[int(pk) for pk in term_ids])

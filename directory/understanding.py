@@ -9,9 +9,12 @@ offline gazetteer (places.geo). Nothing here touches the database.
 """
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 from typing import Iterable
 
 from django.http import QueryDict
@@ -80,11 +83,8 @@ STOP_PHRASES = frozenset({
     "substance abuse", "substance use", "drug abuse", "drug addiction", "opioid addiction", "opioid use disorder",
     "substance use disorder", "addiction treatment", "drug treatment", "drug rehab center",
     "pain pills", "pain pill", "pain killers", "pain medication", "pain meds",
-    # Practical wishes no filter holds: the cards say whether a program is open now and how long
-    # the wait is, which beats finding nothing because a listing does not use these words.
-    "open now", "open today", "right now", "24 hour", "24 hours", "24 7", "open 24 hours", "walk in", "walk ins",
-    "same day", "no appointment", "without an appointment", "no wait", "no waiting list", "sin cita", "hoy mismo",
-    "abierto ahora", "abierto hoy",
+    # Urgency alone is no filter ("open now", "same day", "walk in" are: FLAG_PHRASES).
+    "right now",
     # Children who come along are not the person treated: "moms with kids" is not a teen program.
     "with kids", "with my kids", "with children", "with my children", "with my child", "with my son",
     "with my daughter", "con mis hijos", "con mi hijo", "con mi hija", "con ninos", "allows children",
@@ -115,6 +115,35 @@ FLAG_PHRASES: dict[tuple[str, str, str], tuple[str, ...]] = {
         "meeting", "meetings", "support group", "support groups", "12 step", "twelve step", "12 steps",
         "peer support group", "grupo de apoyo", "grupos de apoyo", "reunion", "reuniones", "juntas",
     ),
+    # Opening hours, read on each program's clock at the time of the search (directory.hours.keeps).
+    ("open", "now", gettext_noop("Open now")): (
+        "open now", "opened now", "open right now", "open at the moment", "currently open", "abierto ahora",
+        "abierta ahora", "abiertos ahora", "abierto en este momento",
+    ),
+    ("open", "today", gettext_noop("Open today")): (
+        "open today", "opened today", "open tonight", "abierto hoy", "abierta hoy", "abiertos hoy",
+    ),
+    ("open", "24h", gettext_noop("Open 24 hours")): (
+        "24 hour", "24 hours", "24 7", "24hr", "24hrs", "24 hr", "open 24 hours", "open 24 7", "open all night",
+        "round the clock", "around the clock", "all day and night", "24 horas", "abierto 24 horas",
+        "las 24 horas", "todo el dia y la noche",
+    ),
+    ("open", "weekend", gettext_noop("Open on weekends")): (
+        "weekend", "weekends", "open weekends", "open on weekends", "on weekends", "saturday", "saturdays",
+        "sunday", "sundays", "open saturday", "open sunday", "fin de semana", "fines de semana", "sabado",
+        "sabados", "domingo", "domingos",
+    ),
+    # The usual wait for a first appointment (Program.typical_wait_days).
+    ("same_day", "1", gettext_noop("Usually seen the same day")): (
+        "same day", "same day appointment", "same day appointments", "same day intake", "seen today",
+        "no wait", "no waiting", "no waiting list", "no wait list", "without waiting", "el mismo dia",
+        "hoy mismo", "sin espera", "sin lista de espera",
+    ),
+    # What no listing records: a note on the page says it was not used as a filter.
+    ("unfiltered", "walk-in", gettext_noop("Walk-in")): (
+        "walk in", "walk ins", "walkin", "walkins", "walk in clinic", "no appointment", "no appointment needed",
+        "without an appointment", "without appointment", "drop in", "sin cita", "sin cita previa", "sin turno",
+    ),
     # A fellowship's meetings (slugs of the Meeting Guide specification, as the meeting finder's).
     ("fellowship", "na", "Narcotics Anonymous"): (
         "na", "na meeting", "narcotics anonymous", "narcoticos anonimos", "narcotic anonymous",
@@ -140,6 +169,16 @@ NOT_TYPOS = frozenset({
     "later", "latin", "manor", "women", "woman", "minor", "minors", "major", "manage", "manager", "deal",
     "weekend", "weekends", "evening", "morning", "night", "nights",
 })
+
+ANY_PARAM = "any"  # the search's parameter for terms of several categories, any of which will do
+WORD_CLASSES_FILE = Path(__file__).resolve().parent / "data" / "word_classes.json"
+
+
+@lru_cache(maxsize=1)
+def word_classes() -> tuple[dict, ...]:
+    """Words that mean terms of several categories (directory/data/word_classes.json)."""
+    return tuple(json.loads(WORD_CLASSES_FILE.read_text(encoding="utf-8"))["classes"])
+
 
 _TOKEN = re.compile(r'"[^"]*"?|\S+')
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
@@ -269,7 +308,28 @@ class Vocabulary:
             entries.append((ref, synonyms, names))
         for (param, value, label), phrases in FLAG_PHRASES.items():
             entries.append((TermRef(0, value, param, label), (), phrases))  # a staff synonym wins over these
-        return cls(entries)
+        vocabulary = cls(entries)
+        # Words that mean terms of several categories, any of which will do (data/word_classes.json).
+        by_code = {ref.code: ref for ref, _synonyms, _names in entries if ref.pk}
+        for word_class in word_classes():
+            refs = tuple(
+                TermRef(by_code[code].pk, code, ANY_PARAM, by_code[code].name)
+                for code in word_class["codes"] if code in by_code
+            )
+            for phrase in (*word_class.get("phrases", ()), *word_class.get("phrases_es", ())):
+                key = normalize(phrase)
+                if refs and key and len(key.split()) <= MAX_PHRASE_WORDS:
+                    vocabulary.add_phrase(key, refs)
+        return vocabulary
+
+    def add_phrase(self, key: str, terms: tuple[TermRef, ...]) -> None:
+        """Give a (normalized) phrase this meaning, over any other it had."""
+        self.phrases[key] = terms
+        length = len(key.split())
+        if key not in self.by_length.setdefault(length, []):
+            self.by_length[length].append(key)
+        self.longest = max(self.longest, length)
+        self.words = self.words | frozenset(key.split())
 
     def exact(self, key: str) -> tuple[TermRef, ...] | None:
         if key in self.phrases:

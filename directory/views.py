@@ -23,16 +23,19 @@ from django.views.decorators.csrf import csrf_exempt
 from directory import jsonld
 from directory.cards import CardProgram, card, card_details, card_programs, weekly_periods
 from directory.facets import facet_fieldsets, select_options
-from directory.filters import MAX_TEXT, ProgramFilterSet, category_filter_parts, terms_by_id, vocabulary
+from directory.filters import (
+    ANY_PARAM, MAX_TEXT, UNFILTERED_CHOICES, ProgramFilterSet, category_filter_parts, terms_by_id, vocabulary,
+)
 from directory.forms import ProblemReportForm
-from directory.hours import open_status
-from directory.models import ProblemReport, Program
+from directory.hours import OPEN_CHOICES, keeps, open_status
+from directory.models import OpeningHours, ProblemReport, Program
 from directory.understanding import normalize, rewritten_query, understand
 from places import geo, timezones
 from places.forms import RADIUS_CHOICES
 from places.states import STATE_CHOICES_BY_NAME
 from portal.client import address_key
 from portal.notices import SEARCH_PHRASE, ignored_parameters, read_page_number
+from safety import danger
 
 PAGE_PARAM = "page"
 MAX_NOTICES = 6
@@ -55,12 +58,14 @@ def current_time() -> datetime.datetime:
 
 def program_search(request):
     """Search results: programs near a place and offering what the person ticked or typed."""
-    rewritten = understood_search_url(request)
+    rewritten = crisis_search_url(request) or understood_search_url(request)
     if rewritten is not None:
+        # Words of danger: help first, then the search for what else was asked (crisis_search_url).
         # The keywords named services: show (and share) the search as the filters they mean.
         return redirect(rewritten)
     filterset = ProgramFilterSet(request.GET, queryset=Program.objects.active())
     notices = search_notices(request, filterset)
+    danger_kinds = danger.help_kinds(request.GET.getlist(danger.HELP_PARAM))
     # A place that could not be found lists nothing: programs from anywhere would only mislead.
     place_unknown = "near" in filterset.form.errors
     # One query finds the matching programs, in order (at most MAX_COUNTED + 1 of them); the count,
@@ -69,6 +74,10 @@ def program_search(request):
     ordered_ids = [] if place_unknown else fetch_ids(
         filterset.qs.values_list("pk", flat=True)[: CappedPaginator.MAX_COUNTED + 1]
     )
+    now = current_time()
+    wanted_hours = filterset.cleaned("open", [])
+    if wanted_hours and ordered_ids:
+        ordered_ids = open_at(ordered_ids, wanted_hours, now)
     paginator = CappedPaginator(ordered_ids, settings.PORTAL_PAGE_SIZE)
     page_number, page_notice = read_page_number(request.GET.get(PAGE_PARAM), paginator)
     if page_notice:
@@ -76,7 +85,7 @@ def program_search(request):
     page = paginator.page(page_number)
     search = search_query(request.GET)
     page.object_list = programs_in_order(
-        page.object_list, filterset.place, now=current_time(), back=urlencode({BACK_PARAM: search}) if search else "",
+        page.object_list, filterset.place, now=now, back=urlencode({BACK_PARAM: search}) if search else "",
     )
     cards = mark_safe("".join(program.card for program in page.object_list))  # each card is HTML
     # Counting every option across a whole country's listings tells a person little and costs a lot:
@@ -91,6 +100,8 @@ def program_search(request):
     article_query = filterset.keywords or articles_query_for(filterset)
     facets = build_facets(filterset, counts)
     filter_names = filters_in_use(filterset, facets)
+    hours_names = [str(label) for code, label in OPEN_CHOICES if code in wanted_hours]
+    hours_names += [_("Usually seen the same day")] if filterset.cleaned("same_day") else []
     filter_count = len(filter_names)
     context = {
         "filterset": filterset,
@@ -116,10 +127,14 @@ def program_search(request):
         "has_filters": bool(filter_count),
         "filter_count": filter_count,
         "filter_names": filter_names,
-        "more_filter_names": [name for facet in facets for name in facet["chosen_names"]],
+        "more_filter_names": [name for facet in facets for name in facet["chosen_names"]] + hours_names,
+        "open_options": [(code, label, code in wanted_hours) for code, label in OPEN_CHOICES],
+        "same_day": bool(filterset.cleaned("same_day")),
         "searched": bool(request.GET),
         "article_query": article_query,
-        "panel_open": not request.GET or "near" in filterset.form.errors,
+        "panel_open": set(request.GET) <= {danger.HELP_PARAM} or "near" in filterset.form.errors,
+        "danger_kinds": danger_kinds,
+        "danger_search": bool(danger_kinds) and bool(set(request.GET) - {danger.HELP_PARAM}),
         "show_meetings": bool(filterset.cleaned("meetings")),
         "place_unknown": place_unknown,
         "sort_options": sort_options(
@@ -127,6 +142,10 @@ def program_search(request):
         ),
         "show_nearby_meetings": filterset.cleaned("meetings_nearby", False),
         "chips": search_chips(request, filterset),
+        # Words no listing records ("walk in"): said beside the chips, in one short line.
+        "unfiltered_notes": [
+            str(label) for value, label in UNFILTERED_CHOICES if value in filterset.cleaned("unfiltered", [])
+        ],
         "did_you_mean": did_you_mean(request, filterset.keywords),
         "places_in_keywords": [] if filterset.place else places_in_keywords(request, filterset.keywords),
         "broader": (
@@ -144,6 +163,23 @@ def sort_options(chosen: str, language: str | None) -> str:
         f'<option value="{escape(value)}"{" selected" if value == chosen else ""}>{escape(label)}</option>'
         for value, label in SORT_MENU
     ))
+
+
+def open_at(ids: list[int], wanted: list[str], now: datetime.datetime) -> list[int]:
+    """The programs among `ids` (in that order) whose weekly hours meet every "open" wish at `now`,
+    read on each program's own clock (two queries: where the programs are, and their hours)."""
+    periods: dict[int, list] = {}
+    for program_id, weekday, opens, closes in OpeningHours.objects.filter(program_id__in=ids).values_list(
+        "program_id", "weekday", "opens", "closes"
+    ):
+        periods.setdefault(program_id, []).append((weekday, opens, closes))
+    kept = {
+        pk for pk, state, latitude, longitude in Program.objects.among(list(periods)).values_list(
+            "pk", "state", "latitude", "longitude"
+        )
+        if keeps(tuple(periods[pk]), timezones.zone_for(state, latitude, longitude), now, wanted)
+    }
+    return [pk for pk in ids if pk in kept]
 
 
 def fetch_ids(queryset) -> list[int]:
@@ -183,6 +219,28 @@ def query_url(request, *, drop: tuple[str, str | None] | None = None, **changes)
         else:
             params[name] = value
     return f"{request.path}?{params.urlencode()}"
+
+
+def crisis_search_url(request) -> str | None:
+    """When the keywords speak of danger (safety.danger): this search's address with the help to
+    give first (`help`) and only the words that asked for something else, or None."""
+    raw = request.GET.get("q", "")
+    if not raw.strip() or len(raw) > MAX_TEXT or "\x00" in raw:
+        return None
+    reading = danger.read(raw)
+    if not reading:
+        return None
+    params = danger.answered_query(request.GET, reading, asks=asks_for_something, page_param=PAGE_PARAM)
+    return f"{request.path}?{params.urlencode()}"
+
+
+def asks_for_something(text: str) -> bool:
+    """Whether words name a service, a choice of the search or a place (what is worth searching
+    beside words of danger: "i want to die need detox" still searches detox)."""
+    understood = understand(text, vocabulary(), take_zip=True)
+    return bool(understood.matches or understood.zip_code or (
+        understood.text and geo.gazetteer().place_at_end(understood.text) is not None
+    ))
 
 
 def understood_search_url(request) -> str | None:
@@ -236,6 +294,15 @@ def search_chips(request, filterset: ProgramFilterSet) -> list[dict]:
         chips.append({"label": f"“{filterset.keywords}”", "url": query_url(request, drop=("q", None))})
     if filterset.cleaned("accepting"):
         chips.append({"label": _("Accepting new patients"), "url": query_url(request, drop=("accepting", None))})
+    for code, label in OPEN_CHOICES:
+        if code in filterset.cleaned("open", []):
+            chips.append({"label": str(label), "url": query_url(request, drop=("open", code))})
+    if filterset.cleaned("same_day"):
+        chips.append({"label": _("Usually seen the same day"), "url": query_url(request, drop=("same_day", None))})
+    terms = terms_by_code()
+    for code in filterset.cleaned(ANY_PARAM, []):
+        if code in terms:
+            chips.append({"label": short_name(terms[code].localized_name), "url": query_url(request, drop=(ANY_PARAM, code))})
     if filterset.cleaned("meetings"):
         chips.append({"label": _("Support group meetings nearby"), "url": query_url(request, drop=("meetings", None))})
     state = filterset.cleaned("state")
@@ -243,6 +310,11 @@ def search_chips(request, filterset: ProgramFilterSet) -> list[dict]:
         label = dict(filterset.form.fields["state"].choices).get(state, state)
         chips.append({"label": label, "url": query_url(request, drop=("state", None))})
     return chips
+
+
+def terms_by_code() -> dict:
+    """The taxonomy's terms by code (from the cached taxonomy)."""
+    return {term.code: term for term in terms_by_id().values()}
 
 
 def did_you_mean(request, keywords: str) -> list[dict]:
@@ -407,7 +479,8 @@ def back_to_results(raw: str | None) -> str | None:
 
 def search_notices(request, filterset: ProgramFilterSet) -> list[str]:
     """Plain-language notes about every parameter the search ignored, and why."""
-    notices = ignored_parameters(request, filterset.parameters | {PAGE_PARAM}, phrase=SEARCH_PHRASE)
+    notices = ignored_parameters(request, filterset.parameters | {PAGE_PARAM, danger.HELP_PARAM}, phrase=SEARCH_PHRASE)
+    notices += danger.help_notices(request.GET.getlist(danger.HELP_PARAM))
     for name, errors in filterset.form.errors.items():
         if name == "near":
             continue  # explained with suggestions beside the location field
@@ -423,6 +496,8 @@ def search_notices(request, filterset: ProgramFilterSet) -> list[str]:
 def filters_in_use(filterset: ProgramFilterSet, facets: list[dict]) -> list[str]:
     """The names of the filters a search uses, in form order: what "Filters (3)" stands for."""
     names = [_("Accepting new patients")] if filterset.cleaned("accepting") else []
+    names += [str(label) for code, label in OPEN_CHOICES if code in filterset.cleaned("open", [])]
+    names += [_("Usually seen the same day")] if filterset.cleaned("same_day") else []
     names += [name for facet in facets for name in facet["chosen_names"]]
     state = filterset.cleaned("state")
     if state:
@@ -517,8 +592,8 @@ def report_problem(request, slug: str):
             )
             status = 429
         elif about_listing >= settings.PORTAL_REPORTS_PER_LISTING_PER_DAY:
-            form.add_error(None, "Thank you. This listing has already been reported several times today, and "
-                                 "staff will check it; there is no need to report it again.")
+            form.add_error(None, _("Thank you. This listing has already been reported several times today, and "
+                                   "staff will check it; there is no need to report it again."))
             status = 429
         elif form.is_valid():
             if not form.cleaned_data.get("website"):  # the hidden field: left empty by people

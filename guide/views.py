@@ -5,6 +5,7 @@ from django.urls import reverse
 from articles.models import Article, language_code
 from guide.advice import advise
 from guide.forms import LevelOfCareForm
+from safety import danger
 
 
 def level_of_care(request):
@@ -14,6 +15,9 @@ def level_of_care(request):
     if form.is_bound:
         answers = form.answers()
         context["ignored"] = sorted(form.errors)
+        # Thoughts of suicide or self-harm: 988 first, at the top of the page (templates/includes/danger_panel.html).
+        if "self_harm" in answers.get("safety", []):
+            context["danger_kinds"] = [danger.SUICIDE]
         if any(answers.values()):
             advice = advise(answers)
             articles = articles_for(advice.article_slugs)

@@ -27,6 +27,7 @@ from meetings.search import relative_day
 from meetings.understanding import SINGLE, understand_meeting_words
 from places import timezones, weekdays
 from portal.notices import SEARCH_PHRASE, ignored_parameters, read_page_number
+from safety import danger
 
 PAGE_PARAM = "page"
 MAX_NOTICES = 6
@@ -112,14 +113,15 @@ _public_meetings: dict[bool, MeetingQuerySet] = {}
 
 def meeting_finder(request):
     """Find a meeting: near a place or online, on a day or right now, of a fellowship and type."""
-    rewritten = understood_finder_url(request)
+    rewritten = crisis_finder_url(request) or understood_finder_url(request)
     if rewritten is not None:
+        # Words of danger: help first, then the search for what else was asked (crisis_finder_url).
         # The keywords named choices the finder has: show (and share) the search as those choices.
         return redirect(rewritten)
     now = current_time()
     finder_url, feed_url = finder_urls(translation.get_language(), get_script_prefix(), get_urlconf())
     # A first visit shows today's meetings; the form's "Any day" sends day= and lists the whole week.
-    data = request.GET if request.GET else QueryDict("day=today")
+    data = request.GET if set(request.GET) - {danger.HELP_PARAM} else QueryDict("day=today")
     filterset = MeetingFilterSet(data, queryset=public_meetings(), now=now)
     notices = finder_notices(request, filterset)
     # A place that could not be found lists nothing: meetings from anywhere would only mislead.
@@ -168,10 +170,30 @@ def meeting_finder(request):
         "searched": bool(request.GET),
         # Links to other pages of these results keep every choice, the first visit's "today" included.
         "pagination_query": data,
-        "panel_open": not request.GET or "near" in filterset.form.errors,
+        "panel_open": set(request.GET) <= {danger.HELP_PARAM} or "near" in filterset.form.errors,
+        "danger_kinds": danger.help_kinds(request.GET.getlist(danger.HELP_PARAM)),
+        "danger_search": bool(set(request.GET) - {danger.HELP_PARAM}),
         "more_filters_open": bool(filterset.cleaned("fellowship") or filterset.cleaned("type") or filterset.keywords),
     }
     return render(request, "meetings/finder.html", context)
+
+
+def crisis_finder_url(request) -> str | None:
+    """When the keywords speak of danger (safety.danger): this search's address with the help to
+    give first (`help`) and only the words that asked for something else, or None."""
+    raw = request.GET.get("q", "")
+    if not raw.strip() or len(raw) > MAX_TEXT or "\x00" in raw:
+        return None
+    reading = danger.read(raw)
+    if not reading:
+        return None
+
+    def asks(text: str) -> bool:
+        understood = understand_meeting_words(text)
+        return bool(understood.matches or understood.zip_code)
+
+    params = danger.answered_query(request.GET, reading, asks=asks, page_param=PAGE_PARAM)
+    return f"{request.path}?{params.urlencode()}"
 
 
 def understood_finder_url(request) -> str | None:
@@ -276,9 +298,10 @@ def form_options(filterset: MeetingFilterSet) -> dict:
         "time": choices("time", filterset.cleaned("time", "")),
         "when": choices("when", filterset.cleaned("when", "")),
         "attendance": choices("attendance", attendance),
-        "fellowship": [(f.slug, f.name, f.slug in fellowships) for f in filterset.fellowships],
+        # Named in the page's language (the Spanish name where staff gave one), as the cards are.
+        "fellowship": [(f.slug, f.localized_name, f.slug in fellowships) for f in filterset.fellowships],
         # The featured meeting types, and any others this search uses.
-        "type": [(t.code, t.name, t.code in types) for t in filterset.types if t.featured or t.code in types],
+        "type": [(t.code, t.localized_name, t.code in types) for t in filterset.types if t.featured or t.code in types],
     }
     options["any_when"] = not any(chosen for _value, _label, chosen in options["when"])
     options["any_attendance"] = not any(chosen for _value, _label, chosen in options["attendance"])
@@ -304,7 +327,8 @@ def filters_in_use(options: dict, keywords: str, names=FILTER_OPTIONS) -> list[s
 
 def finder_notices(request, filterset: MeetingFilterSet) -> list[str]:
     """Plain-language notes about every parameter the search ignored, and why."""
-    notices = ignored_parameters(request, set(filterset.filters) | {PAGE_PARAM}, phrase=SEARCH_PHRASE)
+    notices = ignored_parameters(request, set(filterset.filters) | {PAGE_PARAM, danger.HELP_PARAM}, phrase=SEARCH_PHRASE)
+    notices += danger.help_notices(request.GET.getlist(danger.HELP_PARAM))
     for name, errors in filterset.form.errors.items():
         if name == "near":
             continue  # explained beside the location field, with suggestions

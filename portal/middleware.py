@@ -69,3 +69,36 @@ class LanguageFromAddressMiddleware(LocaleMiddleware):
         language = prefix if prefix in codes else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = language
+
+
+class NotFoundPageInDevelopmentMiddleware:
+    """With DEBUG on, a Spanish address that is not found shows the portal's own 404 page in Spanish
+    (as in production) instead of Django's English debug page; English addresses keep the debug page,
+    which lists the URL patterns for developers."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        # No view was found for the address (a Resolver404, turned into the debug page before here).
+        if response.status_code == 404 and self.applies(request) and getattr(request, "resolver_match", None) is None:
+            return self.page(request)
+        return response
+
+    def process_exception(self, request, exception):
+        from django.http import Http404
+
+        if isinstance(exception, Http404) and self.applies(request):
+            return self.page(request)
+        return None
+
+    @staticmethod
+    def applies(request) -> bool:
+        return settings.DEBUG and translation.get_language() == "es" and request.path_info.startswith("/es/")
+
+    @staticmethod
+    def page(request):
+        from portal.views import page_not_found
+
+        return page_not_found(request)

@@ -13,7 +13,7 @@ class StaticPageSitemap(Sitemap):
     priority = 0.6
 
     def items(self) -> list[str]:
-        return ["home", "directory:program-search", "articles:index", "articles:faq", "about"]
+        return ["home", "directory:program-search", "articles:index", "articles:faq", "about", "browse-privately"]
 
     def location(self, item: str) -> str:
         return reverse(item)

@@ -25,6 +25,11 @@ def about(request):
     return render(request, "portal/about.html")
 
 
+def browse_privately(request):
+    """What Quick exit does and does not do, and how to leave fewer traces (linked beside the button)."""
+    return render(request, "portal/browse_privately.html")
+
+
 @require_safe
 def robots_txt(request):
     """Rules for crawlers: no admin, no search-result pages, and where the sitemap is."""

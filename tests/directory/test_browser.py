@@ -25,6 +25,7 @@ def test_zip_then_medication_then_nearest_program_then_call(page, programs):
     assert axe_violations(page) == []
     page.get_by_label("ZIP code or city").fill("22902")
     page.get_by_label("How far can you travel?").select_option(label="Within 25 miles")
+    page.get_by_text("Type of care, medication, payment").click()  # folded, so the button is on a phone's first screen
     page.get_by_label("Buprenorphine (Suboxone and others)").check()
     page.get_by_role("button", name="Search").click()
 

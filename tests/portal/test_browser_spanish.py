@@ -48,6 +48,7 @@ def test_a_spanish_walk_on_a_phone(page, listings):
     # Search near a ZIP code for buprenorphine.
     page.get_by_label("Código postal o ciudad").fill("22902")
     page.get_by_label("¿Qué tan lejos puede ir?").select_option(label="A menos de 25 millas")
+    page.get_by_text("Atención, medicamento, pago").click()  # folded, so the button is on a phone's first screen
     page.get_by_role("checkbox", name=re.compile(r"^Buprenorfina")).check()
     page.get_by_role("button", name="Buscar", exact=True).click()
     expect(page).to_have_url(re.compile(r"/es/programs/\?.*near=22902"))
