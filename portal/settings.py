@@ -147,6 +147,10 @@ CACHES = {
     # footer), rendered once per process: the same on every server, and changed only by a deploy.
     "template_fragments": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fragments"},
 }
+# Redis through Django's backend, made to degrade: while it cannot be reached the portal works
+# without it (reads miss, writes do nothing; portal/cache_backends.py) and /readyz says so.
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "portal.cache_backends.ResilientRedisCache"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
