@@ -68,8 +68,6 @@ INSTALLED_APPS = [
     "django_filters",
     "axes",
     "corsheaders",
-    "django_tasks",
-    "django_tasks_db",
     "places",
     "portal",
     "directory",
@@ -77,6 +75,10 @@ INSTALLED_APPS = [
     "meetings",
     "opendata",
     "guide",
+    # After the apps: opendata's `db_worker` (the worker that outlives a database restart) replaces
+    # django-tasks-db's own, as the first app with a command of that name wins.
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
