@@ -34,7 +34,7 @@ def robots_txt(request):
             lines += [f"Disallow: {reverse('directory:program-search')}?", f"Disallow: {reverse('articles:search')}?"]
     lines += [
         "",
-        f"Sitemap: {request.build_absolute_uri(reverse('django.contrib.sitemaps.views.sitemap'))}",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
