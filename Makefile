@@ -8,7 +8,7 @@ PORT ?= 8000
 
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run worker test install install-dev browser pgbin translations migrate demo bench clean-db
+.PHONY: run worker test install install-dev browser pgbin nginx translations migrate demo bench clean-db
 
 $(VENV)/.installed: requirements.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -65,7 +65,13 @@ pgbin:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
 	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; fi; }
 
-test: install-dev browser pgbin translations
+# Debian's nginx: the test suite checks deploy/nginx.conf with `nginx -t` (nothing is started).
+nginx:
+	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx openssl >/dev/null; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx openssl >/dev/null; fi; }
+
+test: install-dev browser pgbin nginx translations
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # Ends with one JSON line of every search's request and SQL p50/p95 (bench/report.py).
