@@ -27,8 +27,9 @@ class ArticlesConfig(AppConfig):
 
         changed = sitemap_changed(CACHE_GROUP)
         for model in (Article, Topic):
-            post_save.connect(changed, sender=model, weak=False, dispatch_uid=f"articles_sitemap_saved_{model.__name__}")
-            post_delete.connect(changed, sender=model, weak=False, dispatch_uid=f"articles_sitemap_deleted_{model.__name__}")
+            name = model.__name__
+            post_save.connect(changed, sender=model, weak=False, dispatch_uid=f"articles_sitemap_saved_{name}")
+            post_delete.connect(changed, sender=model, weak=False, dispatch_uid=f"articles_sitemap_deleted_{name}")
         m2m_changed.connect(changed, sender=Article.topics.through, weak=False, dispatch_uid="articles_sitemap_topics")
 
     def load_demo_content(self) -> str:

@@ -84,7 +84,8 @@ def main() -> None:
         index, cpu, wall = timed(lambda: client.get("/sitemap.xml"))
         locations = [urlsplit(loc.text) for loc in ElementTree.fromstring(index.content).iter(f"{NS}loc")]
         paths = [f"{url.path}?{url.query}" if url.query else url.path for url in locations]
-        print(f"index, first build: {len(index.content) / 1e3:.1f} kB, {len(paths)} parts, {cpu:.2f} s CPU, {wall:.2f} s")
+        print(f"index, first build: {len(index.content) / 1e3:.1f} kB, {len(paths)} parts, {cpu:.2f} s CPU, "
+              f"{wall:.2f} s")
 
         sizes, cpus, walls = [], [], []
         for path in paths:

@@ -253,9 +253,11 @@ def run_import_job(job_id: str) -> str:
         else:
             report = ImportReport(format=job.format, filename=job.filename, dry_run=not applying)
             report.errors.append("The uploaded file is no longer available (it expired or was removed). Upload it again.")
+    except (OperationalError, InterfaceError):
+        # The database went away: the job stays "running" with its upload, and the worker marks it
+        # failed and runs it again once it reconnects (opendata/recovery.py).
+        raise
     except BaseException:
-        # When the database went away this fails too: the job stays "running" with its upload, and the
-        # worker marks it failed and runs it again once it reconnects (opendata/recovery.py).
         ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.FAILED, finished_at=timezone.now())
         path.unlink(missing_ok=True)
         raise

@@ -32,7 +32,8 @@ logger = logging.getLogger(__name__)
 IMPORT_RETRIES = 1
 IMPORT_TASK = "opendata.tasks.run_import_job"
 PACKAGE_TASK = "opendata.tasks.build_datapackage"
-WORKER_LOST = "The background worker running this job stopped (it was stopped, or lost its database) before it finished."
+WORKER_LOST = ("The background worker running this job stopped (it was stopped, or lost its database) "
+               "before it finished.")
 
 
 class WorkerLost(Exception):

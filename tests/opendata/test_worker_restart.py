@@ -212,7 +212,10 @@ def test_the_worker_reconnects_after_a_postgresql_restart_and_runs_the_lost_impo
         assert query(cluster, "SELECT count(*) FROM directory_program")[0][0] == rows
         tasks_seen = query(cluster, "SELECT status, exception_class_path FROM django_tasks_database_dbtaskresult "
                                     "WHERE task_path = 'opendata.tasks.run_import_job' ORDER BY enqueued_at")
-        assert tasks_seen == [("FAILED", "opendata.recovery.WorkerLost"), ("SUCCESSFUL", "")]
+        # The lost run is failed: by the worker as it lost the database, or by the recovery when it could not say.
+        assert [status for status, _ in tasks_seen] == ["FAILED", "SUCCESSFUL"]
+        assert tasks_seen[0][1] in {"opendata.recovery.WorkerLost", "django.db.utils.OperationalError",
+                                    "django.db.utils.InterfaceError"}
         assert query(cluster, "SELECT options->>'attempts' FROM opendata_importjob WHERE id = %s", [job_id]) == [("1",)]
 
         # Restarted again while idle: the same worker takes the next job.

@@ -12,6 +12,7 @@ import random
 import time
 
 from django.db import DatabaseError, InterfaceError, OperationalError, close_old_connections, connections
+from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
@@ -22,6 +23,8 @@ logger = logging.getLogger("django_tasks_db")
 
 # What a lost database connection raises (psycopg's errors come wrapped in these by Django).
 CONNECTION_ERRORS = (OperationalError, InterfaceError)
+# The same, as the queue records the exception of a task that ended with one.
+CONNECTION_ERROR_PATHS = {f"{error.__module__}.{error.__qualname__}" for error in CONNECTION_ERRORS}
 # Seconds between looks for jobs whose worker died.
 RECOVER_EVERY = 60.0
 # Seconds between attempts to reach the database again: doubling from the first to the last.
@@ -49,6 +52,15 @@ def database_answers() -> bool:
 
 class Worker(db_worker.Worker):
     """The database worker, with reconnection and recovery of lost jobs."""
+
+    recover_soon = False
+
+    def run_task(self, db_task_result: DBTaskResult) -> None:
+        super().run_task(db_task_result)
+        if db_task_result.status == TaskResultStatus.FAILED and (
+            db_task_result.exception_class_path in CONNECTION_ERROR_PATHS
+        ):  # the database went away and came back while the task ran: recover what it left at once
+            self.recover_soon = True
 
     def wait_for_database(self, error: BaseException) -> None:
         logger.warning("The database cannot be reached (%s): waiting for it, then carrying on.", type(error).__name__)
@@ -98,6 +110,8 @@ class Worker(db_worker.Worker):
             time.sleep(random.random())  # noqa: S311 (spreads the start of many workers)
         next_recovery = 0.0
         while self.running:
+            if self.recover_soon:
+                next_recovery, self.recover_soon = 0.0, False
             try:
                 if time.monotonic() >= next_recovery:
                     self.recover()
@@ -113,7 +127,8 @@ class Worker(db_worker.Worker):
                 logger.info("No more tasks to run for worker_id=%s - exiting gracefully.", self.worker_id)
                 return
             if self.max_tasks is not None and self._run_tasks >= self.max_tasks:
-                logger.info("Run maximum tasks (%d) on worker=%s - exiting gracefully.", self._run_tasks, self.worker_id)
+                logger.info("Run maximum tasks (%d) on worker=%s - exiting gracefully.", self._run_tasks,
+                            self.worker_id)
                 return
             if self.running and not ran:
                 time.sleep(self.interval)
