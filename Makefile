@@ -8,7 +8,7 @@ PORT ?= 8000
 
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run worker test install install-dev browser pgbin nginx translations migrate demo bench clean-db
+.PHONY: run worker test install install-dev browser pgbin nginx redisbin translations migrate demo bench clean-db
 
 $(VENV)/.installed: requirements.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -71,7 +71,13 @@ nginx:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx openssl >/dev/null; \
 	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx openssl >/dev/null; fi; }
 
-test: install-dev browser pgbin nginx translations
+# Redis's server program: the cache outage test starts a Redis of its own and stops it mid-test.
+redisbin:
+	@command -v redis-server >/dev/null 2>&1 || test -x /usr/bin/redis-server || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; fi; }
+
+test: install-dev browser pgbin nginx redisbin translations
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # Ends with one JSON line of every search's request and SQL p50/p95 (bench/report.py).

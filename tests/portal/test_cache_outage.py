@@ -53,7 +53,7 @@ def resilient_cache(url: str) -> dict:
 def private_redis(tmp_path):
     """A Redis server of this test's own; `.stop()` kills it (SIGKILL, as a crash would)."""
     if not os.path.exists(REDIS_SERVER):
-        pytest.fail("redis-server is needed for the cache outage test: apt-get install redis-server")
+        pytest.fail("redis-server is needed for the cache outage test: run `make test`, which installs it")
     import redis
 
     port = free_port()
