@@ -8,7 +8,7 @@ PORT ?= 8000
 
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run worker test lint coverage install install-dev browser pgbin translations migrate demo bench clean-db
+.PHONY: run worker test lint coverage install install-dev browser pgbin nginx redisbin translations migrate demo bench clean-db
 
 $(VENV)/.installed: requirements.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -65,7 +65,19 @@ pgbin:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
 	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; fi; }
 
-test: install-dev browser pgbin translations
+# Debian's nginx: the test suite checks deploy/nginx.conf with `nginx -t` (nothing is started).
+nginx:
+	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx openssl >/dev/null; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx openssl >/dev/null; fi; }
+
+# Redis's server program: the cache outage test starts a Redis of its own and stops it mid-test.
+redisbin:
+	@command -v redis-server >/dev/null 2>&1 || test -x /usr/bin/redis-server || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; fi; }
+
+test: install-dev browser pgbin nginx redisbin translations
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # ruff's checks (pyproject.toml): errors, import order, bugbear, pyupgrade.
@@ -73,7 +85,7 @@ lint: install-dev
 	$(VENV)/bin/ruff check .
 
 # The whole suite under coverage, then a report of the least-covered modules (htmlcov/ for the lines).
-coverage: install-dev browser pgbin translations
+coverage: install-dev browser pgbin nginx redisbin translations
 	$(VENV)/bin/coverage run -m pytest $(PYTEST_ARGS)
 	$(VENV)/bin/coverage report --sort=cover --skip-covered | head -40
 	$(VENV)/bin/coverage html -q

@@ -1,10 +1,14 @@
 """The articles' sitemap sections: published articles and the topics that have them."""
-from django.contrib.sitemaps import Sitemap
-
 from articles.models import Article, Topic
+from portal.sitemaps import PortalSitemap
+
+# Built afresh after an article or a topic is saved or deleted (articles/apps.py).
+CACHE_GROUP = "sitemap:articles"
 
 
-class ArticleSitemap(Sitemap):
+class ArticleSitemap(PortalSitemap):
+    cache_group = CACHE_GROUP
+    lastmod_field = "updated"
     changefreq = "monthly"
     priority = 0.7
 
@@ -15,7 +19,8 @@ class ArticleSitemap(Sitemap):
         return item.updated
 
 
-class TopicSitemap(Sitemap):
+class TopicSitemap(PortalSitemap):
+    cache_group = CACHE_GROUP
     # Listed in English and Spanish (/es/...), each with its hreflang alternates.
     i18n = True
     alternates = True

@@ -68,8 +68,6 @@ INSTALLED_APPS = [
     "django_filters",
     "axes",
     "corsheaders",
-    "django_tasks",
-    "django_tasks_db",
     "places",
     "portal",
     "directory",
@@ -79,6 +77,10 @@ INSTALLED_APPS = [
     "guide",
     "updates",
     "safety",
+    # After the apps: opendata's `db_worker` (the worker that outlives a database restart) replaces
+    # django-tasks-db's own, as the first app with a command of that name wins.
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -150,6 +152,10 @@ CACHES = {
     # footer), rendered once per process: the same on every server, and changed only by a deploy.
     "template_fragments": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fragments"},
 }
+# Redis through Django's backend, made to degrade: while it cannot be reached the portal works
+# without it (reads miss, writes do nothing; portal/cache_backends.py) and /readyz says so.
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "portal.cache_backends.ResilientRedisCache"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -1,12 +1,11 @@
 """URLs of the portal: public pages in English (today's addresses) and Spanish (/es/...), the API and the admin."""
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from articles.sitemaps import ArticleSitemap, TopicSitemap
 from directory.sitemaps import ProgramSitemap
-from portal import health, views
+from portal import health, sitemaps, views
 from portal.sitemaps import StaticPageSitemap
 
 SITEMAPS = {
@@ -24,7 +23,9 @@ admin.site.enable_nav_sidebar = False
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="django.contrib.sitemaps.views.sitemap"),
+    # An index of cached parts (portal/sitemaps.py): each section is split and built once per change.
+    path("sitemap.xml", sitemaps.index, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap-<slug:section>.xml", sitemaps.section, {"sitemaps": SITEMAPS}, name="sitemap-section"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
     path("api/", include("opendata.urls")),
     path("admin/opendata/", include("opendata.admin_urls")),

@@ -6,7 +6,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
-from django.db import connection, models
+from django.db import connection, connections, models
 from django.db.models import F, Q
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Mod
@@ -194,7 +194,8 @@ class ProgramQuerySet(NearQuerySetMixin, VerifiableQuerySet):
             FROM (SELECT unnest(b.term_ids) AS term_id{''.join(', ' + flag for flag in flags)} FROM b) AS u
             GROUP BY u.term_id
         """
-        with connection.cursor() as cursor:
+        # On the database the router chose for these programs: a read replica for public searches.
+        with connections[self.db].cursor() as cursor:
             cursor.execute(query, [*params, *(int(c) for c in chosen), *chosen.values()])
             rows = cursor.fetchall()
         programs = next(number for term_id, number in rows if term_id is None)

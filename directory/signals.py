@@ -4,6 +4,8 @@ from django.dispatch import Signal, receiver
 
 from directory.filters import forget_taxonomy
 from directory.models import Category, Organization, Program, Term
+from directory.sitemaps import ProgramSitemap
+from portal.sitemaps import sitemap_changed
 
 # Sent after changes to programs that send no post_save (bulk updates such as the admin actions,
 # imports), so that what is derived from the listings elsewhere (the open data package) is rebuilt;
@@ -13,6 +15,13 @@ listings_changed = Signal()
 for model in (Category, Term):
     post_save.connect(forget_taxonomy, sender=model, dispatch_uid=f"forget_taxonomy_save_{model.__name__}")
     post_delete.connect(forget_taxonomy, sender=model, dispatch_uid=f"forget_taxonomy_delete_{model.__name__}")
+
+
+# The sitemap's parts listing programs are built afresh after a program changes, an import or a bulk action.
+program_sitemap_changed = sitemap_changed(ProgramSitemap.cache_group)
+post_save.connect(program_sitemap_changed, sender=Program, weak=False, dispatch_uid="program_sitemap_saved")
+post_delete.connect(program_sitemap_changed, sender=Program, weak=False, dispatch_uid="program_sitemap_deleted")
+listings_changed.connect(program_sitemap_changed, weak=False, dispatch_uid="program_sitemap_bulk")
 
 
 @receiver(m2m_changed, sender=Program.terms.through)

@@ -18,7 +18,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import storages
-from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -159,6 +159,8 @@ def run_importer(*, path: Path, format: str, filename: str, dry_run: bool, stric
         chosen = get_format(format)
         return chosen.run(source=path, filename=filename, dry_run=dry_run, strict=strict,
                           user=user, progress=progress, **chosen.run_options(options or {}))
+    except (OperationalError, InterfaceError):  # the database went away: the worker recovers the job
+        raise
     except Exception:  # staff must get a page, whatever the file holds
         logger.exception("Import of %s (%s) failed", filename, format)
         report = ImportReport(format=format, filename=filename, dry_run=dry_run, strict=strict)
@@ -242,8 +244,13 @@ def run_import_job(job_id: str) -> str:
         else:
             report = ImportReport(format=job.format, filename=job.filename, dry_run=not applying)
             report.errors.append("The uploaded file is no longer available (it expired or was removed). Upload it again.")
+    except (OperationalError, InterfaceError):
+        # The database went away: the job stays "running" with its upload, and the worker marks it
+        # failed and runs it again once it reconnects (opendata/recovery.py).
+        raise
     except BaseException:
         ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.FAILED, finished_at=timezone.now())
+        path.unlink(missing_ok=True)
         raise
     if applying or report.errors:
         path.unlink(missing_ok=True)

@@ -47,3 +47,29 @@ def replica_configs() -> list[dict]:
             config["TEST"] = {"MIRROR": "default"}
             configs.append(config)
     return configs
+
+
+# A web request's queries are cut after this many milliseconds (PostgreSQL's statement_timeout), so a
+# slow query or a lock held by a long import answers an error page instead of holding a worker.
+DEFAULT_STATEMENT_TIMEOUT_MS = 5000
+
+
+def statement_timeout_ms() -> int:
+    return int(os.environ.get("PORTAL_STATEMENT_TIMEOUT_MS", "").strip() or DEFAULT_STATEMENT_TIMEOUT_MS)
+
+
+def limit_web_statements(databases: dict) -> None:
+    """Bound every query of this process by PORTAL_STATEMENT_TIMEOUT_MS (0: no bound).
+
+    Called by the WSGI entry point only (config/wsgi.py: gunicorn, runserver), so migrations,
+    imports, workers and other management commands, which legitimately run long, are not cut. The
+    limit is a libpq startup option of every connection this process opens, not a query of its own.
+    """
+    milliseconds = statement_timeout_ms()
+    if milliseconds <= 0:
+        return
+    for config in databases.values():
+        options = config.setdefault("OPTIONS", {})
+        current = options.get("options", "")
+        if "statement_timeout" not in current:  # aliases may share one OPTIONS dict
+            options["options"] = f"{current} -c statement_timeout={milliseconds}".strip()

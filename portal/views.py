@@ -39,7 +39,7 @@ def robots_txt(request):
             lines += [f"Disallow: {reverse('directory:program-search')}?", f"Disallow: {reverse('articles:search')}?"]
     lines += [
         "",
-        f"Sitemap: {request.build_absolute_uri(reverse('django.contrib.sitemaps.views.sitemap'))}",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
@@ -53,11 +53,18 @@ def page_not_found(request, exception=None):
     return render(request, "404.html", {"language_homes": language_homes()}, status=404)
 
 
+def _statement_timed_out(error: BaseException | None) -> bool:
+    """Whether PostgreSQL cancelled a query at PORTAL_STATEMENT_TIMEOUT_MS (SQLSTATE 57014)."""
+    return getattr(getattr(error, "__cause__", None), "sqlstate", None) == "57014"
+
+
 def server_error(request):
     # A database that cannot be reached (a restart, a failover) is a temporary outage, not a fault of
     # this page: say so with 503 and Retry-After, so browsers, proxies and monitors try again shortly.
-    if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
-        response = render(request, "500.html", status=503)
+    # A query cut at the statement timeout says that the page took too long.
+    error = sys.exc_info()[1]
+    if isinstance(error, (OperationalError, InterfaceError)):
+        response = render(request, "500.html", {"timed_out": _statement_timed_out(error)}, status=503)
         response["Retry-After"] = "5"
         return response
     return render(request, "500.html", status=500)

@@ -7,6 +7,7 @@ from django.utils import translation
 from articles.models import Article, language_code
 from articles.search import highlight, related_articles, search_articles
 from tests.articles.factories import make_article
+from tests.portal.test_sitemap import sitemap_text
 
 pytestmark = pytest.mark.django_db
 
@@ -195,5 +196,5 @@ def test_spanish_pages_list_and_search_spanish_articles(spanish_library, client)
     assert "Opioid withdrawal" not in results
     english_results = client.get("/learn/search/", {"q": "detox"}).content.decode()
     assert "Opioid withdrawal and detox" in english_results and "La abstinencia" not in english_results
-    sitemap = client.get("/sitemap.xml").content.decode()
+    sitemap = sitemap_text(client)
     assert "/es/learn/abstinencia-y-desintoxicacion/" in sitemap and "/learn/withdrawal/" in sitemap

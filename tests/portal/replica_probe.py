@@ -7,6 +7,7 @@ object: what each kind of request saw.
 """
 import json
 import os
+import re
 import sys
 import time
 
@@ -22,7 +23,7 @@ from django.db import connections  # noqa: E402
 from django.http import HttpResponse  # noqa: E402
 from django.test import Client, RequestFactory  # noqa: E402
 
-from directory.models import Program  # noqa: E402
+from directory.models import Program, Term  # noqa: E402
 from portal.routers import ReplicaReadsMiddleware  # noqa: E402
 
 OLD, NEW = "Riverside Recovery Clinic", "Riverside Recovery Center"
@@ -47,6 +48,13 @@ def page_says(client: Client, url: str) -> str:
     return NEW if NEW in text else OLD if OLD in text else "neither"
 
 
+def facet_count(client: Client, url: str, code: str) -> int | None:
+    """The count the search form shows beside a service's checkbox (None when none is shown)."""
+    text = client.get(url).content.decode()
+    found = re.search(rf'value="{code}"[^>]*>[^<]*<span class="count">\((\d+)', text)
+    return int(found.group(1)) if found else None
+
+
 def main() -> dict:
     from django.core.management import call_command
 
@@ -59,12 +67,23 @@ def main() -> dict:
     result["replicated"] = replica_has(program.pk, OLD)
     replay("pause")
     Program.objects.filter(pk=program.pk).update(name=NEW)  # outside a request: on the primary
+    naloxone = Term.objects.get(code="NAL")
+    program.terms.add(naloxone)  # a service added on the primary only: the facet counts tell where they ran
     url = program.get_absolute_url()
 
     anonymous = Client()
     result["public_page"] = page_says(anonymous, url)
     result["public_api"] = page_says(anonymous, "/api/services?search=Riverside")
     result["anonymous_cookies"] = sorted(anonymous.cookies.keys())
+    result["facet_count_public_page"] = facet_count(anonymous, "/programs/?near=22902", "NAL")
+    result["facet_count_public_page_es"] = facet_count(anonymous, "/es/programs/?near=22902", "NAL")
+
+    def counts_view(request):
+        return HttpResponse(json.dumps(Program.objects.active().term_counts().get(naloxone.pk, 0)))
+
+    result["facet_count_public_request"] = json.loads(
+        ReplicaReadsMiddleware(counts_view)(RequestFactory().get("/programs/")).content)
+    result["facet_count_primary"] = Program.objects.active().term_counts().get(naloxone.pk, 0)
 
     staff = get_user_model().objects.create_superuser("replica-staff", "staff@example.org", "x")
     signed_in = Client()

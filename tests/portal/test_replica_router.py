@@ -62,6 +62,10 @@ def test_public_reads_use_the_replica_and_fresh_reads_the_primary(primary_and_re
     assert seen["public_page"] == "Riverside Recovery Clinic"
     assert seen["public_api"] == "Riverside Recovery Clinic"
     assert seen["anonymous_cookies"] == []
+    # Facet counts of public searches run on the replica too: a service added on the primary is not counted yet.
+    assert seen["facet_count_primary"] == 1
+    assert seen["facet_count_public_request"] == 0
+    assert seen["facet_count_public_page"] == 0 and seen["facet_count_public_page_es"] == 0
     # Staff (signed in, so with a session cookie) and the admin read the primary.
     assert seen["admin_change_page"] == "Riverside Recovery Center"
     assert seen["staff_public_page"] == "Riverside Recovery Center"
