@@ -143,9 +143,13 @@ DATABASE_ROUTERS = ["portal.routers.PrimaryReplicaRouter"]
 # CACHE_URL names a shared one, e.g. redis://127.0.0.1:6379/1 (django-environ's cache URL schemes).
 CACHES = {
     "default": env.cache_url("CACHE_URL", default="locmemcache://"),
-    # The page chrome that depends only on the language and the section (crisis bar, navigation,
-    # footer), rendered once per process: the same on every server, and changed only by a deploy.
-    "template_fragments": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fragments"},
+    # Template fragments ({% cache %}), in each process: the page chrome that depends only on the
+    # language and the section (crisis bar, navigation, footer), and result cards keyed on every
+    # value they show (directory.cards.shown, meetings.cards.shown), so nothing needs clearing.
+    "template_fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fragments",
+        "OPTIONS": {"MAX_ENTRIES": 20000},  # a results page adds 20 cards (Django's default keeps 300)
+    },
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

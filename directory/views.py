@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 
 from directory import jsonld
-from directory.cards import CardProgram, card, card_details, card_programs, weekly_periods
+from directory.cards import CardProgram, card_programs, services_index, shown, summarise_services, weekly_periods
 from directory.facets import facet_fieldsets, select_options
 from directory.filters import MAX_TEXT, ProgramFilterSet, category_filter_parts, terms_by_id, vocabulary
 from directory.forms import ProblemReportForm
@@ -78,7 +78,6 @@ def program_search(request):
     page.object_list = programs_in_order(
         page.object_list, filterset.place, now=current_time(), back=urlencode({BACK_PARAM: search}) if search else "",
     )
-    cards = mark_safe("".join(program.card for program in page.object_list))  # each card is HTML
     # Counting every option across a whole country's listings tells a person little and costs a lot:
     # counts are shown once the search is narrow enough to be counted exactly (what they are taken
     # over, the search without its ticked services, holds at most MAX_COUNTED programs).
@@ -96,7 +95,6 @@ def program_search(request):
         "filterset": filterset,
         "form": filterset.form,
         "page": page,
-        "cards": cards,
         "page_range": list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)),
         "paginator": paginator,
         "place": filterset.place,
@@ -342,12 +340,13 @@ def programs_in_order(
 ) -> list[CardProgram]:
     """The programs with these ids, in that order, ready for result cards: their address (with
     `back`, the search to return to), whether open now (the page's hours read in one query),
-    whether the listing is due for a check, and the card's listing part (directory.cards)."""
+    whether the listing is due for a check, its services, and the key its card's listing part is
+    cached under (directory.cards)."""
     # One query (directory.cards.card_query), with each program's weekly hours; the ids give the order.
     by_id = card_programs(ids) if ids else {}
     now = now or timezone.now()
-    taxonomy = terms_by_id()
     language = get_language()
+    services = services_index(terms_by_id(), language)
     # Every program's address differs only by its slug: reversed once, not once per card.
     url_start, _slug, url_end = reverse("directory:program-detail", kwargs={"slug": "SLUG"}).partition("SLUG")
     url_end += f"?{back}" if back else ""
@@ -364,8 +363,8 @@ def programs_in_order(
         zone = timezones.zone_for(program.state, program.latitude, program.longitude)
         program.open_status = open_status(weekly_periods(program.weekly_hours), zone, now, language)
         program.stale_age = stale_age(program.last_verified, now, language)
-        program.card_details = card_details(program, taxonomy, language)
-        program.card = card(program)
+        program.services = summarise_services(program, services)
+        program.shown = shown(program, language)
         ordered.append(program)
     return ordered
 

@@ -38,16 +38,17 @@ def phone_number(number: str) -> str:
 
 
 @register.filter
-def miles(value) -> str:
+def miles(value, language: str | None = None) -> str:
     """Format a distance: one decimal below ten miles, whole miles above."""
     if value is None:
         return ""
     value = float(value)
+    language = language or get_language()
     if value < 0.1:
-        return _miles(None, 1, get_language())
+        return _miles(None, 1, language)
     places = 1 if value < 10 else 0
     # number_format cuts extra decimals off; round first so 3.46 reads 3.5.
-    return _miles(round(value, places), places, get_language())
+    return _miles(round(value, places), places, language)
 
 
 @register.filter
@@ -55,7 +56,8 @@ def miles_away(value) -> str:
     """A distance as a result card says it: "<strong>3.5 mi</strong> away" ('' without one)."""
     if value is None:
         return ""
-    return _away(miles(value), get_language())
+    language = get_language()
+    return _away(miles(value, language), language)
 
 
 @lru_cache(maxsize=4096)
