@@ -12,8 +12,6 @@ from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -22,7 +20,6 @@ from django.views.decorators.csrf import csrf_exempt
 
 from directory import jsonld
 from directory.cards import CardProgram, card_programs, services_index, shown, summarise_services, weekly_periods
-from directory.facets import facet_fieldsets, select_options
 from directory.filters import MAX_TEXT, ProgramFilterSet, category_filter_parts, terms_by_id, vocabulary
 from directory.forms import ProblemReportForm
 from directory.hours import open_status
@@ -101,13 +98,9 @@ def program_search(request):
         "radius": filterset.radius_miles,
         "notices": notices[:MAX_NOTICES],
         "facets": facets,
-        # The form's long lists, built from cached pre-escaped pieces (see directory/facets.py).
-        "facet_fieldsets": facet_fieldsets(
-            filterset.categories, {facet["param"]: facet["chosen_codes"] for facet in facets}, counts
-        ),
-        "state_options": select_options(
-            STATE_CHOICES_BY_NAME, filterset.cleaned("state"), "state_options"
-        ),
+        # The form's long lists (includes/facet_fieldsets.html, includes/select_options.html).
+        "state_choices": STATE_CHOICES_BY_NAME,
+        "state_chosen": filterset.cleaned("state", ""),
         # Places it may mean: offered once, first on the page (includes/place_unknown.html).
         "place_suggestions": filterset.location_suggestions(),
         "wider_radius": next((r for r, _label in RADIUS_CHOICES if r > filterset.radius_miles), None),
@@ -120,9 +113,8 @@ def program_search(request):
         "panel_open": not request.GET or "near" in filterset.form.errors,
         "show_meetings": bool(filterset.cleaned("meetings")),
         "place_unknown": place_unknown,
-        "sort_options": sort_options(
-            "" if filterset.cleaned("sort", "") == "distance" else filterset.cleaned("sort", ""), get_language()
-        ),
+        "sort_menu": SORT_MENU,
+        "sort_chosen": "" if filterset.cleaned("sort", "") == "distance" else filterset.cleaned("sort", ""),
         "show_nearby_meetings": filterset.cleaned("meetings_nearby", False),
         "chips": search_chips(request, filterset),
         "did_you_mean": did_you_mean(request, filterset.keywords),
@@ -133,15 +125,6 @@ def program_search(request):
         ),
     }
     return render(request, "directory/program_search.html", context)
-
-
-@lru_cache(maxsize=32)
-def sort_options(chosen: str, language: str | None) -> str:
-    """The order menu's <option>s, the chosen one selected (made once per choice and language)."""
-    return mark_safe("".join(
-        f'<option value="{escape(value)}"{" selected" if value == chosen else ""}>{escape(label)}</option>'
-        for value, label in SORT_MENU
-    ))
 
 
 def fetch_ids(queryset) -> list[int]:
