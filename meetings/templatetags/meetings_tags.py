@@ -32,6 +32,14 @@ def day_name(value) -> str:
 
 
 @register.filter
+def describe_days(days) -> str:
+    """A meeting's days as a card says them: 'Mondays and Wednesdays', 'Every day'."""
+    from meetings.models import describe_days as describe
+
+    return describe(days or [])
+
+
+@register.filter
 def zone_name(value: str) -> str:
     """'Eastern time' for America/New_York."""
     return timezones.zone_label(str(value or ""))
