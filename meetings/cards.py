@@ -1,8 +1,8 @@
 """What a meeting finder's result card shows, prepared for its template.
 
-The cards are templates/meetings/includes/meeting_list.html. Each is a `{% cache %}` fragment keyed on
-every value it shows (`shown`: the listing, the page's language, the badge and the distance as they
-read), so an edit, another day or another minute shows at once, with nothing to clear.
+The cards are templates/meetings/includes/meeting_list.html: `{% cache %}` fragments keyed on every
+value they show (the listing, the page's language, the badge and the distance as they read), so an
+edit, another day or another minute shows at once, with nothing to clear.
 """
 from __future__ import annotations
 
@@ -35,11 +35,14 @@ def badge(meeting: Meeting) -> str:
     return ""
 
 
-def card_lists(meetings: list[Meeting], *, by_day: bool) -> list[tuple[int | None, list[Meeting]]]:
-    """The prepared meetings as lists: one per day they are listed under (`by_day`), else one."""
+def card_lists(meetings: list[Meeting], *, by_day: bool) -> list[tuple[int | None, list[Meeting], tuple]]:
+    """The prepared meetings as lists: one per day they are listed under (`by_day`), else one; each
+    with every value its cards show (a page seen again is one cached fragment, not one per card)."""
     if by_day:
-        return [(day, list(group)) for day, group in groupby(meetings, key=attrgetter("occurrence_day"))]
-    return [(None, meetings)]
+        groups = [(day, list(group)) for day, group in groupby(meetings, key=attrgetter("occurrence_day"))]
+    else:
+        groups = [(None, meetings)]
+    return [(day, group, tuple(meeting.shown for meeting in group)) for day, group in groups]
 
 
 class CardMeeting:
@@ -75,7 +78,7 @@ class CardMeetings(ValuesIterable):
 
 
 def prepare_cards(meetings: list[Meeting], *, base_url: str, list_days: bool, mode: str) -> list[Meeting]:
-    """Give each listed meeting what its card shows and the key its card is cached under (`shown`).
+    """Give each listed meeting what its card shows and the keys its card is cached under (`shown`).
 
     The meetings come from views.public_meetings (their fellowship's name and type names, in the
     page's language, with them); in `mode` "day" the cards sit under a day heading (h4 names), else
@@ -93,11 +96,16 @@ def prepare_cards(meetings: list[Meeting], *, base_url: str, list_days: bool, mo
         meeting.list_days = list_days
         meeting.badge = badge(meeting)
         meeting.badge_kind = "ended" if meeting.ended_today else mode
-        meeting.shown = (
-            language, level, list_days, meeting.url, meeting.card_id, meeting.ended_today,
-            meeting.badge, meeting.badge_kind, None if meeting.distance is None else miles(meeting.distance, language),
-            meeting.fellowship_name, meeting.name, tuple(meeting.days or ()), meeting.start_time, meeting.end_time,
-            meeting.timezone, meeting.location, meeting.city, meeting.state, meeting.attendance,
+        # A card is two fragments around its badge, which changes with the minute: the heading and
+        # the time, then the rest; each cached under every value it shows.
+        meeting.shown_heading = (
+            language, level, list_days, meeting.url, meeting.card_id, meeting.ended_today, meeting.name,
+            tuple(meeting.days or ()), meeting.start_time, meeting.end_time, meeting.timezone,
+        )
+        meeting.shown_details = (
+            language, None if meeting.distance is None else miles(meeting.distance, language),
+            meeting.fellowship_name, meeting.attendance, meeting.location, meeting.city, meeting.state,
             meeting.last_verified, tuple(meeting.type_names or ()),
         )
+        meeting.shown = (meeting.shown_heading, meeting.badge, meeting.badge_kind, meeting.shown_details)
     return meetings
