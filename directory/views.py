@@ -29,6 +29,7 @@ from places import geo, timezones
 from places.forms import RADIUS_CHOICES
 from places.states import STATE_CHOICES_BY_NAME
 from portal.client import address_key
+from portal.templatetags.portal_tags import miles
 from portal.notices import SEARCH_PHRASE, ignored_parameters, read_page_number
 
 PAGE_PARAM = "page"
@@ -348,6 +349,7 @@ def programs_in_order(
         program.stale_age = stale_age(program.last_verified, now, language)
         program.services = summarise_services(program, services)
         program.shown = shown(program, language)
+        program.distance_text = miles(program.distance, language) if program.distance is not None else ""
         ordered.append(program)
     return ordered
 
