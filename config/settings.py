@@ -148,7 +148,8 @@ CACHES = {
     # value they show (directory.cards.shown, meetings.cards.shown), so nothing needs clearing.
     "template_fragments": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fragments",
-        "OPTIONS": {"MAX_ENTRIES": 20000},  # a results page adds 20 cards (Django's default keeps 300)
+        # A results page adds up to 40 fragments (Django's default keeps 300); some 15 MB at most.
+        "OPTIONS": {"MAX_ENTRIES": 10000},
     },
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

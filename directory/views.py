@@ -29,8 +29,8 @@ from places import geo, timezones
 from places.forms import RADIUS_CHOICES
 from places.states import STATE_CHOICES_BY_NAME
 from portal.client import address_key
-from portal.templatetags.portal_tags import miles
 from portal.notices import SEARCH_PHRASE, ignored_parameters, read_page_number
+from portal.templatetags.portal_tags import miles
 
 PAGE_PARAM = "page"
 MAX_NOTICES = 6
