@@ -148,9 +148,14 @@ DATABASE_ROUTERS = ["portal.routers.PrimaryReplicaRouter"]
 # CACHE_URL names a shared one, e.g. redis://127.0.0.1:6379/1 (django-environ's cache URL schemes).
 CACHES = {
     "default": env.cache_url("CACHE_URL", default="locmemcache://"),
-    # The page chrome that depends only on the language and the section (crisis bar, navigation,
-    # footer), rendered once per process: the same on every server, and changed only by a deploy.
-    "template_fragments": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fragments"},
+    # Template fragments ({% cache %}), in each process: the page chrome that depends only on the
+    # language and the section (crisis bar, navigation, footer), and result cards keyed on every
+    # value they show (directory.cards.shown, meetings.cards.shown), so nothing needs clearing.
+    "template_fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fragments",
+        # A results page adds up to 40 fragments (Django's default keeps 300); some 15 MB at most.
+        "OPTIONS": {"MAX_ENTRIES": 10000},
+    },
 }
 # Redis through Django's backend, made to degrade: while it cannot be reached the portal works
 # without it (reads miss, writes do nothing; portal/cache_backends.py) and /readyz says so.

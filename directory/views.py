@@ -12,8 +12,6 @@ from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -21,8 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 
 from directory import jsonld
-from directory.cards import CardProgram, card, card_details, card_programs, weekly_periods
-from directory.facets import facet_fieldsets, select_options
+from directory.cards import CardProgram, card_programs, services_index, shown, summarise_services, weekly_periods
 from directory.filters import (
     ANY_PARAM, MAX_TEXT, UNFILTERED_CHOICES, ProgramFilterSet, category_filter_parts, terms_by_id, vocabulary,
 )
@@ -35,6 +32,7 @@ from places.forms import RADIUS_CHOICES
 from places.states import STATE_CHOICES_BY_NAME
 from portal.client import address_key
 from portal.notices import SEARCH_PHRASE, ignored_parameters, read_page_number
+from portal.templatetags.portal_tags import miles
 from safety import danger
 
 PAGE_PARAM = "page"
@@ -87,7 +85,6 @@ def program_search(request):
     page.object_list = programs_in_order(
         page.object_list, filterset.place, now=now, back=urlencode({BACK_PARAM: search}) if search else "",
     )
-    cards = mark_safe("".join(program.card for program in page.object_list))  # each card is HTML
     # Counting every option across a whole country's listings tells a person little and costs a lot:
     # counts are shown once the search is narrow enough to be counted exactly (what they are taken
     # over, the search without its ticked services, holds at most MAX_COUNTED programs).
@@ -107,20 +104,15 @@ def program_search(request):
         "filterset": filterset,
         "form": filterset.form,
         "page": page,
-        "cards": cards,
         "page_range": list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)),
         "paginator": paginator,
         "place": filterset.place,
         "radius": filterset.radius_miles,
         "notices": notices[:MAX_NOTICES],
         "facets": facets,
-        # The form's long lists, built from cached pre-escaped pieces (see directory/facets.py).
-        "facet_fieldsets": facet_fieldsets(
-            filterset.categories, {facet["param"]: facet["chosen_codes"] for facet in facets}, counts
-        ),
-        "state_options": select_options(
-            STATE_CHOICES_BY_NAME, filterset.cleaned("state"), "state_options"
-        ),
+        # The form's long lists (includes/facet_fieldsets.html, includes/select_options.html).
+        "state_choices": STATE_CHOICES_BY_NAME,
+        "state_chosen": filterset.cleaned("state", ""),
         # Places it may mean: offered once, first on the page (includes/place_unknown.html).
         "place_suggestions": filterset.location_suggestions(),
         "wider_radius": next((r for r, _label in RADIUS_CHOICES if r > filterset.radius_miles), None),
@@ -137,9 +129,8 @@ def program_search(request):
         "danger_search": bool(danger_kinds) and bool(set(request.GET) - {danger.HELP_PARAM}),
         "show_meetings": bool(filterset.cleaned("meetings")),
         "place_unknown": place_unknown,
-        "sort_options": sort_options(
-            "" if filterset.cleaned("sort", "") == "distance" else filterset.cleaned("sort", ""), get_language()
-        ),
+        "sort_menu": SORT_MENU,
+        "sort_chosen": "" if filterset.cleaned("sort", "") == "distance" else filterset.cleaned("sort", ""),
         "show_nearby_meetings": filterset.cleaned("meetings_nearby", False),
         "chips": search_chips(request, filterset),
         # Words no listing records ("walk in"): said beside the chips, in one short line.
@@ -154,15 +145,6 @@ def program_search(request):
         ),
     }
     return render(request, "directory/program_search.html", context)
-
-
-@lru_cache(maxsize=32)
-def sort_options(chosen: str, language: str | None) -> str:
-    """The order menu's <option>s, the chosen one selected (made once per choice and language)."""
-    return mark_safe("".join(
-        f'<option value="{escape(value)}"{" selected" if value == chosen else ""}>{escape(label)}</option>'
-        for value, label in SORT_MENU
-    ))
 
 
 def open_at(ids: list[int], wanted: list[str], now: datetime.datetime) -> list[int]:
@@ -414,12 +396,13 @@ def programs_in_order(
 ) -> list[CardProgram]:
     """The programs with these ids, in that order, ready for result cards: their address (with
     `back`, the search to return to), whether open now (the page's hours read in one query),
-    whether the listing is due for a check, and the card's listing part (directory.cards)."""
+    whether the listing is due for a check, its services, and the key its card's listing part is
+    cached under (directory.cards)."""
     # One query (directory.cards.card_query), with each program's weekly hours; the ids give the order.
     by_id = card_programs(ids) if ids else {}
     now = now or timezone.now()
-    taxonomy = terms_by_id()
     language = get_language()
+    services = services_index(terms_by_id(), language)
     # Every program's address differs only by its slug: reversed once, not once per card.
     url_start, _slug, url_end = reverse("directory:program-detail", kwargs={"slug": "SLUG"}).partition("SLUG")
     url_end += f"?{back}" if back else ""
@@ -436,8 +419,9 @@ def programs_in_order(
         zone = timezones.zone_for(program.state, program.latitude, program.longitude)
         program.open_status = open_status(weekly_periods(program.weekly_hours), zone, now, language)
         program.stale_age = stale_age(program.last_verified, now, language)
-        program.card_details = card_details(program, taxonomy, language)
-        program.card = card(program)
+        program.services = summarise_services(program, services)
+        program.shown = shown(program, language)
+        program.distance_text = miles(program.distance, language) if program.distance is not None else ""
         ordered.append(program)
     return ordered
 

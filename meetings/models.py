@@ -25,7 +25,6 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone as django_timezone
-from django.utils import translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -35,6 +34,7 @@ from places import geo, timezones, weekdays
 from places.distance import NearQuerySetMixin
 from places.weekdays import Weekday
 from portal import caching
+from portal.i18n import localized
 from portal.models import Verifiable, VerifiableQuerySet
 
 DEFAULT_LENGTH = datetime.timedelta(hours=1)  # the spec's default when a feed gives no end time
@@ -99,12 +99,6 @@ def describe_days(days) -> str:
     if len(names) == 1:
         return capfirst(names[0])
     return capfirst(gettext("%(days)s and %(last)s") % {"days": ", ".join(names[:-1]), "last": names[-1]})
-
-
-def localized(english: str, spanish: str) -> str:
-    """The Spanish text when the active language is Spanish and there is one, else the English text."""
-    language = (translation.get_language() or "").split("-")[0].lower()
-    return spanish if language == "es" and spanish else english
 
 
 class Fellowship(models.Model):

@@ -8,15 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from portal import caching
+from portal.i18n import localized
 
 MAX_AGE = 60  # seconds
 CACHE_KEY = "meetings:reference-choices"
-
-
-def _localized(english: str, spanish: str) -> str:
-    from meetings.models import localized
-
-    return localized(english, spanish)
 
 
 @dataclass(frozen=True)
@@ -28,7 +23,7 @@ class FellowshipChoice:
 
     @property
     def localized_name(self) -> str:
-        return _localized(self.name, self.name_es)
+        return localized(self.name, self.name_es)
 
 
 @dataclass(frozen=True)
@@ -40,7 +35,7 @@ class TypeChoice:
 
     @property
     def localized_name(self) -> str:
-        return _localized(self.name, self.name_es)
+        return localized(self.name, self.name_es)
 
 
 def read_choices() -> tuple[list[FellowshipChoice], list[TypeChoice]]:

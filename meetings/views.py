@@ -26,6 +26,7 @@ from meetings.models import Attendance, Fellowship, Meeting, MeetingQuerySet, Me
 from meetings.search import relative_day
 from meetings.understanding import SINGLE, understand_meeting_words
 from places import timezones, weekdays
+from portal.i18n import is_spanish
 from portal.notices import SEARCH_PHRASE, ignored_parameters, read_page_number
 from safety import danger
 
@@ -68,7 +69,7 @@ def public_meetings():
     Built once per language (a new queryset each call, cloned from it: building it cost more than
     cloning); the queryset kept is never evaluated.
     """
-    spanish = translation.get_language() == "es"
+    spanish = is_spanish()
     kept = _public_meetings.get(spanish)
     if kept is None:
         type_names, fellowship_name = listing_names_sql(spanish)

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from portal.i18n import language_versions, prefers_spanish
+from portal.i18n import is_spanish, language_versions, prefers_spanish
 
 CRISIS_LINES = (
     {
@@ -41,7 +41,7 @@ CRISIS = {line["key"]: line for line in CRISIS_LINES}
 def portal(request):
     """Add portal-wide settings and the public crisis lines to the template context."""
     return {
-        "portal_name": settings.PORTAL_NAME_ES if translation.get_language() == "es" else settings.PORTAL_NAME,
+        "portal_name": settings.PORTAL_NAME_ES if is_spanish() else settings.PORTAL_NAME,
         "portal_region": settings.PORTAL_REGION,
         "portal_demo": settings.PORTAL_DEMO,
         "quick_exit_url": settings.PORTAL_QUICK_EXIT_URL,

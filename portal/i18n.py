@@ -96,9 +96,18 @@ def language_versions(request) -> list[LanguageVersion]:
     ]
 
 
-def localized(english: str, spanish: str) -> str:
-    """The Spanish text on Spanish pages when there is one, else the English text."""
-    return spanish if spanish and translation.get_language() == "es" else english
+def is_spanish(language: str | None = None) -> bool:
+    """Whether a page is in Spanish: the active language, or `language` when the caller read it
+    already ("es", or a regional Spanish such as "es-mx")."""
+    if language is None:
+        language = translation.get_language()
+    return (language or "").split("-")[0].lower() == "es"
+
+
+def localized(english: str, spanish: str, language: str | None = None) -> str:
+    """The Spanish text on Spanish pages when there is one, else the English text (the one rule for
+    every Spanish name: categories, terms, fellowships, meeting types)."""
+    return spanish if spanish and is_spanish(language) else english
 
 
 def prefers_spanish(request) -> bool:

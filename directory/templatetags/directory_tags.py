@@ -1,9 +1,7 @@
 """The program search form for other pages (the home page asks for it from its template), and a
 program's availability (its page shows the same lines as its result card)."""
 from django import template
-from django.utils.safestring import mark_safe
 
-from directory import cards
 from directory.filters import ProgramFilterSet
 from places.forms import DEFAULT_RADIUS
 
@@ -26,10 +24,10 @@ def program_search_form() -> dict:
     }
 
 
-@register.simple_tag
-def availability(program) -> str:
-    """Whether the program takes new patients, its usual wait and its beds (directory.cards).
+@register.inclusion_tag("directory/includes/availability.html")
+def availability(program) -> dict:
+    """Whether the program takes new patients, its usual wait and its beds (as on its result card).
 
     Usage: {% load directory_tags %}{% availability program %}
     """
-    return mark_safe(cards.availability(program))  # built from escaped pieces
+    return {"program": program}

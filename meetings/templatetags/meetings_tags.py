@@ -1,10 +1,7 @@
-"""Template helpers for meetings: clock times, days, time zones, join-by-phone links, and the finder's fields."""
+"""Template helpers for meetings: clock times, days, time zones and join-by-phone links."""
 import datetime
 
 from django import template
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -29,6 +26,14 @@ def day_name(value) -> str:
         return str(weekdays.DAY_NAMES[int(value)])
     except (TypeError, ValueError, IndexError):
         return ""
+
+
+@register.filter
+def describe_days(days) -> str:
+    """A meeting's days as a card says them: 'Mondays and Wednesdays', 'Every day'."""
+    from meetings.models import describe_days as describe
+
+    return describe(days or [])
 
 
 @register.filter
@@ -101,52 +106,3 @@ def nearby_meetings_box(place, miles, heading_level: int = 2) -> dict:
     from meetings.search import nearby_meetings
 
     return {"nearby": nearby_meetings(place, miles), "heading_level": heading_level}
-
-
-FINDER_FIELDS_TEMPLATE = "meetings/includes/finder_fields.html"
-MAX_KEPT_FIELDS = 2000
-NEAR_SLOT = "\x00near\x00"  # where the typed place goes back into a kept rendering
-_kept_fields: dict[tuple, str] = {}
-
-
-def finder_fields_key(context) -> tuple | None:
-    """Every value FINDER_FIELDS_TEMPLATE shows but the typed place, or None when the fields are
-    rendered each time: with keywords, or with the place's error and suggestions."""
-    form = context["form"]
-    if "near" in form.errors or form["q"].value():
-        return None
-    return (
-        get_language(), context["radius"],
-        tuple((name, tuple(value) if isinstance(value, list) else value) for name, value in context["options"].items()),
-        context["more_filters_open"], tuple(context["more_filter_names"]),
-        context["chosen_fellowships"], context["chosen_types"],
-    )
-
-
-@register.simple_tag(takes_context=True)
-def finder_fields(context):
-    """The finder form's fields (FINDER_FIELDS_TEMPLATE), rendered once per process for the same values.
-
-    Some seventy options cost more to render than the search's SQL; the key is every value the
-    template reads (the choices' labels, in the page's language, included), so nothing needs clearing.
-    What a person typed is never kept: the place goes into a slot of the kept rendering, and fields
-    with keywords are rendered each time.
-    """
-    key = finder_fields_key(context)
-    if key is None:
-        return render_finder_fields(context)
-    near = context["form"]["near"].value()
-    typed = f'name="near" id="id_near" value="{escape(near if near is not None else "")}"'
-    kept = _kept_fields.get(key)
-    if kept is None:
-        html = render_finder_fields(context)
-        if html.count(typed) != 1 or NEAR_SLOT in html:
-            return html  # not as expected: rendered each time
-        if len(_kept_fields) >= MAX_KEPT_FIELDS:
-            _kept_fields.clear()
-        kept = _kept_fields[key] = html.replace(typed, NEAR_SLOT)
-    return mark_safe(kept.replace(NEAR_SLOT, typed))  # `typed` is escaped
-
-
-def render_finder_fields(context) -> str:
-    return context.template.engine.get_template(FINDER_FIELDS_TEMPLATE).render(context)

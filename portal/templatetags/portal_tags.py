@@ -4,7 +4,6 @@ from functools import lru_cache
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
-from django.template.loader import render_to_string
 from django.utils.html import escape, format_html
 from django.utils.formats import number_format
 from django.utils.safestring import mark_safe
@@ -38,16 +37,17 @@ def phone_number(number: str) -> str:
 
 
 @register.filter
-def miles(value) -> str:
+def miles(value, language: str | None = None) -> str:
     """Format a distance: one decimal below ten miles, whole miles above."""
     if value is None:
         return ""
     value = float(value)
+    language = language or get_language()
     if value < 0.1:
-        return _miles(None, 1, get_language())
+        return _miles(None, 1, language)
     places = 1 if value < 10 else 0
     # number_format cuts extra decimals off; round first so 3.46 reads 3.5.
-    return _miles(round(value, places), places, get_language())
+    return _miles(round(value, places), places, language)
 
 
 @register.filter
@@ -55,9 +55,11 @@ def miles_away(value) -> str:
     """A distance as a result card says it: "<strong>3.5 mi</strong> away" ('' without one)."""
     if value is None:
         return ""
-    return _away(miles(value), get_language())
+    language = get_language()
+    return _away(miles(value, language), language)
 
 
+@register.filter
 def about_miles_away(value) -> str:
     """The distance to a listing placed at its ZIP code's centre: "about <strong>3 mi</strong> away",
     in whole miles (its location is approximate)."""
@@ -85,46 +87,30 @@ def _miles(rounded: float | None, places: int, language: str | None) -> str:
     return gettext("%(distance)s mi") % {"distance": number_format(rounded, places)}
 
 
-PAGINATION_TEMPLATE = "includes/pagination.html"
-MAX_KEPT_PAGINATIONS = 2000
-QUERY_SLOT = "QUERYSLOT"  # where the other parameters go back into a kept rendering (escaped, it reads the same)
-_kept_paginations: dict[tuple, str] = {}
-
-
-@register.simple_tag
-def pagination(page, query) -> str:
+@register.inclusion_tag("includes/pagination.html")
+def pagination(page, query) -> dict:
     """Links to the other pages of a list: previous, the page numbers (elided around the current
     one) and next, each keeping every other parameter of `query` (a QueryDict).
-
-    Rendered (PAGINATION_TEMPLATE) once per process for the same page and number of pages, with a
-    slot for the other parameters (what a person searched for is never kept).
 
     Usage: {% pagination page pagination_query|default:request.GET %}
     """
     if not page or not page.has_other_pages():
-        return ""
+        return {"links": []}
     params = query.copy()
     params.pop("page", None)
     rest = params.urlencode()
-    key = (get_language(), bool(rest), page.number, page.paginator.num_pages)
-    html = _kept_paginations.get(key)
-    if html is None:
-        start = f"?{QUERY_SLOT}&page=" if rest else "?page="
-        links = []
-        for number in page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1):
-            if number == page.paginator.ELLIPSIS:
-                links.append({"ellipsis": True})
-            else:
-                links.append({"number": number, "url": f"{start}{number}", "current": number == page.number})
-        html = render_to_string(PAGINATION_TEMPLATE, {
-            "links": links,
-            "previous": f"{start}{page.previous_page_number()}" if page.has_previous() else "",
-            "next": f"{start}{page.next_page_number()}" if page.has_next() else "",
-        })
-        if len(_kept_paginations) >= MAX_KEPT_PAGINATIONS:
-            _kept_paginations.clear()
-        _kept_paginations[key] = html
-    return mark_safe(html.replace(QUERY_SLOT, escape(rest))) if rest else html
+    start = f"?{rest}&page=" if rest else "?page="
+    links = []
+    for number in page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1):
+        if number == page.paginator.ELLIPSIS:
+            links.append({"ellipsis": True})
+        else:
+            links.append({"number": number, "url": f"{start}{number}", "current": number == page.number})
+    return {
+        "links": links,
+        "previous": f"{start}{page.previous_page_number()}" if page.has_previous() else "",
+        "next": f"{start}{page.next_page_number()}" if page.has_next() else "",
+    }
 
 
 _radius_options: dict[tuple, str] = {}
