@@ -61,6 +61,7 @@ from meetings.models import (
 from phones import numbers as phones
 from places import geo, timezones, weekdays
 from portal import slugs
+from portal.admin_tools import field_labels
 
 FORMAT_MEETING_GUIDE = "meeting-guide"
 MAX_FEED_BYTES = 25 * 1024 * 1024
@@ -776,7 +777,8 @@ def write(plans: list[_Plan], report: ImportReport, progress: Progress | None) -
                 [through(meeting_id=plan.meeting.pk, meetingtype_id=types[code]) for code in sorted(set(plan.record.type_codes))]
             )
         history.append((plan.meeting, CHANGE,
-                        f"Import from {plan.record.source} changed: {', '.join(plan.changed) or 'updated date'}."))
+                        f"Import from {plan.record.source} changed: "
+                        f"{', '.join(field_labels(Meeting, plan.changed)) or 'updated date'}."))
         done += 1
         report_progress(progress, done, total, "write")
     transaction.on_commit(forget_zones_in_use)  # bulk writes send no signals

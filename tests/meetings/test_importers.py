@@ -158,7 +158,7 @@ class TestSussexFeed:
         assert meeting.start_time == T(22, 30)
         assert list(meeting.types.values_list("code", flat=True)) == ["O"]
         entry = LogEntry.objects.get(object_id=str(meeting.pk), change_message__startswith="Import from")
-        assert entry.change_message == "Import from sussexaa changed: start_time, types."
+        assert entry.change_message == "Import from sussexaa changed: Start time, Types."
 
     def test_dry_run_writes_nothing(self):
         out = run(FEEDS / "sussexaa.json", "--dry-run")
