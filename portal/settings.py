@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import environ
+from corsheaders.defaults import default_headers as corsheaders_default_headers
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -220,6 +221,10 @@ CORS_URLS_REGEX = r"^/(api/.*|meetings/feed\.json)$"
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
 CORS_ALLOW_CREDENTIALS = False
+# What a script on another site may read and send: the validators (ETag, Last-Modified) and the
+# conditional request headers that revalidate with them, Link for pagination, Retry-After of a 503.
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Link", "Retry-After", "Content-Disposition"]
+CORS_ALLOW_HEADERS = (*corsheaders_default_headers, "if-none-match", "if-modified-since")
 
 # Logging: never write a visitor's search (and so their location) to a log.
 LOGGING = {
