@@ -241,8 +241,8 @@ def parse_feed(
         )
     if not_listed:
         parsed.warnings.append(
-            f"{len(not_listed)} meetings have no street address (or their location is temporarily closed) and no "
-            f"conference link or phone: imported, but not listed on the finder (rows {_rows(not_listed)})."
+            f"{len(not_listed)} meetings meet at a location that is temporarily closed (type TC) and have no "
+            f"conference link or phone: imported, but not listed on the finder until it reopens (rows {_rows(not_listed)})."
         )
     return parsed
 
@@ -370,6 +370,13 @@ def _parse_row(row, state: _Row, *, source: str, default_timezone: str, folded_t
     if not (values["address"] or values["city"] or values["postal_code"] or values["latitude"] is not None
             or values["conference_url"] or values["conference_phone"]):
         problems.append("no way to place or join it: no address, city, ZIP code, coordinates, conference link or phone.")
+    elif values["attendance"] == Attendance.INACTIVE and not (
+        LOCATION_CLOSED_TYPE in type_codes and values["address"] and not values["approximate"]
+    ):
+        # Only a meeting at a street address whose location is temporarily closed is kept unlisted (it
+        # reopens); a place without a street address and without a link or phone is never publishable.
+        place = "an approximate place" if values["address"] else "only a city, ZIP code or coordinates"
+        problems.append(f"no way to attend it: {place}, no street address to go to, and no conference link or phone.")
 
     if not slug and values["name"] and values["days"] and values["start_time"]:
         slug = slugify(f"{values['name']} {values['days'][0]} {values['start_time']:%H%M}")[:200] or f"row-{state.number}"
