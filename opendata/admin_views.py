@@ -54,11 +54,21 @@ class UploadForm(forms.Form):
         empty_label="Choose the fellowship whose meetings these are",
         help_text="Meeting Guide feeds do not say which fellowship holds their meetings: choose it here.",
     )
+    new_fellowship = forms.CharField(
+        label="Or a fellowship not listed yet", required=False, max_length=100,
+        help_text="Its full name, e.g. Eating Disorders Anonymous: the import creates it.",
+    )
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("format") == meeting_guide_importer.FORMAT_MEETING_GUIDE and not cleaned.get("fellowship"):
+        if cleaned.get("format") != meeting_guide_importer.FORMAT_MEETING_GUIDE:
+            return cleaned
+        name = " ".join((cleaned.get("new_fellowship") or "").split())
+        if not cleaned.get("fellowship") and not name:
             self.add_error("fellowship", "Choose the fellowship whose meetings the feed lists.")
+        elif not cleaned.get("fellowship") and meeting_guide_importer.find_fellowship(name) is None \
+                and meeting_guide_importer.new_fellowship(name) is None:
+            self.add_error("new_fellowship", "Give the fellowship's full name, e.g. Eating Disorders Anonymous.")
         return cleaned
 
     def clean_file(self):
@@ -126,7 +136,13 @@ def import_listings(request):
                     target.write(chunk)
             filename = Path(upload.name or "upload").name[:200]
             fellowship = form.cleaned_data.get("fellowship")
-            options = {"fellowship": fellowship.pk} if fellowship and format == meeting_guide_importer.FORMAT_MEETING_GUIDE else {}
+            new_name = " ".join(form.cleaned_data.get("new_fellowship", "").split())
+            options = {}
+            if format == meeting_guide_importer.FORMAT_MEETING_GUIDE:
+                if fellowship is None and not request.user.has_perm("meetings.add_fellowship"):
+                    raise PermissionDenied
+                # A new fellowship goes by its name: the import finds it, or creates it when it applies.
+                options = {"fellowship": fellowship.pk if fellowship else new_name}
             job = queue_import(user=request.user, token=token, filename=filename, format=format,
                                step=ImportJob.Step.PREVIEW, options=options)
             return redirect("opendata-admin:job", job_id=job.pk)

@@ -152,7 +152,7 @@ def upload_path(token: str) -> Path:
 
 
 def run_importer(*, path: Path, format: str, filename: str, dry_run: bool, strict: bool = False, user=None,
-                 progress=None, fellowship: int | None = None) -> ImportReport:
+                 progress=None, fellowship: int | str | None = None) -> ImportReport:
     """Run the importer for `format` (every usable row, or with `strict` all or nothing).
 
     An unexpected failure becomes a report, not a crash.
@@ -160,7 +160,8 @@ def run_importer(*, path: Path, format: str, filename: str, dry_run: bool, stric
     options = {}
     if format == meeting_guide_importer.FORMAT_MEETING_GUIDE:
         importer = meeting_guide_importer.import_meeting_guide
-        options["fellowship"] = Fellowship.objects.filter(pk=fellowship).first() if fellowship else None
+        options["fellowship"] = (fellowship if isinstance(fellowship, str)  # a new fellowship's name
+                                 else Fellowship.objects.filter(pk=fellowship).first() if fellowship else None)
     elif format.startswith("samhsa"):
         importer = samhsa_importer.import_samhsa
     else:

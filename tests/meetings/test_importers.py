@@ -429,3 +429,47 @@ def test_formatted_address_parts():
     }
     assert split("Philadelphia, PA, USA")["address"] == ""
     assert split("London, UK") == {"address": "", "city": "London", "state": "", "postal_code": "", "country": "UK"}
+
+
+class TestNewFellowships:
+    """A feed of a fellowship the site does not list yet creates it by name, once, when it is imported."""
+
+    def test_eating_disorders_anonymous_is_created_by_name(self):
+        assert not Fellowship.objects.filter(name="Eating Disorders Anonymous").exists()
+        dry = importers.import_meeting_guide(source=str(FEEDS / "eda.json"),
+                                             fellowship="Eating Disorders Anonymous", dry_run=True)
+        assert not dry.errors and dry.created == 184
+        assert any("Fellowship «Eating Disorders Anonymous» is not listed yet: importing creates it" in warning
+                   for warning in dry.warnings)
+        assert not Fellowship.objects.filter(name="Eating Disorders Anonymous").exists()  # a dry run writes nothing
+
+        out = run(FEEDS / "eda.json", fellowship="Eating Disorders Anonymous")
+        assert "184 created" in out
+        eda = Fellowship.objects.get(name="Eating Disorders Anonymous")
+        assert eda.slug == "eating-disorders-anonymous"
+        assert Meeting.objects.filter(fellowship=eda).count() == 184
+        assert LogEntry.objects.filter(object_id=str(eda.pk), change_message="Created by the import of eda.").exists()
+        # Importing again finds it by name and changes nothing.
+        again = run(FEEDS / "eda.json", fellowship="Eating Disorders Anonymous")
+        assert "0 created, 0 updated, 184 unchanged" in again
+        assert Fellowship.objects.filter(name__iexact="eating disorders anonymous").count() == 1
+
+    def test_rows_naming_an_unknown_fellowship_create_it_once(self, tmp_path):
+        rows = [
+            {"name": f"Hope {n}", "slug": f"hope-{n}", "day": n, "time": "19:00", "fellowship": "Overeaters Anonymous",
+             "conference_url": f"https://zoom.us/j/55501{n:02d}"}
+            for n in range(3)
+        ] + [{"name": "Plain", "slug": "plain", "day": 1, "time": "18:00", "conference_url": "https://zoom.us/j/5550199"}]
+        (tmp_path / "mixed.json").write_text(json.dumps(rows))
+        report = importers.import_meeting_guide(source=str(tmp_path / "mixed.json"), fellowship="aa")
+        assert report.created == 4 and not report.rejected
+        notes = [warning for warning in report.warnings if "Overeaters Anonymous" in warning]
+        assert len(notes) == 1 and "3 rows (1, 2, 3)" in notes[0]
+        overeaters = Fellowship.objects.get(name="Overeaters Anonymous")
+        assert sorted(Meeting.objects.filter(fellowship=overeaters).values_list("slug", flat=True)) == ["hope-0", "hope-1", "hope-2"]
+        assert Meeting.objects.get(slug="plain").fellowship.slug == "aa"
+
+    def test_a_slug_that_names_nothing_is_still_refused(self):
+        report = importers.import_meeting_guide(source=b"[]", fellowship="no-such-fellowship")
+        assert report.errors and "give its full name" in report.errors[0]
+        assert not Fellowship.objects.filter(slug__startswith="no-such").exists()

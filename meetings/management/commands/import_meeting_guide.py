@@ -16,7 +16,8 @@ class Command(BaseCommand):
         parser.add_argument("source", help="Path of a feed file, or an http(s) URL of a feed.")
         parser.add_argument("--fellowship", default="",
                             help="Slug, abbreviation or name of the fellowship of rows that do not name their own "
-                                 "(no default: rows with no fellowship are rejected).")
+                                 "(no default: rows with no fellowship are rejected). A full name the site does not "
+                                 "list yet (e.g. 'Eating Disorders Anonymous') creates that fellowship.")
         parser.add_argument("--source-name", dest="source_name",
                             help="Name that identifies this feed on re-import (default: the file name or URL).")
         parser.add_argument("--timezone", default=None,
