@@ -130,6 +130,25 @@ class HistoryWithValuesMixin:
         return "Changed " + "; ".join(parts) + "."
 
 
+class LabelledTabularInline(admin.TabularInline):
+    """A tabular inline whose fields have accessible names: the column's label and the row's number
+    (a table's column headers are not labels, so screen readers and axe find the fields unnamed)."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+
+        class LabelledFormSet(formset):
+            def add_fields(self, form, index):
+                super().add_fields(form, index)
+                row = f"row {index + 1}" if index is not None else "new row"
+                for name, field in form.fields.items():
+                    if not field.widget.is_hidden:
+                        label = str(field.label or name)
+                        field.widget.attrs["aria-label"] = f"{label[:1].upper()}{label[1:]}, {row}"
+
+        return LabelledFormSet
+
+
 class VerifiedAgeFilter(admin.SimpleListFilter):
     """Filter listings by how long ago staff last verified them (for models with a VerifiableQuerySet)."""
 
