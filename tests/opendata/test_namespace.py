@@ -36,10 +36,32 @@ class InstallationB(Exception):
     """Raised to roll back everything the emulated second installation did."""
 
 
-def test_the_first_migrate_made_this_installation_its_own_namespace():
-    stored = IdentifierNamespace.objects.get()
-    assert stored.namespace != uuid.UUID(hsds.DEFAULT_NAMESPACE)
-    assert hsds.namespace() == stored.namespace
+def make_namespace():
+    """The data migration's own step, as the first migrate runs it."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("opendata.migrations.0003_identifier_namespace").make_namespace(apps, None)
+
+
+def test_the_first_migrate_makes_this_installation_its_own_namespace(settings):
+    IdentifierNamespace.objects.all().delete()
+    make_namespace()
+    first = IdentifierNamespace.objects.get().namespace
+    assert first != uuid.UUID(hsds.DEFAULT_NAMESPACE) and first.version == 4
+    assert hsds.namespace() == first
+    make_namespace()  # migrating again keeps it
+    assert IdentifierNamespace.objects.get().namespace == first
+
+    # Another installation's first migrate makes another one; a configured namespace is stored as is.
+    IdentifierNamespace.objects.all().delete()
+    make_namespace()
+    assert IdentifierNamespace.objects.get().namespace != first
+    IdentifierNamespace.objects.all().delete()
+    settings.OPENDATA_ID_NAMESPACE = "0f3a4b2c-9d8e-4f10-8a2b-3c4d5e6f7a8b"
+    make_namespace()
+    assert str(IdentifierNamespace.objects.get().namespace) == settings.OPENDATA_ID_NAMESPACE
 
 
 def test_round_trip_between_two_installations_overwrites_nothing(client):
@@ -88,7 +110,7 @@ def test_an_identifier_of_another_namespace_names_no_record_here(client):
 
 def test_staff_see_the_namespace_and_an_administrator_can_set_it(admin_client, client):
     program = make_program(name="Harbor Recovery")
-    stored = IdentifierNamespace.objects.get()
+    stored, _ = IdentifierNamespace.objects.get_or_create(pk=1)
     url = reverse("admin:opendata_identifiernamespace_change", args=[stored.pk])
     page = admin_client.get(url).content.decode()
     assert str(stored.namespace) in page and "Changing it changes every published identifier" in page
