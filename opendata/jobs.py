@@ -25,6 +25,7 @@ from django.utils import timezone
 from importing.pipeline import Change, Finding, ImportReport
 from meetings import importers as meeting_guide_importer
 from meetings.models import Fellowship
+from opendata.hsds import namespace as hsds_namespace
 from opendata.importers import hsds as hsds_importer
 from opendata.importers import samhsa as samhsa_importer
 from opendata.models import DataPackage, ImportJob
@@ -105,6 +106,7 @@ def build_package() -> DataPackage:
         DataPackage.objects.get_or_create(pk=1)
     except IntegrityError:
         pass
+    hsds_namespace()  # read (or make) the identifier namespace before the read-only snapshot below
     # Changes from now on mark the package stale again and queue the next build.
     DataPackage.objects.filter(pk=1).update(stale_since=None)
     started = timezone.now().replace(microsecond=0)
