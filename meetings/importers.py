@@ -833,9 +833,8 @@ def write(plans: list[_Plan], report: ImportReport, progress: Progress | None) -
             through.objects.bulk_create(
                 [through(meeting_id=plan.meeting.pk, meetingtype_id=types[code]) for code in sorted(set(plan.record.type_codes))]
             )
-        history.append((plan.meeting, CHANGE,
-                        f"Import from {plan.record.source} changed: "
-                        f"{', '.join(field_labels(Meeting, plan.changed)) or 'updated date'}."))
+        changed = ", ".join(field_labels(Meeting, plan.changed)) or "updated date"
+        history.append((plan.meeting, CHANGE, f"Import from {plan.record.source} changed: {changed}."))
         done += 1
         report_progress(progress, done, total, "write")
     transaction.on_commit(forget_zones_in_use)  # bulk writes send no signals

@@ -73,19 +73,18 @@ def test_round_trip_between_two_installations_overwrites_nothing(client):
     from_a = export_json(client)
 
     # Installation B, emulated in a savepoint: its own first migrate, an empty directory, keys from 1.
-    with pytest.raises(InstallationB):
-        with transaction.atomic():
-            IdentifierNamespace.objects.filter(pk=1).delete()
-            IdentifierNamespace.objects.create(namespace=uuid.uuid4())
-            Program.objects.all().delete()
-            Organization.objects.all().delete()
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT setval(pg_get_serial_sequence('directory_program', 'id'), 1, false)")
-            report = import_hsds(source=from_a)
-            assert (report.created, report.updated) == (3, 0)
-            assert sorted(Program.objects.values_list("pk", flat=True)) == [1, 2, 3]
-            from_b = export_json(client)
-            raise InstallationB
+    with pytest.raises(InstallationB), transaction.atomic():
+        IdentifierNamespace.objects.filter(pk=1).delete()
+        IdentifierNamespace.objects.create(namespace=uuid.uuid4())
+        Program.objects.all().delete()
+        Organization.objects.all().delete()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT setval(pg_get_serial_sequence('directory_program', 'id'), 1, false)")
+        report = import_hsds(source=from_a)
+        assert (report.created, report.updated) == (3, 0)
+        assert sorted(Program.objects.values_list("pk", flat=True)) == [1, 2, 3]
+        from_b = export_json(client)
+        raise InstallationB
     hsds.forget_namespace()
     assert contact_details() == a_programs  # A is itself again
 

@@ -102,7 +102,7 @@ def test_failure_records_keep_hashes_not_the_address_or_browser(client, staff):
     from django.db import connection
     with connection.cursor() as cursor:
         for table in ("axes_accessfailurelog", "axes_accessattempt"):
-            cursor.execute(f"SELECT * FROM {table}")  # noqa: S608 (fixed table names)
+            cursor.execute(f"SELECT * FROM {table}")
             assert ATTACKER not in repr(cursor.fetchall())
 
 
