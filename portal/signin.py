@@ -22,13 +22,20 @@ def _keyed_hash(purpose: str, value: str) -> bytes:
 
 def hashed_client_address(request) -> str:
     """The client's address as axes stores it: a keyed hash in the form of a unique-local IPv6 address."""
-    digest = _keyed_hash("address", client_address(request))
+    return hashed_address(client_address(request))
+
+
+def hashed_address(address: str) -> str:
+    digest = _keyed_hash("address", address)
     return str(ipaddress.IPv6Address(b"\xfd" + digest[:15]))
+
+
+HASHED_USER_AGENT_PREFIX = "sha256:"
 
 
 def hashed_user_agent(user_agent: str) -> str:
     """The browser's user agent as axes stores it: a keyed hash."""
-    return "sha256:" + _keyed_hash("user-agent", user_agent).hex()[:40]
+    return HASHED_USER_AGENT_PREFIX + _keyed_hash("user-agent", user_agent).hex()[:40]
 
 
 def _hide_user_agent(request) -> None:

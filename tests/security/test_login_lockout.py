@@ -112,3 +112,21 @@ def test_public_pages_still_set_no_cookie(client, staff):
         response = client.get(path)
         assert response.status_code == 200, path
         assert response.cookies == {}, path
+
+
+def test_records_written_before_the_upgrade_are_hashed_by_the_migration():
+    from importlib import import_module
+
+    from django.apps import apps
+
+    browser = "Mozilla/5.0 (Windows NT 10.0) Firefox/140.0"
+    AccessFailureLog.objects.create(username="editor", ip_address=ATTACKER, user_agent=browser, http_accept="*/*",
+                                    path_info="/admin/login/")
+    AccessAttempt.objects.create(username="editor", ip_address=ATTACKER, user_agent=browser, http_accept="*/*",
+                                 path_info="/admin/login/", get_data="", post_data="", failures_since_start=3)
+
+    import_module("portal.migrations.0001_hash_sign_in_records").hash_raw_records(apps, None)
+
+    for record in [AccessFailureLog.objects.get(), AccessAttempt.objects.get()]:
+        assert record.ip_address != ATTACKER and record.ip_address.startswith("fd")
+        assert record.user_agent.startswith("sha256:") and "Firefox" not in record.user_agent
