@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import environ
+from corsheaders.defaults import default_headers as corsheaders_default_headers
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -234,6 +235,10 @@ CORS_URLS_REGEX = r"^/(api/.*|meetings/feed\.json)$"
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
 CORS_ALLOW_CREDENTIALS = False
+# What a script on another site may read and send: the validators (ETag, Last-Modified) and the
+# conditional request headers that revalidate with them, Link for pagination, Retry-After of a 503.
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Link", "Retry-After", "Content-Disposition"]
+CORS_ALLOW_HEADERS = (*corsheaders_default_headers, "if-none-match", "if-modified-since")
 
 # Logging: never write a visitor's search (and so their location) to a log.
 LOGGING = {
@@ -250,16 +255,19 @@ LOGGING = {
     },
 }
 
-# Failed staff sign-ins (django-axes): after PORTAL_LOGIN_FAILURE_LIMIT failures for one account or
-# from one address, sign-in is refused for PORTAL_LOGIN_LOCKOUT_MINUTES. Each failure is written to
-# the log (account name and an address hash, never the address) and to the admin's "Access failures".
+# Failed staff sign-ins (django-axes): after PORTAL_LOGIN_FAILURE_LIMIT failures for one account from
+# one address, sign-in to that account from that address is refused for PORTAL_LOGIN_LOCKOUT_MINUTES
+# (locking the account alone would let anyone who knows a colleague's user name lock them out; the
+# address alone, a whole office). Each failure is written to the log (account name and an address
+# hash, never the address) and to the admin's "Access failures" (hashes of the address and user agent).
 AXES_FAILURE_LIMIT = env.int("PORTAL_LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("PORTAL_LOGIN_LOCKOUT_MINUTES", default=30))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins need no address record
-AXES_CLIENT_IP_CALLABLE = "portal.client.client_address"
+AXES_HANDLER = "portal.signin.HashedClientDatabaseHandler"
+AXES_CLIENT_IP_CALLABLE = "portal.signin.hashed_client_address"
 AXES_CLIENT_STR_CALLABLE = "portal.client.login_attempt_description"
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 

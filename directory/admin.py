@@ -12,7 +12,13 @@ from django.utils.html import format_html
 from directory.models import Category, ListingToVerify, OpeningHours, Organization, ProblemReport, Program, Term
 from directory.signals import listings_changed
 from portal.admin_locking import OptimisticLockingMixin
-from portal.admin_tools import HistoryWithValuesMixin, VerificationQueueAdmin, VerifiedAgeFilter, log_changes
+from portal.admin_tools import (
+    HistoryWithValuesMixin,
+    LabelledTabularInline,
+    VerificationQueueAdmin,
+    VerifiedAgeFilter,
+    log_changes,
+)
 
 
 @admin.action(description="Mark selected programs as verified today")
@@ -75,7 +81,7 @@ class MissingFromSourceFilter(admin.SimpleListFilter):
         return queryset.filter(missing_from_source=self.value()) if self.value() else queryset
 
 
-class OpeningHoursInline(admin.TabularInline):
+class OpeningHoursInline(LabelledTabularInline):
     model = OpeningHours
     extra = 0
 
@@ -192,7 +198,7 @@ class TermForm(forms.ModelForm):
         fields = "__all__"
 
 
-class TermInline(admin.TabularInline):
+class TermInline(LabelledTabularInline):
     model = Term
     form = TermForm
     extra = 0

@@ -21,6 +21,7 @@ from django.contrib.admin.models import ADDITION, CHANGE
 from directory.models import OpeningHours, Organization, Program, program_slug_text
 from directory.signals import listings_changed
 from importing.pipeline import Change, HistoryEntry, ImportReport, ParsedFile, Progress, run_pipeline
+from portal.admin_tools import field_labels
 from portal.slugs import unique_slug
 
 BATCH = 2000
@@ -284,7 +285,7 @@ def write_programs(plans: list[_Plan], report: ImportReport, progress: Progress 
         if plan.changed == ["created"]:
             history.append((plan.program, ADDITION, f"Imported from {source}."))
         else:
-            history.append((plan.program, CHANGE, f"Import of {source} changed: {', '.join(plan.changed)}."))
+            history.append((plan.program, CHANGE, f"Import of {source} changed: {', '.join(field_labels(Program, plan.changed))}."))
     if history:
         # Bulk writes send no post_save: tell what publishes the listings (the open data package) at once.
         listings_changed.send(sender=Program, immediate=True)

@@ -61,6 +61,10 @@ class ImportFormat:
         """What the upload form chose, as JSON to store with the background job."""
         return {}
 
+    def extra_permissions(self, cleaned: dict) -> tuple[str, ...]:
+        """Permissions a choice on the upload form needs beyond `permissions` (creating reference data)."""
+        return ()
+
     def run_options(self, stored: dict) -> dict:
         """The keyword arguments of `run` from the options stored with a job."""
         return {}

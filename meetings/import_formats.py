@@ -26,7 +26,8 @@ class MeetingGuideFeed(ImportFormat):
     def add_arguments(self, parser) -> None:
         parser.add_argument("--fellowship", default="",
                             help="Slug, abbreviation or name of the fellowship of rows that do not name their own "
-                                 "(no default: rows with no fellowship are rejected).")
+                                 "(no default: rows with no fellowship are rejected). A full name the site does not "
+                                 "list yet (e.g. 'Eating Disorders Anonymous') creates that fellowship.")
         parser.add_argument("--source-name", dest="source_name",
                             help="Name that identifies this feed on re-import (default: the file name or URL).")
         parser.add_argument("--timezone", default=None,
@@ -42,22 +43,42 @@ class MeetingGuideFeed(ImportFormat):
         }
 
     def form_fields(self) -> dict:
-        return {"fellowship": forms.ModelChoiceField(
-            label="Fellowship (Meeting Guide feeds)", queryset=Fellowship.objects.all(), required=False,
-            empty_label="Choose the fellowship whose meetings these are",
-            help_text="Meeting Guide feeds do not say which fellowship holds their meetings: choose it here.",
-        )}
+        return {
+            "fellowship": forms.ModelChoiceField(
+                label="Fellowship (Meeting Guide feeds)", queryset=Fellowship.objects.all(), required=False,
+                empty_label="Choose the fellowship whose meetings these are",
+                help_text="Meeting Guide feeds do not say which fellowship holds their meetings: choose it here.",
+            ),
+            "new_fellowship": forms.CharField(
+                label="Or a fellowship not listed yet", required=False, max_length=100,
+                help_text="Its full name, e.g. Eating Disorders Anonymous: the import creates it.",
+            ),
+        }
+
+    @staticmethod
+    def new_name(cleaned: dict) -> str:
+        return " ".join((cleaned.get("new_fellowship") or "").split())
 
     def clean_form(self, cleaned: dict) -> dict[str, str]:
-        if not cleaned.get("fellowship"):
+        name = self.new_name(cleaned)
+        if not cleaned.get("fellowship") and not name:
             return {"fellowship": "Choose the fellowship whose meetings the feed lists."}
+        if not cleaned.get("fellowship") and importers.find_fellowship(name) is None \
+                and importers.new_fellowship(name) is None:
+            return {"new_fellowship": "Give the fellowship's full name, e.g. Eating Disorders Anonymous."}
         return {}
 
+    def extra_permissions(self, cleaned: dict) -> tuple[str, ...]:
+        return () if cleaned.get("fellowship") else ("meetings.add_fellowship",)
+
     def job_options(self, cleaned: dict) -> dict:
-        return {"fellowship": cleaned["fellowship"].pk} if cleaned.get("fellowship") else {}
+        # A new fellowship goes by its name: the import finds it, or creates it when it applies.
+        return {"fellowship": cleaned["fellowship"].pk if cleaned.get("fellowship") else self.new_name(cleaned)}
 
     def run_options(self, stored: dict) -> dict:
         chosen = stored.get("fellowship")
+        if isinstance(chosen, str):
+            return {"fellowship": chosen or None}
         return {"fellowship": Fellowship.objects.filter(pk=chosen).first() if chosen else None}
 
     def hint(self, report) -> str:

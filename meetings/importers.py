@@ -61,6 +61,7 @@ from meetings.models import (
 from phones import numbers as phones
 from places import geo, timezones, weekdays
 from portal import slugs
+from portal.admin_tools import field_labels
 
 FORMAT_MEETING_GUIDE = "meeting-guide"
 MAX_FEED_BYTES = 25 * 1024 * 1024
@@ -189,6 +190,9 @@ def parse_feed(
         known_types = {code: code for code in MeetingType.objects.values_list("code", flat=True)}
     if fellowships is None:
         fellowships = fellowship_lookup()
+    if fellowship is not None and fellowship.pk is None:  # a fellowship the import is to create
+        fellowships.setdefault(fellowship.name.casefold(), fellowship)
+    created_for: dict[str, list[int]] = defaultdict(list)
     folded = {code.casefold(): code for code in known_types}
     parsed = ParsedFile(total=len(rows))
     unknown_types: dict[str, list[int]] = defaultdict(list)
@@ -203,9 +207,13 @@ def parse_feed(
             chosen = record.fellowship or fellowship
             raw = row.get("fellowship") if isinstance(row, dict) else None
             if raw not in (None, "") and record.fellowship is None:
-                named = fellowships.get(str(raw).casefold())
+                named = fellowships.get(str(raw).casefold()) or fellowships.get(" ".join(str(raw).split()).casefold())
+                if named is None and (new := new_fellowship(str(raw))) is not None:
+                    named = fellowships[new.name.casefold()] = new
                 if named is None:
-                    state.problems.append(f"fellowship {_show(raw)} is not one this site lists.")
+                    state.problems.append(
+                        f"fellowship {_show(raw)} is not one this site lists (a new one is created from its full "
+                        "name, e.g. Eating Disorders Anonymous).")
                 chosen = named
             if chosen is None and not state.problems:
                 state.problems.append("no fellowship: the feed does not name one and none was chosen for the import.")
@@ -222,6 +230,8 @@ def parse_feed(
             first_row_of_slug[record.source_slug] = index
             if record.values["attendance"] == Attendance.INACTIVE:
                 not_listed.append(index)
+            if record.fellowship.pk is None:
+                created_for[record.fellowship.name].append(index)
             parsed.records.append(record)
         if state.problems:
             parsed.rejected.append(Finding(index, " ".join(state.problems), state.slug))
@@ -238,10 +248,12 @@ def parse_feed(
             f"Type code 'ONL' (an older way to mark online meetings) on {len(legacy_online)} rows was not stored: "
             f"whether a meeting is online comes from its conference link or phone (rows {_rows(legacy_online)})."
         )
+    for name, numbers in sorted(created_for.items()):
+        parsed.warnings.append(new_fellowship_note(name, numbers))
     if not_listed:
         parsed.warnings.append(
-            f"{len(not_listed)} meetings have no street address (or their location is temporarily closed) and no "
-            f"conference link or phone: imported, but not listed on the finder (rows {_rows(not_listed)})."
+            f"{len(not_listed)} meetings meet at a location that is temporarily closed (type TC) and have no "
+            f"conference link or phone: imported, but not listed on the finder until it reopens (rows {_rows(not_listed)})."
         )
     return parsed
 
@@ -263,6 +275,40 @@ def fellowship_lookup() -> dict[str, Fellowship]:
             if key:
                 found.setdefault(key.casefold(), fellowship)
     return found
+
+
+def new_fellowship(text: str) -> Fellowship | None:
+    """An unsaved fellowship named `text`, for the import to create when it writes; None when the text
+    is not a fellowship's name (a slug such as 'eda' or a typo of one is not: nothing is made from it)."""
+    name = " ".join(str(text).split())
+    if not 2 <= len(name) <= 100 or not any(ch.isalpha() for ch in name):
+        return None
+    if " " not in name and name == name.lower():
+        return None  # slug-shaped: most likely a fellowship meant to exist already
+    return Fellowship(name=name)
+
+
+def new_fellowship_note(name: str, numbers: list[int]) -> str:
+    return (f"Fellowship «{name}» is not listed yet: importing creates it, with the meetings of {len(numbers)} "
+            f"row{'s' if len(numbers) > 1 else ''} ({_rows(numbers)}). Add its description and Spanish name "
+            "in the admin afterwards.")
+
+
+def save_new_fellowships(plans: list[_Plan]) -> list[Fellowship]:
+    """Create the fellowships the planned meetings name that are not listed yet; return the ones created."""
+    new = {id(plan.record.fellowship): plan.record.fellowship for plan in plans
+           if plan.record.fellowship is not None and plan.record.fellowship.pk is None}
+    created = []
+    for fellowship in new.values():
+        listed = Fellowship.objects.filter(name__iexact=fellowship.name).first()
+        if listed is not None:  # added by hand since the file was read
+            fellowship.pk, fellowship.slug = listed.pk, listed.slug
+            continue
+        fellowship.slug = slugs.unique_slug(fellowship.name, Fellowship.objects.all(), max_length=50,
+                                            fallback="fellowship")
+        fellowship.save()
+        created.append(fellowship)
+    return created
 
 
 def find_fellowship(text: str) -> Fellowship | None:
@@ -369,6 +415,13 @@ def _parse_row(row, state: _Row, *, source: str, default_timezone: str, folded_t
     if not (values["address"] or values["city"] or values["postal_code"] or values["latitude"] is not None
             or values["conference_url"] or values["conference_phone"]):
         problems.append("no way to place or join it: no address, city, ZIP code, coordinates, conference link or phone.")
+    elif values["attendance"] == Attendance.INACTIVE and not (
+        LOCATION_CLOSED_TYPE in type_codes and values["address"] and not values["approximate"]
+    ):
+        # Only a meeting at a street address whose location is temporarily closed is kept unlisted (it
+        # reopens); a place without a street address and without a link or phone is never publishable.
+        place = "an approximate place" if values["address"] else "only a city, ZIP code or coordinates"
+        problems.append(f"no way to attend it: {place}, no street address to go to, and no conference link or phone.")
 
     if not slug and values["name"] and values["days"] and values["start_time"]:
         slug = slugify(f"{values['name']} {values['days'][0]} {values['start_time']:%H%M}")[:200] or f"row-{state.number}"
@@ -739,7 +792,10 @@ def unique_slug(wanted: str, name: str, taken: set[str]) -> str:
 def write(plans: list[_Plan], report: ImportReport, progress: Progress | None) -> list[HistoryEntry]:
     """Create and update the planned meetings (the pipeline holds the transaction); return the history."""
     types = dict(MeetingType.objects.values_list("code", "pk"))
-    history: list[HistoryEntry] = []
+    history: list[HistoryEntry] = [
+        (fellowship, ADDITION, f"Created by the import of {source}.")
+        for fellowship, source in _created_fellowships(plans)
+    ]
     now = timezone.now()
     to_create = [plan for plan in plans if plan.meeting is None and plan.matched is None]
     to_update = [plan for plan in plans if plan.meeting is not None and plan.changed]
@@ -768,6 +824,8 @@ def write(plans: list[_Plan], report: ImportReport, progress: Progress | None) -
         report_progress(progress, done, total, "write")
     for plan in to_update:
         changes = dict(plan.changes)
+        if "fellowship_id" in changes:  # a fellowship created above has its key only now
+            changes["fellowship_id"] = plan.record.fellowship.pk
         changes.setdefault("updated", plan.record.updated or now)
         Meeting.objects.filter(pk=plan.meeting.pk).update(**changes)
         if plan.types_changed:
@@ -775,14 +833,22 @@ def write(plans: list[_Plan], report: ImportReport, progress: Progress | None) -
             through.objects.bulk_create(
                 [through(meeting_id=plan.meeting.pk, meetingtype_id=types[code]) for code in sorted(set(plan.record.type_codes))]
             )
-        history.append((plan.meeting, CHANGE,
-                        f"Import from {plan.record.source} changed: {', '.join(plan.changed) or 'updated date'}."))
+        changed = ", ".join(field_labels(Meeting, plan.changed)) or "updated date"
+        history.append((plan.meeting, CHANGE, f"Import from {plan.record.source} changed: {changed}."))
         done += 1
         report_progress(progress, done, total, "write")
     transaction.on_commit(forget_zones_in_use)  # bulk writes send no signals
     forget_zones_in_use()
     forget_occurrence_counts()
     return history
+
+
+def _created_fellowships(plans: list[_Plan]) -> list[tuple[Fellowship, str]]:
+    created = save_new_fellowships(plans)
+    sources = {}
+    for plan in plans:
+        sources.setdefault(id(plan.record.fellowship), plan.record.source)
+    return [(fellowship, sources[id(fellowship)]) for fellowship in created]
 
 
 # The whole import ------------------------------------------------------------------------------
@@ -828,10 +894,11 @@ def import_meeting_guide(
         report.errors.append(f"{zone!r} is not an IANA time zone name such as America/New_York.")
         return report
     if isinstance(fellowship, str):
-        chosen = find_fellowship(fellowship)
+        chosen = find_fellowship(fellowship) or new_fellowship(fellowship)
         if chosen is None:
             known = ", ".join(Fellowship.objects.values_list("slug", flat=True))
-            report.errors.append(f"There is no fellowship {fellowship!r}. Known fellowships: {known}.")
+            report.errors.append(f"There is no fellowship {fellowship!r}. Known fellowships: {known}. "
+                                 "To add one, give its full name, e.g. 'Eating Disorders Anonymous'.")
             return report
         fellowship = chosen
     name = source_name or _default_source_name(source, filename)

@@ -113,7 +113,7 @@ def import_listings(request):
         if form.is_valid():
             format = form.cleaned_data["format"]
             chosen = get_format(format)
-            if not request.user.has_perms(chosen.permissions):
+            if not request.user.has_perms((*chosen.permissions, *chosen.extra_permissions(form.cleaned_data))):
                 raise PermissionDenied
             folder = upload_dir()
             _forget_old_uploads(folder)

@@ -5,13 +5,16 @@ service_at_location. Its organization is the program's Organization, or, for a p
 one, an organization named after the program (HSDS requires every service to have one).
 
 Identifiers are stable UUIDs that can be read back without a lookup table: a 48-bit prefix derived
-from the portal's namespace (settings.OPENDATA_ID_NAMESPACE) and the kind of record, then the
+from the installation's own namespace (see `namespace`) and the kind of record, then the
 record's primary key, laid out as an RFC 9562 version 8 UUID. Records that are never looked up by
-id (phones, schedules, attributes, ...) get uuid5 identifiers from the same namespace.
+id (phones, schedules, attributes, ...) get uuid5 identifiers from the same namespace. Each
+installation has its own namespace, so an identifier another portal published never reads as one
+of this portal's records.
 """
 from __future__ import annotations
 
 import datetime
+import time
 import uuid
 from collections import defaultdict
 from functools import lru_cache
@@ -25,6 +28,8 @@ from phones import numbers as phone_numbers
 from places import weekdays
 
 HSDS_VERSION = "3.1"
+# The namespace every installation shared before each had its own: an installation that published
+# identifiers then and must keep them sets OPENDATA_ID_NAMESPACE to it.
 DEFAULT_NAMESPACE = "5b0c5e0e-3a52-4c8e-9d0e-6f70656e6461"
 TAXONOMY_NAME = "Treatment services"
 TAXONOMY_DESCRIPTION = (
@@ -45,7 +50,36 @@ _PK_BITS = 62
 
 
 def namespace() -> uuid.UUID:
-    return uuid.UUID(str(getattr(settings, "OPENDATA_ID_NAMESPACE", "") or DEFAULT_NAMESPACE))
+    """This installation's namespace: OPENDATA_ID_NAMESPACE when set, else the one its first migrate made."""
+    configured = getattr(settings, "OPENDATA_ID_NAMESPACE", "") or ""
+    if configured:
+        return uuid.UUID(str(configured))
+    return stored_namespace()
+
+
+# Every identifier asks for the namespace, so each process keeps the stored one for a minute: a change
+# made in the admin reaches the other web and worker processes within that time.
+_NAMESPACE_TTL = 60.0
+_stored: tuple[float, uuid.UUID] | None = None
+
+
+def stored_namespace() -> uuid.UUID:
+    """The namespace stored in the database (IdentifierNamespace), made on first use if the row is missing."""
+    global _stored
+    now = time.monotonic()
+    if _stored is not None and now - _stored[0] < _NAMESPACE_TTL:
+        return _stored[1]
+    from opendata.models import IdentifierNamespace
+
+    row = IdentifierNamespace.objects.filter(pk=1).first() or IdentifierNamespace.objects.get_or_create(pk=1)[0]
+    _stored = (now, row.namespace)
+    return row.namespace
+
+
+def forget_namespace() -> None:
+    """Read the stored namespace again at the next identifier (after it changed)."""
+    global _stored
+    _stored = None
 
 
 @lru_cache(maxsize=64)

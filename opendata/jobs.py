@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from importing.formats import get_format
 from importing.pipeline import Change, Finding, ImportReport
+from opendata.hsds import namespace as hsds_namespace
 from opendata.models import DataPackage, ImportJob
 
 logger = logging.getLogger(__name__)
@@ -102,6 +103,7 @@ def build_package() -> DataPackage:
         DataPackage.objects.get_or_create(pk=1)
     except IntegrityError:
         pass
+    hsds_namespace()  # read (or make) the identifier namespace before the read-only snapshot below
     # Changes from now on mark the package stale again and queue the next build.
     DataPackage.objects.filter(pk=1).update(stale_since=None)
     started = timezone.now().replace(microsecond=0)

@@ -5,7 +5,7 @@ import datetime
 import uuid
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 
 # A running job that has not reported progress for this long has most likely lost its worker.
@@ -83,3 +83,35 @@ class ImportJob(models.Model):
     @property
     def percent(self) -> int | None:
         return min(100, self.done * 100 // self.total) if self.total else None
+
+
+class IdentifierNamespace(models.Model):
+    """This installation's UUID namespace for the HSDS identifiers it publishes (a single row).
+
+    Made at random by the first `migrate`, so two portals never publish the same identifier for
+    different programs, and an import can tell this portal's own records from another's.
+    """
+
+    namespace = models.UUIDField(
+        "identifier namespace", unique=True, default=uuid.uuid4,
+        help_text="Every HSDS identifier this portal publishes derives from it. Changing it changes every published "
+                  "identifier: other sites' copies and links no longer find the records, and re-importing an older "
+                  "export of this portal creates duplicates instead of updating. Change it only before data is shared.",
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "identifier namespace"
+        constraints = [models.CheckConstraint(condition=models.Q(pk=1), name="identifier_namespace_single_row")]
+
+    def __str__(self) -> str:
+        return str(self.namespace)
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+        from opendata.hsds import forget_namespace
+
+        forget_namespace()
+        transaction.on_commit(forget_namespace)

@@ -12,6 +12,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.utils.functional import cached_property
 
 from portal.admin_tools import describe_value
 
@@ -91,6 +92,11 @@ class OptimisticLockingMixin:
                 super().__init__(*args, **inner)
                 if self.instance.pk is not None and not self.is_bound:
                     self.initial[SNAPSHOT_FIELD] = snapshot(self.instance, self._locked_names())
+
+            @cached_property
+            def changed_data(self):
+                # The snapshot is a token, not something a person changed: history never names it.
+                return [name for name in super().changed_data if name != SNAPSHOT_FIELD]
 
             def _locked_names(self):
                 return [name for name in self.fields if name != SNAPSHOT_FIELD]

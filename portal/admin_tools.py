@@ -77,14 +77,41 @@ def describe_list_change(label: str, queryset, *, added: set, removed: set) -> s
     return f"{label}: {'; '.join(changes) or 'unchanged'}"
 
 
+def field_labels(model, names: Iterable[str]) -> list[str]:
+    """The labels a person knows ("Start time", "ZIP code") for the model fields named, in order.
+
+    Names that are not model fields (lists such as "services", "types") are kept as they are; fields
+    a person never edits (stored search vectors, versions, computed values) are left out.
+    """
+    labels = []
+    for name in names:
+        try:
+            field = model._meta.get_field(name.removesuffix("_id") if name.endswith("_id") else name)
+        except Exception:  # noqa: BLE001  (not a model field: a list or a note, already in words)
+            labels.append(name[:1].upper() + name[1:])
+            continue
+        if getattr(field, "generated", False) or not getattr(field, "editable", True):
+            continue
+        label = str(getattr(field, "verbose_name", name))
+        labels.append(label[:1].upper() + label[1:])
+    return labels
+
+
+def is_internal_form_field(form, name: str) -> bool:
+    """A form field no person types into: a hidden token (the form's opened version) or the like."""
+    field = form.fields.get(name)
+    return field is None or field.widget.is_hidden
+
+
 class HistoryWithValuesMixin:
     """Admin history entries that say what each changed field was and became, not just its name."""
 
     def construct_change_message(self, request, form, formsets, add=False):
-        if add or not form.changed_data:
+        changed = [name for name in form.changed_data if not is_internal_form_field(form, name)]
+        if add or not changed:
             return super().construct_change_message(request, form, formsets, add)
         parts = []
-        for name in form.changed_data:
+        for name in changed:
             field = form.fields[name]
             before = form.initial.get(name)
             if hasattr(field, "queryset") and isinstance(before, (list, tuple)):
@@ -101,6 +128,25 @@ class HistoryWithValuesMixin:
             if formset.new_objects or formset.changed_objects or formset.deleted_objects:
                 parts.append(f"{formset.model._meta.verbose_name_plural.capitalize()} changed")
         return "Changed " + "; ".join(parts) + "."
+
+
+class LabelledTabularInline(admin.TabularInline):
+    """A tabular inline whose fields have accessible names: the column's label and the row's number
+    (a table's column headers are not labels, so screen readers and axe find the fields unnamed)."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+
+        class LabelledFormSet(formset):
+            def add_fields(self, form, index):
+                super().add_fields(form, index)
+                row = f"row {index + 1}" if index is not None else "new row"
+                for name, field in form.fields.items():
+                    if not field.widget.is_hidden:
+                        label = str(field.label or name)
+                        field.widget.attrs["aria-label"] = f"{label[:1].upper()}{label[1:]}, {row}"
+
+        return LabelledFormSet
 
 
 class VerifiedAgeFilter(admin.SimpleListFilter):

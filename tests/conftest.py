@@ -153,6 +153,13 @@ def _taxonomy_after_flush(request):
         from directory.taxonomy import load_default_taxonomy
 
         load_default_taxonomy(category_model=Category, term_model=Term)
+        # The installation's identifier namespace, made by a data migration too (a worker's read-only
+        # snapshot of the database cannot make it).
+        from opendata.hsds import forget_namespace
+        from opendata.models import IdentifierNamespace
+
+        IdentifierNamespace.objects.get_or_create(pk=1)
+        forget_namespace()
 
 
 @pytest.fixture(autouse=True)

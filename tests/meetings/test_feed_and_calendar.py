@@ -3,6 +3,7 @@ import datetime
 import json
 import re
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -164,9 +165,10 @@ class TestCalendar:
         zone = properties(lines, "VTIMEZONE")
         assert zone["TZID"] == "America/New_York"
         assert properties(lines, "DAYLIGHT")["TZOFFSETTO"] == "-0400"
-        # The zone's changes in the years the file is used: clocks go forward on 8 March 2027 ... 14 March 2027.
-        changes = " ".join(line for line in lines if line.startswith(("DTSTART:", "RDATE:")))
-        assert "20270314T030000" in changes and "20261101T020000" in changes
+        # The zone's changes for every year of the never-ending weekly rule: yearly rules, from before the event.
+        assert properties(lines, "DAYLIGHT")["RRULE"] == "FREQ=YEARLY;BYDAY=2SU;BYMONTH=3"
+        assert properties(lines, "STANDARD")["RRULE"] == "FREQ=YEARLY;BYDAY=1SU;BYMONTH=11"
+        assert properties(lines, "DAYLIGHT")["DTSTART"] <= "20260303T230000"
         # Read back by the same kept library, the event is at 11 PM Eastern and repeats weekly.
         import icalendar
         parsed = icalendar.Calendar.from_ical(raw)
@@ -186,5 +188,37 @@ class TestCalendar:
         fixed_now(at("2026-03-02 12:00"))
         meeting = make_online_meeting(timezone="Europe/London")
         lines = unfold(client.get(f"/meetings/{meeting.slug}/calendar.ics").content.decode())
-        changes = " ".join(line for line in lines if line.startswith(("DTSTART:", "RDATE:")))
-        assert "20260329T020000" in changes and "20261025T020000" in changes  # the last Sundays of March and October
+        # The last Sundays of March and October, every year.
+        assert properties(lines, "DAYLIGHT")["RRULE"] == "FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3"
+        assert properties(lines, "STANDARD")["RRULE"] == "FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10"
+
+    @pytest.mark.parametrize("zone, july_2029_offset", [
+        ("America/New_York", -4), ("America/Chicago", -5), ("America/Los_Angeles", -7), ("America/Phoenix", -7),
+        ("America/Anchorage", -8), ("Pacific/Honolulu", -10), ("Europe/London", 1),
+    ])
+    def test_a_client_that_reads_only_the_file_gets_july_2029_right(self, client, fixed_now, zone, july_2029_offset):
+        """RFC 5545 3.6.5: the VTIMEZONE covers the whole recurrence, not two years of it."""
+        import icalendar
+        from dateutil.rrule import rrulestr
+
+        fixed_now(at("2026-03-02 12:00", zone))
+        meeting = make_meeting(days=[2], start_time=T(19), timezone=zone)  # Tuesdays, 7 PM
+        parsed = icalendar.Calendar.from_ical(client.get(f"/meetings/{meeting.slug}/calendar.ics").content)
+        vevent = next(iter(parsed.walk("VEVENT")))
+        # The file's own zone, not the client's knowledge of the name.
+        own_zone = next(iter(parsed.walk("VTIMEZONE"))).to_tz(lookup_tzid=False)
+        start = vevent.decoded("dtstart").replace(tzinfo=None)
+        rule = rrulestr(vevent["RRULE"].to_ical().decode(), dtstart=start)
+        july = rule.after(datetime.datetime(2029, 7, 1))
+        assert july == datetime.datetime(2029, 7, 3, 19, 0)
+        assert july.replace(tzinfo=own_zone).utcoffset() == datetime.timedelta(hours=july_2029_offset)
+        winter = rule.after(datetime.datetime(2029, 1, 1))
+        assert winter.replace(tzinfo=own_zone).utcoffset() == winter.replace(tzinfo=ZoneInfo(zone)).utcoffset()
+
+
+def test_a_zone_whose_changes_follow_no_yearly_rule_lists_them_instead():
+    from meetings import ics
+
+    first = datetime.datetime(2026, 3, 3, 19, tzinfo=ZoneInfo("Africa/Casablanca"))
+    assert ics.yearly_zone("Africa/Casablanca", first) is None  # Ramadan changes: no RRULE says them
+    assert ics.yearly_zone("America/New_York", first) is not None

@@ -62,14 +62,25 @@ def listed_by_consumers(row: dict) -> bool:
     except phonenumbers.NumberParseException:
         dialable = False
     online = bool(row.get("conference_url")) or dialable
+    in_person = not approximate_place(row) and "TC" not in (row.get("types") or [])
+    return online or in_person
+
+
+def approximate_place(row: dict) -> bool:
     approximate = row.get("approximate")
     if approximate in ("yes", "no"):
-        approximate = approximate == "yes"
-    else:  # tsml-ui guesses from the number of parts; a street number says more ("3800 Vaux St, Philadelphia, PA 19129")
-        parts = (row.get("formatted_address") or "").split(",")
-        approximate = len(parts) < 4 and not any(ch.isdigit() for ch in parts[0])
-    in_person = not approximate and "TC" not in (row.get("types") or [])
-    return online or in_person
+        return approximate == "yes"
+    # tsml-ui guesses from the number of parts; a street number says more ("3800 Vaux St, Philadelphia, PA 19129")
+    parts = (row.get("formatted_address") or "").split(",")
+    return len(parts) < 4 and not any(ch.isdigit() for ch in parts[0])
+
+
+def kept(row: dict) -> bool:
+    """Whether the import keeps a row: listed now, or at a street address whose location is temporarily
+    closed (listed again when it reopens). A row no one could ever attend is rejected."""
+    if row.get("day") in (None, ""):
+        return False
+    return listed_by_consumers(row) or ("TC" in (row.get("types") or []) and not approximate_place(row))
 
 
 REAL_FEEDS = ["aasepia", "sussexaa", "eda", "atlanta", "timezones.test", "al-anon", "oc"]
@@ -86,7 +97,7 @@ def test_real_feed_imports_with_no_option_and_again_changes_nothing(name, client
     assert len(feed) == expected
     assert {" ".join(row["name"].split()) for row in feed} == {
         " ".join(row["name"].split()) for row in rows if listed_by_consumers(row)}
-    assert Meeting.objects.count() == sum(1 for row in rows if row.get("day") not in (None, ""))
+    assert Meeting.objects.count() == sum(1 for row in rows if kept(row))
     before = snapshot()
     history = LogEntry.objects.count()
     again = run(FEEDS / f"{name}.json")
@@ -158,7 +169,7 @@ class TestSussexFeed:
         assert meeting.start_time == T(22, 30)
         assert list(meeting.types.values_list("code", flat=True)) == ["O"]
         entry = LogEntry.objects.get(object_id=str(meeting.pk), change_message__startswith="Import from")
-        assert entry.change_message == "Import from sussexaa changed: start_time, types."
+        assert entry.change_message == "Import from sussexaa changed: Start time, Types."
 
     def test_dry_run_writes_nothing(self):
         out = run(FEEDS / "sussexaa.json", "--dry-run")
@@ -194,9 +205,13 @@ class TestSussexFeed:
 class TestOtherFeeds:
     def test_eating_disorders_anonymous_mostly_online(self, eda_fellowship):
         out = run(FEEDS / "eda.json", fellowship="eda")
-        assert "185 created" in out
+        assert "184 created" in out and "1 rejected" in out
+        # The one row no one can attend (an approximate place, marked inactive, no link) is rejected.
+        again = importers.import_meeting_guide(source=str(FEEDS / "eda.json"), fellowship="eda", dry_run=True)
+        assert [finding.label for finding in again.rejected] == ["switzerland-2"]
+        assert "no way to attend it" in str(again.rejected[0]) and "no conference link or phone" in str(again.rejected[0])
         meetings = Meeting.objects.filter(fellowship=eda_fellowship)
-        assert meetings.count() == 185
+        assert meetings.count() == 184
         london = meetings.get(slug="london-monday-to-friday-daily-readings-starts-march-1st-online-monday")
         assert london.attendance == Attendance.ONLINE
         assert london.address == "" and london.city == "London" and london.country == "UK" and london.approximate
@@ -205,16 +220,24 @@ class TestOtherFeeds:
         assert (london.days, london.start_time, london.end_time) == ([1], T(2), T(2, 45))
         rows = json.loads((FEEDS / "eda.json").read_text())
         ours = dict(meetings.values_list("source_slug", "attendance"))
-        assert {row["slug"]: row["attendance_option"] for row in rows} == ours
+        assert {row["slug"]: row["attendance_option"] for row in rows if row["slug"] != "switzerland-2"} == ours
 
-    def test_row_time_zones_are_kept(self):
-        run(FEEDS / "timezones.test.json")
+    def test_row_time_zones_are_kept(self, tmp_path):
+        # A city alone is neither an address to go to nor a way to join: never publishable, so rejected.
+        out = run(FEEDS / "timezones.test.json")
+        assert "2 rows: 0 created, 0 updated, 0 unchanged, 2 rejected" in out
+        assert out.count("no way to attend it") == 2
+        assert not Meeting.objects.exists()
+        # With a way to join, the rows' own time zones are kept.
+        rows = json.loads((FEEDS / "timezones.test.json").read_text())
+        for number, row in enumerate(rows):
+            row["conference_url"] = f"https://zoom.us/j/55501{number:02d}"
+        (tmp_path / "timezones.json").write_text(json.dumps(rows))
+        run(tmp_path / "timezones.json")
         sf, pa = Meeting.objects.get(slug="sf-meeting"), Meeting.objects.get(slug="pa-meeting")
         assert (sf.timezone, sf.start_time, sf.days, sf.city) == ("America/Los_Angeles", T(9), [6], "San Francisco")
         assert (pa.timezone, pa.start_time) == ("America/New_York", T(11, 45))
-        # A city alone is neither an address to go to nor a way to join: kept, but not listed.
-        assert sf.attendance == Attendance.INACTIVE
-        assert not Meeting.objects.active().exists()
+        assert sf.attendance == Attendance.ONLINE
 
     def test_default_time_zone_option(self):
         run(FEEDS / "atlanta.json", "--timezone", "America/Chicago")
@@ -408,3 +431,47 @@ def test_formatted_address_parts():
     }
     assert split("Philadelphia, PA, USA")["address"] == ""
     assert split("London, UK") == {"address": "", "city": "London", "state": "", "postal_code": "", "country": "UK"}
+
+
+class TestNewFellowships:
+    """A feed of a fellowship the site does not list yet creates it by name, once, when it is imported."""
+
+    def test_eating_disorders_anonymous_is_created_by_name(self):
+        assert not Fellowship.objects.filter(name="Eating Disorders Anonymous").exists()
+        dry = importers.import_meeting_guide(source=str(FEEDS / "eda.json"),
+                                             fellowship="Eating Disorders Anonymous", dry_run=True)
+        assert not dry.errors and dry.created == 184
+        assert any("Fellowship «Eating Disorders Anonymous» is not listed yet: importing creates it" in warning
+                   for warning in dry.warnings)
+        assert not Fellowship.objects.filter(name="Eating Disorders Anonymous").exists()  # a dry run writes nothing
+
+        out = run(FEEDS / "eda.json", fellowship="Eating Disorders Anonymous")
+        assert "184 created" in out
+        eda = Fellowship.objects.get(name="Eating Disorders Anonymous")
+        assert eda.slug == "eating-disorders-anonymous"
+        assert Meeting.objects.filter(fellowship=eda).count() == 184
+        assert LogEntry.objects.filter(object_id=str(eda.pk), change_message="Created by the import of eda.").exists()
+        # Importing again finds it by name and changes nothing.
+        again = run(FEEDS / "eda.json", fellowship="Eating Disorders Anonymous")
+        assert "0 created, 0 updated, 184 unchanged" in again
+        assert Fellowship.objects.filter(name__iexact="eating disorders anonymous").count() == 1
+
+    def test_rows_naming_an_unknown_fellowship_create_it_once(self, tmp_path):
+        rows = [
+            {"name": f"Hope {n}", "slug": f"hope-{n}", "day": n, "time": "19:00", "fellowship": "Overeaters Anonymous",
+             "conference_url": f"https://zoom.us/j/55501{n:02d}"}
+            for n in range(3)
+        ] + [{"name": "Plain", "slug": "plain", "day": 1, "time": "18:00", "conference_url": "https://zoom.us/j/5550199"}]
+        (tmp_path / "mixed.json").write_text(json.dumps(rows))
+        report = importers.import_meeting_guide(source=str(tmp_path / "mixed.json"), fellowship="aa")
+        assert report.created == 4 and not report.rejected
+        notes = [warning for warning in report.warnings if "Overeaters Anonymous" in warning]
+        assert len(notes) == 1 and "3 rows (1, 2, 3)" in notes[0]
+        overeaters = Fellowship.objects.get(name="Overeaters Anonymous")
+        assert sorted(Meeting.objects.filter(fellowship=overeaters).values_list("slug", flat=True)) == ["hope-0", "hope-1", "hope-2"]
+        assert Meeting.objects.get(slug="plain").fellowship.slug == "aa"
+
+    def test_a_slug_that_names_nothing_is_still_refused(self):
+        report = importers.import_meeting_guide(source=b"[]", fellowship="no-such-fellowship")
+        assert report.errors and "give its full name" in report.errors[0]
+        assert not Fellowship.objects.filter(slug__startswith="no-such").exists()

@@ -30,7 +30,7 @@ def test_command_line_import_is_recorded_under_the_data_import_account(tmp_path)
     path.write_text(json.dumps([{**ROW, "phone": "434-555-0199"}]))
     import_samhsa(source=path, filename="rows.json")
     change = LogEntry.objects.filter(object_id=str(program.pk), action_flag=CHANGE).get()
-    assert "Import of rows.json changed: phone" in change.get_change_message()
+    assert "Import of rows.json changed: Main phone" in change.get_change_message()
 
 
 def test_import_by_staff_is_recorded_under_their_name(tmp_path, admin_user):

@@ -165,7 +165,7 @@ def test_the_importer_function_with_bytes(admin_user):
     import_meeting_guide(source=json.dumps(changed).encode(), source_name="test-feed", user=admin_user,
                          fellowship="aa")
     update = LogEntry.objects.get(change_message__startswith="Import from test-feed changed:")
-    assert "start_time" in update.change_message
+    assert "Start time" in update.change_message and "start_time" not in update.change_message
 
     report = import_meeting_guide(source=b"[]", fellowship="no-such-fellowship")
     assert report.errors and "no-such-fellowship" in report.errors[0]
@@ -192,3 +192,24 @@ def test_fixes_are_shown_in_the_preview_and_meetings_already_listed_are_not_adde
     assert "Already listed (not added again)</th><td>2</td>" in page
     assert "Importing this file would change nothing." in page
     assert Meeting.objects.count() == 3
+
+
+def test_a_feed_of_a_fellowship_not_listed_yet_creates_it(admin_client, run_jobs, apply):
+    response = admin_client.post(IMPORT_URL, {"file": SimpleUploadedFile("eda.json", json.dumps(FEED).encode()),
+                                              "format": FORMAT_MEETING_GUIDE, "fellowship": "",
+                                              "new_fellowship": "Eating Disorders Anonymous"})
+    assert response.status_code == 302
+    run_jobs()
+    preview = admin_client.get(response.url).content.decode()
+    assert "Fellowship «Eating Disorders Anonymous» is not listed yet: importing creates it" in preview
+    assert not Fellowship.objects.filter(name="Eating Disorders Anonymous").exists()
+    apply()
+    eda = Fellowship.objects.get(name="Eating Disorders Anonymous")
+    assert Meeting.objects.filter(fellowship=eda).count() == len(FEED)
+
+
+def test_a_slug_is_not_taken_for_a_new_fellowship(admin_client):
+    response = admin_client.post(IMPORT_URL, {"file": SimpleUploadedFile("x.json", json.dumps(FEED).encode()),
+                                              "format": FORMAT_MEETING_GUIDE, "fellowship": "", "new_fellowship": "edaa"})
+    assert response.status_code == 200
+    assert "Give the fellowship&#x27;s full name" in response.content.decode()
