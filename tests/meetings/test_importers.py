@@ -83,7 +83,7 @@ def kept(row: dict) -> bool:
     return listed_by_consumers(row) or ("TC" in (row.get("types") or []) and not approximate_place(row))
 
 
-REAL_FEEDS = ["aasepia", "sussexaa", "eda", "atlanta", "timezones.test", "al-anon", "oc"]
+REAL_FEEDS = ["aasepia", "sussexaa", "eda", "atlanta", "al-anon", "oc"]
 
 
 @pytest.mark.parametrize("name", REAL_FEEDS)
@@ -105,6 +105,14 @@ def test_real_feed_imports_with_no_option_and_again_changes_nothing(name, client
     assert snapshot() == before
     assert LogEntry.objects.count() == history
     assert "rows" in out
+
+
+def test_a_feed_no_one_could_attend_is_refused_whole():
+    """timezones.test.json: both rows give a city and no address, link or phone, so nothing is imported and
+    the command fails (a scheduled import must not load nothing, silently, for ever)."""
+    with pytest.raises(CommandError, match="All 2 rows were rejected"):
+        run(FEEDS / "timezones.test.json")
+    assert Meeting.objects.count() == 0
 
 
 def test_the_counts_the_real_data_readme_promises(client):
@@ -223,10 +231,13 @@ class TestOtherFeeds:
         assert {row["slug"]: row["attendance_option"] for row in rows if row["slug"] != "switzerland-2"} == ours
 
     def test_row_time_zones_are_kept(self, tmp_path):
-        # A city alone is neither an address to go to nor a way to join: never publishable, so rejected.
-        out = run(FEEDS / "timezones.test.json")
-        assert "2 rows: 0 created, 0 updated, 0 unchanged, 2 rejected" in out
-        assert out.count("no way to attend it") == 2
+        # A city alone is neither an address to go to nor a way to join: never publishable, so rejected,
+        # and a feed of nothing else is refused whole (test_a_feed_no_one_could_attend_is_refused_whole).
+        out = StringIO()
+        with pytest.raises(CommandError, match="All 2 rows were rejected"):
+            call_command("import_meeting_guide", str(FEEDS / "timezones.test.json"), "--fellowship", "aa",
+                         stdout=out, stderr=StringIO())
+        assert out.getvalue().count("no way to attend it") == 2
         assert not Meeting.objects.exists()
         # With a way to join, the rows' own time zones are kept.
         rows = json.loads((FEEDS / "timezones.test.json").read_text())
