@@ -11,6 +11,7 @@ from django.utils.html import format_html
 
 from directory.models import Category, ListingToVerify, OpeningHours, Organization, ProblemReport, Program, Term
 from directory.signals import listings_changed
+from places.states import STATE_CHOICES_BY_NAME
 from portal.admin_locking import OptimisticLockingMixin
 from portal.admin_tools import HistoryWithValuesMixin, VerificationQueueAdmin, VerifiedAgeFilter, log_changes
 
@@ -61,6 +62,22 @@ class ServiceFilter(admin.SimpleListFilter):
         return queryset.filter(terms__code=self.value()) if self.value() else queryset
 
 
+class ProgramForm(forms.ModelForm):
+    # Ticked from the list of states (the array's default widget would be a comma-separated text box).
+    telehealth_states = forms.TypedMultipleChoiceField(
+        choices=STATE_CHOICES_BY_NAME, required=False, widget=forms.CheckboxSelectMultiple,
+        label=Program._meta.get_field("telehealth_states").verbose_name.capitalize(),
+        help_text=Program._meta.get_field("telehealth_states").help_text,
+    )
+
+    class Meta:
+        model = Program
+        fields = "__all__"
+
+    def clean_telehealth_states(self):
+        return sorted(set(self.cleaned_data["telehealth_states"]))
+
+
 class OpeningHoursInline(admin.TabularInline):
     model = OpeningHours
     extra = 0
@@ -68,6 +85,7 @@ class OpeningHoursInline(admin.TabularInline):
 
 @admin.register(Program)
 class ProgramAdmin(OptimisticLockingMixin, HistoryWithValuesMixin, admin.ModelAdmin):
+    form = ProgramForm
     # Seven short columns fit a 1280 px screen beside the filters; "Verified" sorts by the date.
     list_display = ["name", "city", "state", "status", "accepting", "verified_age", "open_reports"]
     list_filter = ["status", "accepting_new_patients", VerifiedAgeFilter, StateFilter, ServiceFilter]
@@ -85,6 +103,7 @@ class ProgramAdmin(OptimisticLockingMixin, HistoryWithValuesMixin, admin.ModelAd
         ("Address", {"fields": ["street1", "street2", "city", "state", "zip_code", "latitude", "longitude"],
                      "description": "Leave latitude and longitude empty to use the centre of the ZIP code."}),
         ("Services", {"fields": ["terms"]}),
+        ("Telehealth", {"fields": ["telehealth_states"], "classes": ["collapse"]}),
         ("Availability", {"fields": ["typical_wait_days", "beds_available", "beds_updated"]}),
         ("Verification", {"fields": ["last_verified", "created", "updated"]}),
         ("Source", {"fields": ["source", "source_id"], "classes": ["collapse"]}),

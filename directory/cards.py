@@ -209,6 +209,9 @@ def card(program: CardProgram) -> SafeString:
                      f"<strong>{escape(status.label)}</strong>{detail}</p>")
     if distance is not None:
         lines.append(f'    <p class="distance">{miles_away(distance)}</p>')
+    telehealth_note = getattr(program, "telehealth_note", "")  # set when listed for its telehealth
+    if telehealth_note:
+        lines.append(f'    <p class="telehealth-note"><strong>{escape(telehealth_note)}</strong></p>')
     lines += [program.card_details, "  </article>", "</li>", ""]
     # Every value above is escaped; miles_away and card_details are HTML already.
     return mark_safe("\n".join(lines))

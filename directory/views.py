@@ -23,14 +23,14 @@ from django.views.decorators.csrf import csrf_exempt
 from directory import jsonld
 from directory.cards import CardProgram, card, card_details, card_programs, weekly_periods
 from directory.facets import facet_fieldsets, select_options
-from directory.filters import MAX_TEXT, ProgramFilterSet, category_filter_parts, terms_by_id, vocabulary
+from directory.filters import MAX_TEXT, TELEHEALTH_CODE, ProgramFilterSet, category_filter_parts, terms_by_id, vocabulary
 from directory.forms import ProblemReportForm
 from directory.hours import open_status
 from directory.models import ProblemReport, Program
 from directory.understanding import normalize, rewritten_query, understand
 from places import geo, timezones
 from places.forms import RADIUS_CHOICES
-from places.states import STATE_CHOICES_BY_NAME
+from places.states import STATE_CHOICES_BY_NAME, US_STATES
 from portal.client import address_key
 from portal.notices import SEARCH_PHRASE, ignored_parameters, read_page_number
 
@@ -44,6 +44,7 @@ SORT_MENU = [
     ("name", gettext_lazy("Name (A–Z)")), ("verified", gettext_lazy("Most recently verified")),
 ]
 MAX_BROADER = 5
+TELEHEALTH_LISTED = 10  # statewide telehealth programs shown beside a search by distance
 BACK_PARAM = "back"  # on a program's address: the search it was found with, to link back to
 MAX_BACK_LENGTH = 1000
 
@@ -75,9 +76,13 @@ def program_search(request):
         notices.append(page_notice)
     page = paginator.page(page_number)
     search = search_query(request.GET)
+    back = urlencode({BACK_PARAM: search}) if search else ""
+    telehealth_only = filterset.telehealth_only
     page.object_list = programs_in_order(
-        page.object_list, filterset.place, now=current_time(), back=urlencode({BACK_PARAM: search}) if search else "",
+        page.object_list, None if telehealth_only else filterset.place, now=current_time(), back=back,
     )
+    if telehealth_only:  # listed for their telehealth: no distance, the state they serve instead
+        mark_telehealth(page.object_list, filterset.telehealth_state)
     cards = mark_safe("".join(program.card for program in page.object_list))  # each card is HTML
     # Counting every option across a whole country's listings tells a person little and costs a lot:
     # counts are shown once the search is narrow enough to be counted exactly (what they are taken
@@ -133,8 +138,47 @@ def program_search(request):
             broader_searches(request, filterset)
             if not ordered_ids and not place_unknown and request.GET else []
         ),
+        "telehealth_only": telehealth_only,
+        "telehealth_state_name": US_STATES.get(filterset.telehealth_state, ""),
+        "telehealth": (
+            statewide_telehealth(request, filterset, exclude=ordered_ids, back=back)
+            if page.number == 1 and not place_unknown else None
+        ),
     }
     return render(request, "directory/program_search.html", context)
+
+
+def mark_telehealth(programs: list[CardProgram], state: str) -> None:
+    """Say on each card that the program is listed because it serves this state by telehealth."""
+    note = _("Telehealth: serves %(state)s") % {"state": US_STATES.get(state, state)}
+    for program in programs:
+        program.telehealth_note = note
+
+
+def statewide_telehealth(request, filterset: ProgramFilterSet, *, exclude: list[int], back: str) -> dict | None:
+    """The telehealth programs serving the searched place's state under the same filters, whatever
+    the distance (those already listed by distance left out): the first TELEHEALTH_LISTED as cards,
+    how many there are, and the address of the search listing them all. None without a place."""
+    queryset = filterset.statewide_telehealth()
+    if queryset is None:
+        return None
+    if exclude:
+        queryset = queryset.exclude(pk__in=exclude)
+    ids = fetch_ids(queryset.values_list("pk", flat=True)[: CappedPaginator.MAX_COUNTED + 1])
+    programs = programs_in_order(ids[:TELEHEALTH_LISTED], None, now=current_time(), back=back)
+    mark_telehealth(programs, filterset.telehealth_state)
+    params = request.GET.copy()
+    params.pop(PAGE_PARAM, None)
+    params.setlist("setting", [TELEHEALTH_CODE])
+    return {
+        "state": filterset.telehealth_state,
+        "state_name": US_STATES.get(filterset.telehealth_state, filterset.telehealth_state),
+        "count": min(len(ids), CappedPaginator.MAX_COUNTED),
+        "capped": len(ids) > CappedPaginator.MAX_COUNTED,
+        "cards": mark_safe("".join(program.card for program in programs)),  # each card is HTML
+        "more": len(ids) > TELEHEALTH_LISTED,
+        "all_url": f"{request.path}?{params.urlencode()}",
+    }
 
 
 @lru_cache(maxsize=32)
