@@ -8,7 +8,7 @@ from urllib.parse import urlencode, urlsplit
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import connections
-from django.http import QueryDict
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 
-from directory import jsonld
+from directory import jsonld, vcard
 from directory.cards import CardProgram, card, card_details, card_programs, weekly_periods
 from directory.facets import facet_fieldsets, select_options
 from directory.filters import MAX_TEXT, TELEHEALTH_CODE, ProgramFilterSet, category_filter_parts, terms_by_id, vocabulary
@@ -528,6 +528,17 @@ def program_detail(request, slug: str):
         "back_url": back_to_results(request.GET.get(BACK_PARAM)),
     }
     return render(request, "directory/program_detail.html", context)
+
+
+def program_contact_card(request, slug: str):
+    """The program's contact card (vCard), to keep its phones and address on a phone."""
+    program = get_object_or_404(
+        Program.objects.public().select_related("organization").prefetch_related("hours"), slug=slug
+    )
+    text = vcard.program_card(program, request.build_absolute_uri(program.get_absolute_url()))
+    response = HttpResponse(text, content_type="text/vcard; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{program.slug[:80]}.vcf"'
+    return response
 
 
 def same_origin_post(request) -> bool:

@@ -112,6 +112,7 @@ class CardMeeting:
     the search annotated), with the attributes and properties a card reads."""
 
     is_in_person = Meeting.is_in_person
+    is_online = Meeting.is_online
     length = Meeting.length
 
     def __init__(self, row: dict):
@@ -165,6 +166,15 @@ def prepare_cards(meetings: list[Meeting], *, base_url: str, list_days: bool, mo
     return meetings
 
 
+def local_time_line(zone: str, *, time: datetime.time | None = None, start: datetime.datetime | None = None) -> str:
+    """An empty, hidden line that static/js/device.js fills with the meeting's time in the visitor's
+    own time zone (worked out in the browser, never sent here), when that zone is another one:
+    from `start` (an instant, with its weekday) or `time` (a clock time in `zone`)."""
+    when = f'data-start="{escape(start.isoformat())}"' if start else f'data-time="{time:%H:%M}"'
+    return (f'    <p class="local-time" data-local-time data-zone="{escape(zone)}" {when} '
+            f'data-label="{escape(gettext("Your time: %(time)s"))}" hidden></p>')
+
+
 def card(meeting: Meeting, *, base_url: str, list_days: bool, level: int, mode: str, language: str | None,
          badge_text: str, away: str | None, fellowship: str) -> SafeString:
     """One result card (`away`: miles_away's HTML, or None without a distance)."""
@@ -180,6 +190,8 @@ def card(meeting: Meeting, *, base_url: str, list_days: bool, level: int, mode: 
         f'    <p class="when"><strong>{escape(time_text)}</strong>'
         f' <span class="zone">{escape(_zone(meeting.timezone, language))}</span></p>',
     ]
+    if meeting.is_online:  # static/js/device.js fills in the time in the visitor's own zone, if another
+        lines.append(local_time_line(meeting.timezone, time=meeting.start_time))
     if badge_text:
         kind = "ended" if meeting.ended_today else escape(mode)
         lines.append(f'    <p class="badge {kind}">{escape(badge_text)}</p>')

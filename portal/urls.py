@@ -6,7 +6,7 @@ from django.urls import include, path
 
 from articles.sitemaps import ArticleSitemap, TopicSitemap
 from directory.sitemaps import ProgramSitemap
-from portal import health, views
+from portal import health, keep, views
 from portal.sitemaps import StaticPageSitemap
 
 SITEMAPS = {
@@ -26,6 +26,8 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="django.contrib.sitemaps.views.sitemap"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
+    path("sw.js", keep.service_worker, name="service-worker"),
+    path("manifest.webmanifest", keep.manifest, name="web-manifest"),
     path("api/", include("opendata.urls")),
     path("admin/opendata/", include("opendata.admin_urls")),
     path("admin/", admin.site.urls),
@@ -35,6 +37,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("about/", views.about, name="about"),
+    path("saved/", keep.saved, name="saved"),
     path("programs/", include("directory.urls")),
     path("meetings/", include("meetings.urls")),
     path("learn/", include("articles.urls")),

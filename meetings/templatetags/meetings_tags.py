@@ -150,3 +150,15 @@ def finder_fields(context):
 
 def render_finder_fields(context) -> str:
     return context.template.engine.get_template(FINDER_FIELDS_TEMPLATE).render(context)
+
+
+@register.simple_tag
+def local_time_line(meeting, start) -> str:
+    """The hidden line that static/js/device.js fills with the meeting's next start in the
+    visitor's own time zone (meetings.cards.local_time_line).
+
+    Usage: {% load meetings_tags %}{% local_time_line meeting next_start %}
+    """
+    from meetings.cards import local_time_line as line
+
+    return mark_safe(line(meeting.timezone, start=start))  # built from escaped pieces
