@@ -32,7 +32,7 @@ def baltimore_programs(count: int = 3):
 
 
 def svg(html: str) -> str:
-    found = re.search(r"<svg class=\"map-svg\".*?</svg>", html, re.S)
+    found = re.search(r"<figure class=\"map\".*?</figure>", html, re.S)
     return found.group(0) if found else ""
 
 
@@ -46,7 +46,7 @@ def test_results_map_numbers_each_listed_program_and_links_it_to_its_page(client
     html = response.content.decode()
     drawn = svg(html)
     listed = [program for program in response.context["page"].object_list]
-    links = re.findall(r'<a href="([^"]+)" class="map-marker[^"]*" aria-label="([^"]+)"', drawn)
+    links = re.findall(r'<a href="([^"]+)" tabindex="-1" class="map-marker[^"]*" data-marker="\d+"><title>([^<]+)</title>', drawn)
     assert [label for _url, label in links] == [
         f"{number}. {program.name}" + (" (approximate location)" if program.name == "ZIP Only Clinic" else "")
         for number, program in enumerate(listed, start=1)
@@ -54,7 +54,8 @@ def test_results_map_numbers_each_listed_program_and_links_it_to_its_page(client
     assert [url.split("?")[0] for url, _label in links] == [f"/programs/{program.slug}/" for program in listed]
     assert "Video Care" not in drawn  # listed for its telehealth, not a place to go
     assert drawn.count('class="map-ring"') == 1  # the approximate one
-    assert 'role="group"' in drawn and "<title id=\"results-map-title\">Map of the programs listed" in drawn
+    assert 'role="img" aria-labelledby="results-map-title"' in drawn
+    assert '<title id="results-map-title">Map of the programs listed' in drawn
     assert 'class="map-state"' in drawn and 'class="map-county"' in drawn
     assert re.search(r'class="map-scale-label"[^>]*>\d+(\.\d+)? mi<', drawn)
     assert "21201 (Baltimore, MD)" in drawn
