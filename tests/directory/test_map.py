@@ -10,7 +10,6 @@ from django.contrib.staticfiles import finders
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from directory.models import Program
 from places import boundaries, geo, maps
 from tests.factories import make_program
 
@@ -32,7 +31,7 @@ def baltimore_programs(count: int = 3):
 
 
 def svg(html: str) -> str:
-    found = re.search(r"<figure class=\"map\".*?</figure>", html, re.S)
+    found = re.search(r"<figure class=\"map\".*?</figure>", html, re.DOTALL)
     return found.group(0) if found else ""
 
 
@@ -86,7 +85,7 @@ def test_the_map_is_in_spanish_on_spanish_pages(client):
 def test_projection_keeps_distances_and_the_scale_bar_is_a_round_number():
     project = maps.Projection(39.0, -77.0, miles=20)
     x0, y0 = project(-77.0, 39.0)
-    x1, y1 = project(-77.0, 39.0 + 10 / maps.MILES_PER_DEGREE)  # ten miles north
+    _x1, y1 = project(-77.0, 39.0 + 10 / maps.MILES_PER_DEGREE)  # ten miles north
     assert (x0, y0) == (maps.WIDTH // 2, maps.HEIGHT // 2)
     assert y0 - y1 == pytest.approx(10 * project.pixels_per_mile, abs=1)
     east = geo.great_circle_miles(39.0, -77.0, 39.0, -76.9)
@@ -101,7 +100,7 @@ def test_every_state_has_its_boundaries():
     state_lines, county_lines = boundaries.state_lines("MD")
     assert len(state_lines) > 5 and len(county_lines) > 20
     west, south, east, north = boundaries.index()["MD"]
-    assert west < -79 < -75.5 < east and south < 38 < 39.6 < north
+    assert west < -79 and east > -75.5 and south < 38 and north > 39.6
 
 
 TOPOLOGY = {

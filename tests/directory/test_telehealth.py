@@ -19,7 +19,7 @@ def maryland_programs():
     cumberland = geo.resolve("21502")
     make_program(name="Cumberland Clinic", city="Cumberland", state="MD", zip_code="21502",
                  latitude=cumberland.latitude + 0.02, longitude=cumberland.longitude, terms=["OP", "BU", "MD"])
-    baltimore = dict(city="Baltimore", state="MD", zip_code="21201", latitude=BALTIMORE[0], longitude=BALTIMORE[1])
+    baltimore = {"city": "Baltimore", "state": "MD", "zip_code": "21201", "latitude": BALTIMORE[0], "longitude": BALTIMORE[1]}
     make_program(name="Statewide Video Care", telehealth_states=["MD"], terms=["TELE", "BU", "MD"], **baltimore)
     make_program(name="Statewide Counseling Online", telehealth_states=["DC", "MD", "VA"], terms=["TELE", "PI"], **baltimore)
     make_program(name="Closed Video Care", telehealth_states=["MD"], terms=["TELE", "BU"],

@@ -15,7 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_an_online_meeting_shows_its_time_in_the_visitors_own_zone(browser, live_server, fixed_now):
     # A Wednesday in winter: 7 PM in Phoenix is 9 PM in Ohio (Eastern time).
-    fixed = datetime.datetime(2026, 1, 14, 12, 0, tzinfo=datetime.timezone.utc)
+    fixed = datetime.datetime(2026, 1, 14, 12, 0, tzinfo=datetime.UTC)
     fixed_now(fixed)
     meeting = make_online_meeting(name="Desert Online", days=[3], start_time=datetime.time(19), timezone="America/Phoenix")
     context = browser.new_context(base_url=live_server.url, timezone_id="America/New_York")
@@ -36,7 +36,7 @@ def test_an_online_meeting_shows_its_time_in_the_visitors_own_zone(browser, live
 
 
 def test_saving_a_meeting_on_the_device(page, fixed_now):
-    fixed_now(datetime.datetime(2026, 1, 14, 12, 0, tzinfo=datetime.timezone.utc))
+    fixed_now(datetime.datetime(2026, 1, 14, 12, 0, tzinfo=datetime.UTC))
     meeting = make_online_meeting(name="Desert Online", days=[3], start_time=datetime.time(19), timezone="America/Phoenix")
     page.goto(meeting.get_absolute_url())
     page.get_by_role("button", name="Save on this device").click()
