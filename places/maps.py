@@ -174,7 +174,7 @@ def city_labels(project: Projection, bounds, *, avoid=()) -> list[Label]:
         x, y = project(city.longitude, city.latitude)
         if not (50 <= x <= WIDTH - 50 and 40 <= y <= HEIGHT - 30):
             continue  # clear of the edges, the place's name (top left) and the scale (bottom left)
-        if any(abs(x - tx) < 75 and -12 < y - ty < 26 for tx, ty in taken):
+        if any(abs(x - tx) < 90 and -16 < y - ty < 32 for tx, ty in taken):
             continue
         labels.append(Label(x, y, city.name))
         taken.append((x, y))
