@@ -5,7 +5,7 @@ from django.urls import include, path
 
 from articles.sitemaps import ArticleSitemap, TopicSitemap
 from directory.sitemaps import ProgramSitemap
-from portal import health, sitemaps, views
+from portal import health, keep, sitemaps, views
 from portal.sitemaps import StaticPageSitemap
 
 SITEMAPS = {
@@ -27,6 +27,8 @@ urlpatterns = [
     path("sitemap.xml", sitemaps.index, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("sitemap-<slug:section>.xml", sitemaps.section, {"sitemaps": SITEMAPS}, name="sitemap-section"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
+    path("sw.js", keep.service_worker, name="service-worker"),
+    path("manifest.webmanifest", keep.manifest, name="web-manifest"),
     path("api/", include("opendata.urls")),
     path("admin/opendata/", include("opendata.admin_urls")),
     path("admin/", admin.site.urls),
@@ -37,6 +39,7 @@ urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("about/", views.about, name="about"),
     path("browse-privately/", views.browse_privately, name="browse-privately"),
+    path("saved/", keep.saved, name="saved"),
     path("programs/", include("directory.urls")),
     path("meetings/", include("meetings.urls")),
     path("learn/", include("articles.urls")),

@@ -11,6 +11,7 @@ from django.utils.html import format_html
 
 from directory.models import Category, ListingToVerify, OpeningHours, Organization, ProblemReport, Program, Term
 from directory.signals import listings_changed
+from places.states import STATE_CHOICES_BY_NAME
 from portal.admin_locking import OptimisticLockingMixin
 from portal.admin_tools import (
     HistoryWithValuesMixin,
@@ -81,6 +82,22 @@ class MissingFromSourceFilter(admin.SimpleListFilter):
         return queryset.filter(missing_from_source=self.value()) if self.value() else queryset
 
 
+class ProgramForm(forms.ModelForm):
+    # Ticked from the list of states (the array's default widget would be a comma-separated text box).
+    telehealth_states = forms.TypedMultipleChoiceField(
+        choices=STATE_CHOICES_BY_NAME, required=False, widget=forms.CheckboxSelectMultiple,
+        label=Program._meta.get_field("telehealth_states").verbose_name.capitalize(),
+        help_text=Program._meta.get_field("telehealth_states").help_text,
+    )
+
+    class Meta:
+        model = Program
+        fields = "__all__"
+
+    def clean_telehealth_states(self):
+        return sorted(set(self.cleaned_data["telehealth_states"]))
+
+
 class OpeningHoursInline(LabelledTabularInline):
     model = OpeningHours
     extra = 0
@@ -88,6 +105,7 @@ class OpeningHoursInline(LabelledTabularInline):
 
 @admin.register(Program)
 class ProgramAdmin(OptimisticLockingMixin, HistoryWithValuesMixin, admin.ModelAdmin):
+    form = ProgramForm
     # Seven short columns fit a 1280 px screen beside the filters; "Verified" sorts by the date.
     list_display = ["name", "city", "state", "status", "accepting", "verified_age", "open_reports"]
     list_filter = ["status", "accepting_new_patients", VerifiedAgeFilter, StateFilter, ServiceFilter,
@@ -106,6 +124,7 @@ class ProgramAdmin(OptimisticLockingMixin, HistoryWithValuesMixin, admin.ModelAd
         ("Address", {"fields": ["street1", "street2", "city", "state", "zip_code", "latitude", "longitude"],
                      "description": "Leave latitude and longitude empty to use the centre of the ZIP code."}),
         ("Services", {"fields": ["terms"]}),
+        ("Telehealth", {"fields": ["telehealth_states"], "classes": ["collapse"]}),
         ("Availability", {"fields": ["typical_wait_days", "beds_available", "beds_updated"]}),
         ("Verification", {"fields": ["last_verified", "created", "updated"]}),
         ("Program's contact for updates", {

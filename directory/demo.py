@@ -98,6 +98,11 @@ ARCHETYPES = [
               "Video and phone visits with clinicians who can prescribe buprenorphine, plus online counseling groups."),
 ]
 
+# The states a demo telehealth service sees people in: its own, and for a few metros the neighbours
+# their residents cross into (fictional, as every demo listing is).
+TELEHEALTH_REACH = {"MD": ("DC", "MD"), "PA": ("DE", "NJ", "PA"), "KY": ("IN", "KY", "OH"), "OR": ("OR", "WA")}
+TELEHEALTH_NOUN = "Telehealth Recovery Service"
+
 PAYMENT_ODDS = {"MD": .78, "PI": .65, "MC": .4, "SF": .8, "SS": .35, "MI": .15, "ITU": .05, "FREE": .08,
                 "PA": .2, "SI": .15, "VAF": .08}
 AGE_ODDS = {"ADLT": .96, "YAD": .6, "SNR": .45, "CHLD": .08}
@@ -177,7 +182,7 @@ class DemoFactory:
         residential = archetype.hours == "always"
         wait = rng.choice([0, 0, 1, 2, 3, 5, 7, 10, 14, 21]) if rng.random() < .6 else None
         beds = rng.randrange(0, 12) if residential and rng.random() < .7 else None
-        return {
+        program = {
             "name": name,
             "organization": rng.choice(ORGANIZATIONS).format(place=place_word) if rng.random() < .6 else "",
             "description": f"Fictional demo listing. {archetype.blurb}",
@@ -201,6 +206,9 @@ class DemoFactory:
             "beds_available": beds,
             "beds_updated": None if beds is None else (self.today - datetime.timedelta(days=rng.randrange(0, 5))).isoformat(),
         }
+        if archetype.noun == TELEHEALTH_NOUN:  # serves whole states (no random draw: the rest stays as it was)
+            program["telehealth_states"] = sorted(TELEHEALTH_REACH.get(state, (state,)))
+        return program
 
     def programs(self, per_metro: int) -> list[dict]:
         return [self.program(metro) for metro in METROS for _ in range(per_metro)]

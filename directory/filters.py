@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from directory.hours import OPEN_CHOICES, OPEN_WEEKENDS, WEEKEND_DAYS
 from directory.models import Category, Program, Term
 from directory.understanding import ANY_PARAM, Vocabulary
+from places import geo
 from places.filters import NearFilter, PlaceSearchMixin, RadiusFilter
 from places.states import STATE_CHOICES_BY_NAME
 from portal import caching
@@ -37,6 +38,10 @@ UNFILTERED_CHOICES = (
     ("walk-in", _("“Walk in” is not a filter: listings do not say which programs take walk-ins. Call to ask.")),
 )
 # ANY_PARAM ("any"): terms of several categories, any of which will do (directory/data/word_classes.json)
+# Telehealth, in the "setting" category: ticked alone with a place, the search lists the telehealth
+# programs serving the place's state instead of the programs within a distance.
+SETTING_PARAM = "setting"
+TELEHEALTH_CODE = "TELE"
 
 
 @dataclass
@@ -245,9 +250,46 @@ class ProgramFilterSet(ReusedFormMixin, PlaceSearchMixin, django_filters.FilterS
     def sort_order(self) -> str:
         """The order in effect (settled by the form's clean())."""
         self.form.errors
-        return getattr(self.form, "cleaned_data", {}).get("order") or (
+        order = getattr(self.form, "cleaned_data", {}).get("order") or (
             "distance" if self.place else "relevance" if self.keywords else "name"
         )
+        if order == "distance" and self.telehealth_only:
+            return "relevance" if self.keywords else "name"  # no distance: nobody travels
+        return order
+
+    @property
+    def telehealth_state(self) -> str:
+        """The state of the searched place: its telehealth programs are listed whatever the distance."""
+        place = self.place
+        return geo.state_of(place) if place is not None else ""
+
+    @property
+    def telehealth_only(self) -> bool:
+        """Telehealth is the only setting ticked, with a place: the search lists the programs that see
+        residents of the place's state by telehealth, not programs within a distance."""
+        return self.cleaned(SETTING_PARAM, []) == [TELEHEALTH_CODE] and bool(self.telehealth_state)
+
+    def _filtered(self, queryset, *, skip=()):
+        """`queryset` under every filter with a value but those named in `skip`; the place's distance
+        becomes the telehealth programs serving its state when the search asks only for telehealth."""
+        telehealth_only = self.telehealth_only
+        for name, value in getattr(self.form, "cleaned_data", {}).items():
+            if name in skip or name not in self.filters or value in (None, "", [], ()):
+                continue
+            if name == "near" and telehealth_only:
+                queryset = queryset.serving_by_telehealth(self.telehealth_state)
+            else:
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    def statewide_telehealth(self):
+        """The programs serving the searched place's state by telehealth, under the search's other
+        filters, whatever the distance, by name; None without a place or when the search lists
+        only them already (telehealth_only)."""
+        state = self.telehealth_state
+        if not state or self.telehealth_only:
+            return None
+        return self._filtered(self.queryset, skip={"near"}).serving_by_telehealth(state).order_by("name", "pk")
 
     def selected_term_ids(self) -> dict[str, list[int]]:
         """The ticked terms per category parameter (valid ones only)."""
@@ -260,20 +302,12 @@ class ProgramFilterSet(ReusedFormMixin, PlaceSearchMixin, django_filters.FilterS
     def filter_queryset(self, queryset):
         """Apply each filter to its cleaned value (the form's other inputs are not filters), then
         the order the form settled on."""
-        for name, value in self.form.cleaned_data.items():
-            if name in self.filters:
-                queryset = self.filters[name].filter(queryset, value)
-        return queryset.order_by(*ORDERINGS[self.sort_order], "pk")
+        return self._filtered(queryset).order_by(*ORDERINGS[self.sort_order], "pk")
 
     def base_queryset(self):
         """The search with every filter applied except the service categories."""
         self.form.errors
-        queryset = self.queryset
-        for name, value in getattr(self.form, "cleaned_data", {}).items():
-            if name in self.term_ids_by_param or name not in self.filters or value in (None, "", [], ()):
-                continue
-            queryset = self.filters[name].filter(queryset, value)
-        return queryset
+        return self._filtered(self.queryset, skip=set(self.term_ids_by_param))
 
     def facet_counts(self, at_most: int | None = None) -> dict[int, int] | None:
         """How many programs each term would leave, keeping the choices made in other categories

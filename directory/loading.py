@@ -55,6 +55,7 @@ def demo_records(records: Iterable[dict]) -> tuple[list[ProgramRecord], int]:
         values = {key: record.get(key, DEFAULTS.get(key, "")) for key in VALUE_KEYS}
         values["last_verified"] = _date(record.get("last_verified"))
         values["beds_updated"] = _date(record.get("beds_updated"))
+        values["telehealth_states"] = list(record.get("telehealth_states", []))
         kept.append(ProgramRecord(
             row=row, source=SOURCE, source_id=slug, values=values,
             organization=OrganizationRecord(record["organization"]) if record.get("organization") else None,

@@ -134,6 +134,10 @@ class ProgramQuerySet(NearQuerySetMixin, VerifiableQuerySet):
         query = SearchQuery(text, search_type="websearch", config="english")
         return self.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
 
+    def serving_by_telehealth(self, state: str) -> "ProgramQuerySet":
+        """Programs that see residents of this state by telehealth, wherever they live in it."""
+        return self.filter(telehealth_states__contains=[state])
+
     def among(self, ids) -> "ProgramQuerySet":
         """The programs with these ids, passed as one array (a search passes up to a thousand)."""
         return self.filter(RawSQL(f'"{Program._meta.db_table}"."id" = ANY(%s)', ([int(pk) for pk in ids],),
@@ -258,6 +262,15 @@ class Program(Verifiable):
         help_text="Leave empty to use the centre of the ZIP code.",
     )
 
+    telehealth_states = ArrayField(
+        models.CharField(max_length=2, choices=STATE_CHOICES),
+        blank=True,
+        default=list,
+        verbose_name="telehealth serves these states",
+        help_text="States whose residents this program sees by video or phone wherever they live in them. A search "
+        "near any place in one of these states lists the program under “Telehealth”, whatever the distance.",
+    )
+
     phone = models.CharField(
         "main phone", max_length=30, blank=True, validators=[phones.validate_us_phone],
         help_text="A US number with its area code; an extension may follow (ext. 12). Saved as (410) 555-0123.",
@@ -353,6 +366,8 @@ class Program(Verifiable):
             models.Index(fields=["name", "id"], name="program_name_id"),
             GinIndex(fields=["search_vector"], name="program_search"),
             GinIndex(fields=["term_ids"], name="program_term_ids"),
+            # A search near a place lists the telehealth programs serving its state (array containment).
+            GinIndex(fields=["telehealth_states"], name="program_telehealth_states"),
             # A search with no place lists programs by name: walked in order, the services checked
             # in the index itself, until a page's worth (and the count's cap) is found.
             models.Index(

@@ -8,7 +8,7 @@ from urllib.parse import urlencode, urlsplit
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import connections
-from django.http import QueryDict
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,10 +18,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 
-from directory import jsonld
+from directory import jsonld, vcard
 from directory.cards import CardProgram, card_programs, services_index, shown, summarise_services, weekly_periods
 from directory.filters import (
-    ANY_PARAM, MAX_TEXT, UNFILTERED_CHOICES, ProgramFilterSet, category_filter_parts, terms_by_id, vocabulary,
+    ANY_PARAM, MAX_TEXT, TELEHEALTH_CODE, UNFILTERED_CHOICES, ProgramFilterSet, category_filter_parts, terms_by_id, vocabulary,
 )
 from directory.forms import ProblemReportForm
 from directory.hours import OPEN_CHOICES, keeps, open_status
@@ -29,7 +29,7 @@ from directory.models import OpeningHours, ProblemReport, Program
 from directory.understanding import normalize, rewritten_query, understand
 from places import geo, timezones
 from places.forms import RADIUS_CHOICES
-from places.states import STATE_CHOICES_BY_NAME
+from places.states import STATE_CHOICES_BY_NAME, US_STATES
 from portal.client import address_key
 from portal.notices import SEARCH_PHRASE, ignored_parameters, read_page_number
 from portal.templatetags.portal_tags import miles
@@ -45,6 +45,7 @@ SORT_MENU = [
     ("name", gettext_lazy("Name (A–Z)")), ("verified", gettext_lazy("Most recently verified")),
 ]
 MAX_BROADER = 5
+TELEHEALTH_LISTED = 10  # statewide telehealth programs shown beside a search by distance
 BACK_PARAM = "back"  # on a program's address: the search it was found with, to link back to
 MAX_BACK_LENGTH = 1000
 
@@ -82,9 +83,13 @@ def program_search(request):
         notices.append(page_notice)
     page = paginator.page(page_number)
     search = search_query(request.GET)
+    back = urlencode({BACK_PARAM: search}) if search else ""
+    telehealth_only = filterset.telehealth_only
     page.object_list = programs_in_order(
-        page.object_list, filterset.place, now=now, back=urlencode({BACK_PARAM: search}) if search else "",
+        page.object_list, None if telehealth_only else filterset.place, now=now, back=back,
     )
+    if telehealth_only:  # listed for their telehealth: no distance, the state they serve instead
+        mark_telehealth(page.object_list, filterset.telehealth_state)
     # Counting every option across a whole country's listings tells a person little and costs a lot:
     # counts are shown once the search is narrow enough to be counted exactly (what they are taken
     # over, the search without its ticked services, holds at most MAX_COUNTED programs).
@@ -143,6 +148,12 @@ def program_search(request):
             broader_searches(request, filterset)
             if not ordered_ids and not place_unknown and request.GET else []
         ),
+        "telehealth_only": telehealth_only,
+        "telehealth_state_name": US_STATES.get(filterset.telehealth_state, ""),
+        "telehealth": (
+            statewide_telehealth(request, filterset, exclude=ordered_ids, back=back)
+            if page.number == 1 and not place_unknown else None
+        ),
     }
     return render(request, "directory/program_search.html", context)
 
@@ -162,6 +173,39 @@ def open_at(ids: list[int], wanted: list[str], now: datetime.datetime) -> list[i
         if keeps(tuple(periods[pk]), timezones.zone_for(state, latitude, longitude), now, wanted)
     }
     return [pk for pk in ids if pk in kept]
+
+
+def mark_telehealth(programs: list[CardProgram], state: str) -> None:
+    """Say on each card that the program is listed because it serves this state by telehealth."""
+    note = _("Telehealth: serves %(state)s") % {"state": US_STATES.get(state, state)}
+    for program in programs:
+        program.telehealth_note = note
+
+
+def statewide_telehealth(request, filterset: ProgramFilterSet, *, exclude: list[int], back: str) -> dict | None:
+    """The telehealth programs serving the searched place's state under the same filters, whatever
+    the distance (those already listed by distance left out): the first TELEHEALTH_LISTED as cards,
+    how many there are, and the address of the search listing them all. None without a place."""
+    queryset = filterset.statewide_telehealth()
+    if queryset is None:
+        return None
+    if exclude:
+        queryset = queryset.exclude(pk__in=exclude)
+    ids = fetch_ids(queryset.values_list("pk", flat=True)[: CappedPaginator.MAX_COUNTED + 1])
+    programs = programs_in_order(ids[:TELEHEALTH_LISTED], None, now=current_time(), back=back)
+    mark_telehealth(programs, filterset.telehealth_state)
+    params = request.GET.copy()
+    params.pop(PAGE_PARAM, None)
+    params.setlist("setting", [TELEHEALTH_CODE])
+    return {
+        "state": filterset.telehealth_state,
+        "state_name": US_STATES.get(filterset.telehealth_state, filterset.telehealth_state),
+        "count": min(len(ids), CappedPaginator.MAX_COUNTED),
+        "capped": len(ids) > CappedPaginator.MAX_COUNTED,
+        "programs": programs,
+        "more": len(ids) > TELEHEALTH_LISTED,
+        "all_url": f"{request.path}?{params.urlencode()}",
+    }
 
 
 def fetch_ids(queryset) -> list[int]:
@@ -543,6 +587,17 @@ def program_detail(request, slug: str):
         "back_url": back_to_results(request.GET.get(BACK_PARAM)),
     }
     return render(request, "directory/program_detail.html", context)
+
+
+def program_contact_card(request, slug: str):
+    """The program's contact card (vCard), to keep its phones and address on a phone."""
+    program = get_object_or_404(
+        Program.objects.public().select_related("organization").prefetch_related("hours"), slug=slug
+    )
+    text = vcard.program_card(program, request.build_absolute_uri(program.get_absolute_url()))
+    response = HttpResponse(text, content_type="text/vcard; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{program.slug[:80]}.vcf"'
+    return response
 
 
 def same_origin_post(request) -> bool:

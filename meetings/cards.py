@@ -50,6 +50,7 @@ class CardMeeting:
     the search annotated), with the attributes and properties a card reads."""
 
     is_in_person = Meeting.is_in_person
+    is_online = Meeting.is_online
     length = Meeting.length
 
     def __init__(self, row: dict):
@@ -100,7 +101,7 @@ def prepare_cards(meetings: list[Meeting], *, base_url: str, list_days: bool, mo
         # the time, then the rest; each cached under every value it shows.
         meeting.shown_heading = (
             language, level, list_days, meeting.url, meeting.card_id, meeting.ended_today, meeting.name,
-            tuple(meeting.days or ()), meeting.start_time, meeting.end_time, meeting.timezone,
+            tuple(meeting.days or ()), meeting.start_time, meeting.end_time, meeting.timezone, meeting.attendance,
         )
         meeting.shown_details = (
             language, None if meeting.distance is None else miles(meeting.distance, language),

@@ -26,6 +26,7 @@ from django.db.models import Prefetch, QuerySet
 from directory.models import Organization, Program, Term
 from phones import numbers as phone_numbers
 from places import weekdays
+from places.states import US_STATES
 
 HSDS_VERSION = "3.1"
 # The namespace every installation shared before each had its own: an installation that published
@@ -379,6 +380,21 @@ def capacities(program: Program) -> list[dict]:
     }]
 
 
+def service_areas(program: Program) -> list[dict]:
+    """The states a telehealth program serves, one HSDS service_area each, named as the state is."""
+    return [
+        {
+            "id": child_id("service_area", program.pk, state),
+            "service_id": record_id("service", program.pk),
+            "name": US_STATES.get(state, state),
+            "description": f"Telehealth (video or phone) for residents of {US_STATES.get(state, state)}.",
+            "extent_type": "text",
+            "extent": state,
+        }
+        for state in program.telehealth_states
+    ]
+
+
 def service_at_location_basic(program: Program) -> dict:
     return {
         "id": record_id("service_at_location", program.pk),
@@ -395,6 +411,7 @@ def service_full(program: Program, *, with_organization: bool = True, with_locat
         "schedules": schedules(program),
         "capacities": capacities(program),
         "attributes": attributes(program),
+        "service_areas": service_areas(program),
     }))
     if with_locations:
         data["service_at_locations"] = [{**service_at_location_basic(program), "location": location(program, full=True)}]

@@ -165,6 +165,16 @@ TABLES: list[dict] = [
         ],
         "foreign_keys": [("service_id", "service"), ("unit_id", "unit")],
     },
+    {
+        "name": "service_area", "path": "service_areas.csv",
+        "description": "The states a telehealth service serves, wherever their residents live in them.",
+        "fields": [
+            ("id", "uuid", True), ("service_id", "uuid", True), ("service_at_location_id", "uuid", False),
+            ("name", "string", False), ("description", "string", False), ("extent", "string", False),
+            ("extent_type", "string", False), ("uri", "uri", False),
+        ],
+        "foreign_keys": [("service_id", "service")],
+    },
 ]
 
 
@@ -264,6 +274,8 @@ def table_rows():
             yield "attribute", {key: value for key, value in attribute.items() if key != "taxonomy_term"}
         for capacity in hsds.capacities(program):
             yield "service_capacity", {key: value for key, value in capacity.items() if key != "unit"}
+        for area in hsds.service_areas(program):
+            yield "service_area", area
 
 
 def write_package(target: IO[bytes] | None = None) -> IO[bytes]:

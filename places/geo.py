@@ -248,6 +248,16 @@ class Gazetteer:
         """The names of cities with at least LARGE_CITY_ZIPS ZIP codes (looked through for misspellings)."""
         return sorted(name for name, cities in self.cities_by_name.items() if cities[0].zip_count >= LARGE_CITY_ZIPS)
 
+    def state_at(self, latitude: float, longitude: float) -> str:
+        """The state of the ZIP code nearest these coordinates ('' when none is within about 50 miles)."""
+        best, state = 0.75 ** 2, ""  # in squared degrees, longitude scaled to the latitude
+        scale = math.cos(math.radians(latitude)) ** 2
+        for zip_lat, zip_lng, _city, zip_state in self.zips.values():
+            d = (zip_lat - latitude) ** 2 + scale * (zip_lng - longitude) ** 2
+            if d < best:
+                best, state = d, zip_state
+        return state
+
     def _suggest(self, key: str, state: str | None) -> list[str]:
         if state:
             names = [k[0] for k in self.cities if k[1] == state]
@@ -322,6 +332,19 @@ def gazetteer() -> Gazetteer:
 def resolve(text: str) -> Place:
     """Resolve a ZIP, city or 'lat,lng' to a Place (see Gazetteer.resolve)."""
     return gazetteer().resolve(text)
+
+
+@lru_cache(maxsize=1024)
+def _state_at(latitude: float, longitude: float) -> str:
+    return gazetteer().state_at(latitude, longitude)
+
+
+def state_of(place: Place) -> str:
+    """The two-letter state a place is in: its own for a ZIP code or city; for coordinates ("Use my
+    location", already rounded), the state of the nearest ZIP code."""
+    if place.state:
+        return place.state
+    return _state_at(round(place.latitude, 2), round(place.longitude, 2))
 
 
 def great_circle_miles(lat1: float, lng1: float, lat2: float, lng2: float) -> float:

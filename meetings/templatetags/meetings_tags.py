@@ -106,3 +106,13 @@ def nearby_meetings_box(place, miles, heading_level: int = 2) -> dict:
     from meetings.search import nearby_meetings
 
     return {"nearby": nearby_meetings(place, miles), "heading_level": heading_level}
+
+
+@register.inclusion_tag("meetings/includes/local_time.html")
+def local_time_line(meeting, start):
+    """The hidden line that static/js/device.js fills with the meeting's next start in the visitor's own
+    time zone (worked out in the browser, never sent here), when that zone is another one.
+
+    Usage: {% load meetings_tags %}{% local_time_line meeting next_start %}
+    """
+    return {"zone": meeting.timezone, "start": start}

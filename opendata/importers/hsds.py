@@ -53,6 +53,7 @@ from opendata.importers.base import (
 )
 from opendata.importers.samhsa import load_json
 from places import weekdays
+from places.states import STATE_BY_NAME, US_STATES
 
 SOURCE = "hsds"
 FORMAT_JSON = "hsds-json"
@@ -85,6 +86,7 @@ TABLES = {
     "taxonomy_term": (("taxonomy_terms.csv",), ("id",)),
     "service_capacity": (("service_capacity.csv", "service_capacities.csv"), ("service_id", "available")),
     "unit": (("units.csv",), ("id",)),
+    "service_area": (("service_areas.csv",), ("service_id",)),
 }
 REQUIRED_TABLES = ("service_at_location", "service", "location", "address")
 
@@ -293,6 +295,38 @@ def _capacity(candidate: Candidate, values: dict, notes: list[str], tally: Tally
         return
 
 
+TELEHEALTH_WORDS = re.compile(r"tele|video|virtual|online|remote", re.IGNORECASE)
+
+
+def _service_areas(candidate: Candidate, term_ids: list[int] | None, codes: dict[str, int], values: dict,
+                   notes: list[str]) -> None:
+    """The whole states a telehealth service serves, from its service areas named as a state ("Maryland",
+    "MD", or a text extent "MD"): recorded when the service offers telehealth or the area says it is by
+    video or phone. A file that lists service areas sets the field (none: cleared); one that has none
+    leaves it as it is (as does a tabular package without service_areas.csv)."""
+    if "service_areas" not in candidate.service:
+        return
+    areas = _dicts(candidate.service.get("service_areas"))
+    telehealth = codes.get("TELE") in (term_ids or [])
+    states, ignored = set(), []
+    for area in areas:
+        words = " ".join(_str(area.get(key)) for key in ("name", "description"))
+        found = ""
+        for value in (area.get("extent") if _str(area.get("extent_type")).lower() == "text" else None, area.get("name")):
+            value = _str(value).strip()
+            found = value.upper() if value.upper() in US_STATES else STATE_BY_NAME.get(value.lower(), "")
+            if found:
+                break
+        if found and (telehealth or TELEHEALTH_WORDS.search(words)):
+            states.add(found)
+        elif words.strip():
+            ignored.append(_str(area.get("name"))[:60] or words[:60])
+    if ignored:
+        notes.append(f"service area {', '.join(repr(name) for name in ignored[:3])} is not a whole state served by "
+                     "telehealth; not imported")
+    values["telehealth_states"] = sorted(states)
+
+
 def to_record(candidate: Candidate, codes: dict[str, int], tally: Tally) -> tuple[ProgramRecord, list[str], list[str]]:
     """Check one service at one location and turn it into a program record."""
     problems, notes = list(candidate.problems), []
@@ -353,6 +387,7 @@ def to_record(candidate: Candidate, codes: dict[str, int], tally: Tally) -> tupl
         values.pop("hours_note", None)
     term_ids = _attributes(candidate, codes, values, tally)
     _capacity(candidate, values, notes, tally)
+    _service_areas(candidate, term_ids, codes, values, notes)
     if match := WAIT_DAYS.match(_str(service.get("wait_time"))):
         values["typical_wait_days"] = int(match.group(1))
     if assured := _str(service.get("assured_date")):
@@ -631,6 +666,7 @@ def parse_package(files: dict[str, bytes], *, progress: Progress | None = None) 
     addresses = by("address", "location_id")
     attributes = by("attribute", "link_id")
     capacities = by("service_capacity", "service_id")
+    service_areas = by("service_area", "service_id")
     phones = {column: by("phone", column) for column in ("service_at_location_id", "service_id", "location_id", "organization_id")}
     schedules = {column: by("schedule", column) for column in ("service_at_location_id", "service_id", "location_id")}
 
@@ -652,6 +688,8 @@ def parse_package(files: dict[str, bytes], *, progress: Progress | None = None) 
             attributes=attributes.get(service.get("id"), []),
             capacities=capacities.get(service.get("id"), []),
         )
+        if paths["service_area"] in files:  # without the table, the file says nothing of service areas
+            service["service_areas"] = service_areas.get(service.get("id"), [])
         sal_full = {**sal, "phones": phones["service_at_location_id"].get(sal["id"], []),
                     "schedules": schedules["service_at_location_id"].get(sal["id"], []),
                     "attributes": attributes.get(sal["id"], [])}

@@ -98,7 +98,8 @@ def listings():
             terms=["RS", "RES"], beds_available=4, beds_updated=datetime.date(2025, 4, 2),
             accepting_new_patients=False, status=Program.Status.TEMPORARILY_CLOSED,
         ),
-        make_program(name="Solo Counseling", street1="", street2="", phone="", terms=["ORT"]),
+        make_program(name="Solo Counseling", street1="", street2="", phone="", terms=["ORT", "TELE"],
+                     telehealth_states=["DC", "VA"]),
         make_program(name="Closed Clinic", organization="Gone Inc", status=Program.Status.CLOSED),
     ]
     return programs

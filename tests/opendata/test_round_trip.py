@@ -20,7 +20,7 @@ def listing(program: Program, *, own_organization: bool = False) -> tuple:
         tuple(sorted(program.terms.values_list("code", flat=True))),
         tuple(program.hours.order_by("weekday", "opens").values_list("weekday", "opens", "closes")),
         program.accepting_new_patients, program.typical_wait_days, program.beds_available, program.beds_updated,
-        program.last_verified,
+        program.last_verified, tuple(program.telehealth_states),
     )
 
 
@@ -118,3 +118,28 @@ def test_importing_our_own_package_changes_nothing(client, listings, run_jobs):
 
     assert (report.created, report.updated, report.unchanged) == (0, 0, 3), report.changes
     assert public_listings() == expected
+
+
+def test_the_states_a_telehealth_service_serves_are_its_service_areas(client, listings):
+    from opendata import hsds
+
+    solo = Program.objects.get(name="Solo Counseling")
+    service = client.get(f"/api/services/{hsds.record_id('service', solo.pk)}").json()
+    assert [(area["name"], area["extent"]) for area in service["service_areas"]] == [
+        ("District of Columbia", "DC"), ("Virginia", "VA")]
+
+
+def test_service_areas_named_as_states_fill_a_telehealth_program_from_another_source(client, listings):
+    from opendata import hsds
+
+    solo = Program.objects.get(name="Solo Counseling")
+    service = client.get(f"/api/services/{hsds.record_id('service', solo.pk)}").json()
+    service["id"] = "another-directory-1"
+    for sal in service["service_at_locations"]:
+        sal["id"] = "another-directory-sal-1"
+    service["service_areas"] = [{"id": "a1", "name": "Maryland"}, {"id": "a2", "name": "Delaware"},
+                                {"id": "a3", "name": "Allegany County"}]
+    report = import_hsds(source=json.dumps(service).encode())
+    created = Program.objects.get(source="hsds", source_id="another-directory-sal-1")
+    assert created.telehealth_states == ["DE", "MD"]
+    assert any("Allegany County" in str(finding) for finding in report.fixed), report.fixed

@@ -1,0 +1,58 @@
+"""Maps of programs drawn on the server as SVG (places.maps): beside search results and on a program's page.
+
+Usage: {% load map_tags %}{% results_map page.object_list place start=page.start_index %}
+       {% program_map program %}
+"""
+from __future__ import annotations
+
+from django import template
+from django.utils.translation import gettext as _
+
+from places import maps
+
+register = template.Library()
+
+MIN_MILES = 3  # the smallest map: a few miles around the place
+PROGRAM_MAP_MILES = 4
+
+
+def is_approximate(program) -> bool:
+    """A location to show as approximate: flagged so by its source, or without a street address
+    (its coordinates are then those of its ZIP code or city)."""
+    return bool(getattr(program, "location_approximate", False)) or not getattr(program, "street1", "")
+
+
+@register.inclusion_tag("directory/includes/results_map.html")
+def results_map(programs, place, start: int = 1) -> dict:
+    """The searched place and each listed program with a location, numbered as in the list."""
+    if place is None:
+        return {"map": None}
+    located = [(start + index, program) for index, program in enumerate(programs)
+               if program.latitude is not None and getattr(program, "distance", None) is not None]
+    if not located:
+        return {"map": None}
+    farthest = max(program.distance for _number, program in located)
+    drawn = maps.draw(
+        place.latitude, place.longitude, max(MIN_MILES, farthest) * 1.15, place_label=str(place.label),
+        points=[(number, program.latitude, program.longitude, program.url, program.name, is_approximate(program))
+                for number, program in located],
+    )
+    title = _("Map of the programs listed, numbered as in the list, around %(place)s. Scale: %(miles)s miles.") % {
+        "place": place.label, "miles": drawn.scale_label}
+    return {"map": drawn, "title": title, "map_id": "results-map", "numbered": True}
+
+
+@register.inclusion_tag("includes/map.html")
+def program_map(program) -> dict:
+    """The program's location among the nearby state and county lines and towns."""
+    if program.latitude is None or program.longitude is None:
+        return {"map": None}
+    approximate = is_approximate(program)
+    drawn = maps.draw(
+        program.latitude, program.longitude, PROGRAM_MAP_MILES, show_place=False,
+        points=[(None, program.latitude, program.longitude, "", program.name, approximate)],
+    )
+    title = (_("Map of the approximate location of %(name)s. Scale: %(miles)s miles.") if approximate
+             else _("Map of the location of %(name)s. Scale: %(miles)s miles.")) % {
+        "name": program.name, "miles": drawn.scale_label}
+    return {"map": drawn, "title": title, "map_id": "program-map", "numbered": False}

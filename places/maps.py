@@ -1,0 +1,183 @@
+"""Maps drawn by the portal: the numbers a server-drawn SVG map needs (no tiles, no other site).
+
+A map is centred on a point and shows a given distance around it, in a simple equirectangular
+projection scaled by the cosine of the centre's latitude (true to within a few percent over the
+hundred miles or so a map shows). Its state and county lines come from places.boundaries, its city
+names from the ZIP gazetteer; everything is projected here to whole pixels of the SVG's viewBox, so
+the template only writes out what it is given.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from places import boundaries, geo
+
+WIDTH, HEIGHT = 480, 360
+MILES_PER_DEGREE = 69.05
+MAX_CITIES = 5
+# The scale bar's length is the largest of these that fits in a fifth of the map's width.
+SCALE_STEPS = (0.5, 1, 2, 5, 10, 20, 25, 50, 100, 200)
+
+
+@dataclass
+class Marker:
+    number: int
+    x: int
+    y: int
+    url: str
+    name: str
+    approximate: bool = False
+
+
+@dataclass
+class Label:
+    x: int
+    y: int
+    text: str
+
+
+@dataclass
+class DrawnMap:
+    """What the map template draws: paths as SVG path data, and points in viewBox pixels."""
+
+    width: int
+    height: int
+    state_paths: list[str] = field(default_factory=list)
+    county_paths: list[str] = field(default_factory=list)
+    cities: list[Label] = field(default_factory=list)
+    markers: list[Marker] = field(default_factory=list)
+    place: Label | None = None
+    scale_miles: float = 0
+    scale_width: int = 0
+
+    @property
+    def view_box(self) -> str:
+        return f"0 0 {self.width} {self.height}"
+
+    @property
+    def has_approximate(self) -> bool:
+        return any(marker.approximate for marker in self.markers)
+
+    @property
+    def scale_label(self) -> str:
+        miles = self.scale_miles
+        return f"{miles:g}"
+
+
+class Projection:
+    """Longitude and latitude to viewBox pixels, around a centre, `miles` from it to the map's top."""
+
+    def __init__(self, latitude: float, longitude: float, miles: float, width: int = WIDTH, height: int = HEIGHT):
+        self.latitude, self.longitude, self.width, self.height = latitude, longitude, width, height
+        self.pixels_per_degree = (height / 2) / (miles / MILES_PER_DEGREE)
+        self.cos = math.cos(math.radians(latitude))
+        self.pixels_per_mile = self.pixels_per_degree / MILES_PER_DEGREE
+
+    def __call__(self, longitude: float, latitude: float) -> tuple[int, int]:
+        x = self.width / 2 + (longitude - self.longitude) * self.cos * self.pixels_per_degree
+        y = self.height / 2 - (latitude - self.latitude) * self.pixels_per_degree
+        return round(x), round(y)
+
+    def bounds(self, margin: float = 0.1) -> tuple[float, float, float, float]:
+        """(west, south, east, north) of the map, with a margin (a share of its size) around it."""
+        half_lat = (self.height / 2) / self.pixels_per_degree * (1 + margin)
+        half_lng = (self.width / 2) / (self.pixels_per_degree * max(self.cos, 1e-6)) * (1 + margin)
+        return (self.longitude - half_lng, self.latitude - half_lat, self.longitude + half_lng, self.latitude + half_lat)
+
+    def inside(self, x: int, y: int, margin: int = 0) -> bool:
+        return -margin <= x <= self.width + margin and -margin <= y <= self.height + margin
+
+
+def path_data(line, project: Projection, bounds) -> list[str]:
+    """SVG path data for the parts of a line on the map (with the points just outside it, so that
+    lines meet the edge): an absolute move, then relative steps in whole pixels, repeats dropped."""
+    west, south, east, north = bounds
+    parts, current = [], []
+    for index, (longitude, latitude) in enumerate(line):
+        if west <= longitude <= east and south <= latitude <= north:
+            if not current and index > 0:
+                current.append(project(*line[index - 1]))
+            point = project(longitude, latitude)
+            if not current or point != current[-1]:
+                current.append(point)
+        elif current:
+            current.append(project(longitude, latitude))
+            parts.append(current)
+            current = []
+    if current:
+        parts.append(current)
+    data = []
+    for points in parts:
+        if len(points) < 2:
+            continue
+        x, y = points[0]
+        steps = [f"M{x} {y}"]
+        for px, py in points[1:]:
+            steps.append(f"l{px - x} {py - y}")
+            x, y = px, py
+        data.append("".join(steps).replace(" -", "-"))
+    return data
+
+
+def nice_scale(pixels_per_mile: float, width: int = WIDTH) -> tuple[float, int]:
+    """A round number of miles for the scale bar and its length in pixels."""
+    fits = [miles for miles in SCALE_STEPS if miles * pixels_per_mile <= width / 4]
+    miles = fits[-1] if fits else SCALE_STEPS[0]
+    return miles, round(miles * pixels_per_mile)
+
+
+def draw(latitude: float, longitude: float, miles: float, *, points=(), place_label: str = "",
+         show_place: bool = True) -> DrawnMap:
+    """A map `miles` around a point: its state and county lines, a few city names, the place itself
+    (labelled `place_label`) and `points`: (number, latitude, longitude, url, name, approximate)."""
+    project = Projection(latitude, longitude, miles)
+    bounds = project.bounds()
+    drawn = DrawnMap(WIDTH, HEIGHT)
+    seen_state_lines: set = set()
+    for code in boundaries.states_within(*bounds):
+        state_lines, county_lines = boundaries.state_lines(code)
+        for line in state_lines:
+            key = (line[0], line[-1], len(line))
+            if key in seen_state_lines or (line[-1], line[0], len(line)) in seen_state_lines:
+                continue  # a line between two states, drawn once
+            seen_state_lines.add(key)
+            drawn.state_paths += path_data(line, project, bounds)
+        for line in county_lines:
+            drawn.county_paths += path_data(line, project, bounds)
+    for number, lat, lng, url, name, approximate in points:
+        if lat is None or lng is None:
+            continue
+        x, y = project(lng, lat)
+        if project.inside(x, y):
+            drawn.markers.append(Marker(number, x, y, url, name, approximate))
+    if show_place:  # a cross at the centre, named in the map's corner
+        drawn.place = Label(WIDTH // 2, HEIGHT // 2, place_label)
+    taken = [(marker.x, marker.y) for marker in drawn.markers] + ([(WIDTH // 2, HEIGHT // 2)] if show_place else [])
+    drawn.cities = city_labels(project, bounds, avoid=taken)
+    drawn.scale_miles, drawn.scale_width = nice_scale(project.pixels_per_mile)
+    return drawn
+
+
+def city_labels(project: Projection, bounds, *, avoid=()) -> list[Label]:
+    """The largest cities on the map (by their number of ZIP codes), kept apart from each other."""
+    west, south, east, north = bounds
+    gazetteer = geo.gazetteer()
+    candidates = sorted(
+        (city for city in gazetteer.cities.values()
+         if west <= city.longitude <= east and south <= city.latitude <= north),
+        key=lambda city: (-city.zip_count, city.name),
+    )
+    labels: list[Label] = []
+    taken = list(avoid)
+    for city in candidates:
+        x, y = project(city.longitude, city.latitude)
+        if not (50 <= x <= WIDTH - 50 and 40 <= y <= HEIGHT - 30):
+            continue  # clear of the edges, the place's name (top left) and the scale (bottom left)
+        if any(abs(x - tx) < 90 and -16 < y - ty < 32 for tx, ty in taken):
+            continue
+        labels.append(Label(x, y, city.name))
+        taken.append((x, y))
+        if len(labels) >= MAX_CITIES:
+            break
+    return labels

@@ -1,0 +1,106 @@
+"""Telehealth by the state served: a rural search finds the programs that see its state's residents
+by video or phone, whatever the distance, in their own section and under the same filters."""
+import pytest
+from django.urls import reverse
+
+from directory.models import Program
+from places import geo
+from tests.factories import make_program
+
+pytestmark = pytest.mark.django_db
+
+SEARCH = reverse("directory:program-search")
+# Cumberland, MD (21502) is some 130 miles from Baltimore: beyond every distance the search offers.
+BALTIMORE = (39.2904, -76.6122)
+
+
+def maryland_programs():
+    """In-person near Cumberland, statewide telehealth in Baltimore, and programs that do not serve Maryland."""
+    cumberland = geo.resolve("21502")
+    make_program(name="Cumberland Clinic", city="Cumberland", state="MD", zip_code="21502",
+                 latitude=cumberland.latitude + 0.02, longitude=cumberland.longitude, terms=["OP", "BU", "MD"])
+    baltimore = {"city": "Baltimore", "state": "MD", "zip_code": "21201", "latitude": BALTIMORE[0], "longitude": BALTIMORE[1]}
+    make_program(name="Statewide Video Care", telehealth_states=["MD"], terms=["TELE", "BU", "MD"], **baltimore)
+    make_program(name="Statewide Counseling Online", telehealth_states=["DC", "MD", "VA"], terms=["TELE", "PI"], **baltimore)
+    make_program(name="Closed Video Care", telehealth_states=["MD"], terms=["TELE", "BU"],
+                 status=Program.Status.CLOSED, **baltimore)
+    make_program(name="Virginia Video Care", telehealth_states=["VA"], terms=["TELE", "BU", "MD"],
+                 city="Winchester", state="VA", zip_code="22601", latitude=39.18, longitude=-78.16)
+    make_program(name="Baltimore Walk-in", terms=["OP", "BU", "MD"], **baltimore)
+
+
+def section_names(response) -> list[str]:
+    """The programs of the telehealth section, in the order listed."""
+    telehealth = response.context["telehealth"]
+    if telehealth is None:
+        return []
+    cards = str(telehealth["cards"])
+    found = [name for name in ("Statewide Video Care", "Statewide Counseling Online", "Closed Video Care",
+                               "Virginia Video Care", "Baltimore Walk-in", "Cumberland Clinic") if f">{name}<" in cards]
+    return sorted(found, key=lambda name: cards.index(f">{name}<"))
+
+
+def test_a_rural_zip_finds_statewide_telehealth_beyond_any_radius_in_its_own_section(client):
+    maryland_programs()
+    response = client.get(SEARCH, {"near": "21502", "radius": "100"})
+    listed = [program.name for program in response.context["page"].object_list]
+    assert listed == ["Cumberland Clinic", "Virginia Video Care"]  # by distance (Winchester is 50 mi away)
+    assert section_names(response) == ["Statewide Counseling Online", "Statewide Video Care"]
+    html = response.content.decode()
+    assert '<h2 id="telehealth-heading">Telehealth: serves Maryland</h2>' in html
+    section = html.split('id="telehealth-heading"')[1]
+    assert "Telehealth: serves Maryland" in section
+    assert " mi<" not in section and "miles away" not in section  # no distance for a telehealth listing
+
+
+def test_the_same_filters_apply_to_the_telehealth_section(client):
+    maryland_programs()
+    response = client.get(SEARCH, {"near": "21502", "radius": "25", "payment": "MD"})
+    assert [p.name for p in response.context["page"].object_list] == ["Cumberland Clinic"]
+    assert section_names(response) == ["Statewide Video Care"]
+    response = client.get(SEARCH, {"near": "21502", "medication": "BU", "payment": "PI"})
+    assert section_names(response) == []
+    assert "telehealth-heading" not in response.content.decode()
+
+
+def test_ticking_telehealth_with_a_place_lists_exactly_the_programs_serving_its_state(client):
+    maryland_programs()
+    response = client.get(SEARCH, {"near": "21502", "radius": "25", "setting": "TELE"})
+    listed = response.context["page"].object_list
+    assert [program.name for program in listed] == ["Statewide Counseling Online", "Statewide Video Care"]
+    assert all(program.distance is None for program in listed)
+    html = response.content.decode()
+    assert "Telehealth programs serving Maryland" in html
+    assert "2 programs found" in html
+    assert response.context["telehealth"] is None  # not listed twice
+    # with a filter as well
+    response = client.get(SEARCH, {"near": "21502", "setting": "TELE", "payment": "MD", "medication": "BU"})
+    assert [program.name for program in response.context["page"].object_list] == ["Statewide Video Care"]
+
+
+def test_use_my_location_finds_the_state_from_the_coordinates(client):
+    maryland_programs()
+    response = client.get(SEARCH, {"near": "39.65,-78.76", "setting": "TELE"})
+    assert [p.name for p in response.context["page"].object_list] == [
+        "Statewide Counseling Online", "Statewide Video Care"]
+
+
+def test_a_program_already_listed_by_distance_is_not_listed_again(client):
+    maryland_programs()
+    response = client.get(SEARCH, {"near": "21201", "radius": "10"})
+    listed = [program.name for program in response.context["page"].object_list]
+    assert "Statewide Video Care" in listed
+    assert section_names(response) == []
+
+
+def test_a_search_without_a_place_has_no_telehealth_section(client):
+    maryland_programs()
+    response = client.get(SEARCH, {"setting": "TELE"})
+    assert response.context["telehealth"] is None
+    assert len(response.context["page"].object_list) == 3
+
+
+def test_spanish_page_names_the_state_served(client):
+    maryland_programs()
+    html = client.get("/es" + SEARCH, {"near": "21502"}).content.decode()
+    assert "Telesalud: atiende en Maryland" in html
