@@ -34,10 +34,7 @@ def section_names(response) -> list[str]:
     telehealth = response.context["telehealth"]
     if telehealth is None:
         return []
-    cards = str(telehealth["cards"])
-    found = [name for name in ("Statewide Video Care", "Statewide Counseling Online", "Closed Video Care",
-                               "Virginia Video Care", "Baltimore Walk-in", "Cumberland Clinic") if f">{name}<" in cards]
-    return sorted(found, key=lambda name: cards.index(f">{name}<"))
+    return [program.name for program in telehealth["programs"]]
 
 
 def test_a_rural_zip_finds_statewide_telehealth_beyond_any_radius_in_its_own_section(client):
