@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "places",
     "portal",
+    "understanding",
     "directory",
     "articles",
     "meetings",

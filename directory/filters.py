@@ -11,11 +11,11 @@ from django.utils.translation import gettext_lazy as _
 
 from directory.hours import OPEN_CHOICES, OPEN_WEEKENDS, WEEKEND_DAYS
 from directory.models import Category, Program, Term
-from directory.understanding import ANY_PARAM, Vocabulary
 from places.filters import NearFilter, PlaceSearchMixin, RadiusFilter
 from places.states import STATE_CHOICES_BY_NAME
 from portal import caching
 from portal.filtering import ReusedFormMixin, ShallowCopiedFilters, SharedChoices
+from understanding.vocabulary import ANY_PARAM, Vocabulary
 
 SORT_CHOICES = [
     ("", _("Nearest first")),
@@ -31,12 +31,12 @@ ORDERINGS = {
     "verified": [F("last_verified").desc(nulls_last=True), "name"],
 }
 MAX_TEXT = 200
-# Words people type that no listing records: read (directory.understanding.FLAG_PHRASES) and shown as
+# Words people type that no listing records: read (understanding.words.FLAG_PHRASES) and shown as
 # a note on the page, never dropped silently and never a filter that would hide every program.
 UNFILTERED_CHOICES = (
     ("walk-in", _("“Walk in” is not a filter: listings do not say which programs take walk-ins. Call to ask.")),
 )
-# ANY_PARAM ("any"): terms of several categories, any of which will do (directory/data/word_classes.json)
+# ANY_PARAM ("any"): terms of several categories, any of which will do (understanding/data/word_classes.json)
 
 
 @dataclass

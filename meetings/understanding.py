@@ -4,15 +4,16 @@
 fellowships (names, abbreviations, Spanish names), meeting types (their names in English and
 Spanish), how to attend, the day, the time of day and "now" are words people type, and the finder
 has a choice for each. The matching itself (longest phrase first, plurals, small misspellings,
-filler) is the treatment search's (directory.understanding); the words come from the meeting
+filler) is the treatment search's (the understanding app); the words come from the meeting
 reference lists, so a fellowship or type staff add is understood at once.
 """
 from __future__ import annotations
 
-from directory.understanding import TermRef, Understanding, Vocabulary, understand
 from meetings import reference
 from meetings.importers import LEGACY_ONLINE_TYPE
 from meetings.models import Attendance
+from understanding.reading import Understanding, understand
+from understanding.vocabulary import TermRef, Vocabulary
 
 # Meeting types that describe a listing's state, not something a person looks for.
 NOT_ASKED_FOR = frozenset({"TC", LEGACY_ONLINE_TYPE})

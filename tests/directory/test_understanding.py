@@ -2,8 +2,8 @@
 import pytest
 
 from directory.filters import vocabulary
-from directory.understanding import MAX_WORDS, understand
 from tests.directory.lay_queries import LAY_QUERIES
+from understanding.reading import MAX_WORDS, understand
 
 pytestmark = pytest.mark.django_db
 
