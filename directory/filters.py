@@ -15,6 +15,7 @@ from places.filters import NearFilter, PlaceSearchMixin, RadiusFilter
 from places.states import STATE_CHOICES_BY_NAME
 from portal import caching
 from portal.filtering import ReusedFormMixin, ShallowCopiedFilters, SharedChoices
+from understanding import fellowships
 from understanding.vocabulary import ANY_PARAM, Vocabulary
 
 SORT_CHOICES = [
@@ -49,7 +50,6 @@ class CategoryChoices:
 
 TAXONOMY_CACHE_SECONDS = 60
 TAXONOMY_CACHE_KEY = "directory:taxonomy"
-VOCABULARY_CACHE_KEY = "directory:vocabulary"
 
 
 def load_categories() -> list[CategoryChoices]:
@@ -83,18 +83,27 @@ def terms_by_id() -> dict[int, Term]:
     return _terms_by_id[1]
 
 
+_vocabulary: tuple[list[CategoryChoices] | None, tuple, Vocabulary | None] = (None, (), None)
+
+
 def vocabulary() -> Vocabulary:
-    """The words the keyword box understands, built from the taxonomy and cached with it."""
-    return caching.shared(
-        VOCABULARY_CACHE_KEY,
-        lambda: Vocabulary.from_terms(term for entry in load_categories() for term in entry.terms),
-        TAXONOMY_CACHE_SECONDS,
-    )
+    """The words the keyword box understands: the cached taxonomy's terms and the fellowships the
+    meeting app provides (understanding.fellowships), made again when either changes."""
+    global _vocabulary
+    categories, provided = load_categories(), fellowships.current()
+    held = _vocabulary
+    if held[0] is not categories or len(held[1]) != len(provided) or any(
+        old is not new for old, new in zip(held[1], provided)
+    ):
+        extra = fellowships.treatment_entries(fellowship for listed in provided for fellowship in listed)
+        terms = (term for entry in categories for term in entry.terms)
+        held = _vocabulary = (categories, provided, Vocabulary.from_terms(terms, extra))
+    return held[2]
 
 
 def forget_taxonomy(**kwargs) -> None:
-    """Drop the cached taxonomy and vocabulary (connected to saves and deletes of categories and terms)."""
-    caching.forget(TAXONOMY_CACHE_KEY, VOCABULARY_CACHE_KEY)
+    """Drop the cached taxonomy, and so the vocabulary (connected to saves and deletes of categories and terms)."""
+    caching.forget(TAXONOMY_CACHE_KEY)
 
 
 _filter_parts: dict[str | None, tuple[list[CategoryChoices], list[tuple]]] = {}

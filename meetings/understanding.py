@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from meetings import reference
 from meetings.importers import LEGACY_ONLINE_TYPE
+from understanding.fellowships import meeting_finder_entries
 from understanding.reading import Understanding, understand
 from understanding.vocabulary import TermRef, Vocabulary
 from understanding.words import data
@@ -19,11 +20,6 @@ WORDS = data("meeting_words.json")  # the words beside the reference lists' name
 # Meeting types that describe a listing's state, not something a person looks for.
 NOT_ASKED_FOR = frozenset({"TC", LEGACY_ONLINE_TYPE})
 SINGLE = ("attendance", "day", "time", "when")  # the finder's choices that take one value
-# Fellowship words people use beside the names the reference list holds.
-FELLOWSHIP_WORDS = {
-    slug: (*data("fellowships.json")["everywhere"].get(slug, ()), *words)
-    for slug, words in data("fellowships.json")["meeting_finder"].items()
-}
 
 _held: tuple[tuple, Vocabulary] | None = None  # (the reference lists it was made from, the vocabulary)
 
@@ -34,11 +30,7 @@ def meeting_vocabulary() -> Vocabulary:
     fellowships, types = reference.choices()
     held = _held
     if held is None or held[0][0] is not fellowships or held[0][1] is not types:
-        entries = []
-        for choice in fellowships:
-            names = [choice.name, choice.short_name, choice.name_es, choice.slug.replace("-", " ")]
-            ref = TermRef(0, choice.slug, "fellowship", choice.name)
-            entries.append((ref, FELLOWSHIP_WORDS.get(choice.slug, ()), names))
+        entries = meeting_finder_entries(fellowships)
         for choice in types:
             if choice.code not in NOT_ASKED_FOR:
                 entries.append((TermRef(0, choice.code, "type", choice.name), WORDS["types"].get(choice.code, ()),

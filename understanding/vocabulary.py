@@ -78,8 +78,9 @@ class Vocabulary:
         self.words = frozenset(word for phrase in self.phrases for word in phrase.split())
 
     @classmethod
-    def from_terms(cls, terms: Iterable) -> "Vocabulary":
-        """Build from Term objects (with their category loaded)."""
+    def from_terms(cls, terms: Iterable, extra: Iterable[tuple[TermRef, Iterable[str], Iterable[str]]] = ()) -> "Vocabulary":
+        """Build from Term objects (with their category loaded), the search's own choices (FLAG_PHRASES)
+        and `extra` entries (the fellowships: understanding.fellowships.treatment_entries)."""
         entries = []
         for term in terms:
             ref = TermRef(term.pk, term.code, term.category.param, term.name)
@@ -90,6 +91,7 @@ class Vocabulary:
             entries.append((ref, synonyms, names))
         for (param, value, label), phrases in FLAG_PHRASES.items():
             entries.append((TermRef(0, value, param, label), (), phrases))  # a staff synonym wins over these
+        entries.extend(extra)
         vocabulary = cls(entries)
         # Words that mean terms of several categories, any of which will do (data/word_classes.json).
         by_code = {ref.code: ref for ref, _synonyms, _names in entries if ref.pk}

@@ -48,24 +48,6 @@ FLAG_PHRASES: dict[tuple[str, str, str], tuple[str, ...]] = {
     (choice["param"], choice["value"], choice["label"]): tuple(choice["phrases"])
     for choice in data("choices.json")["choices"]
 }
-FLAG_PHRASES.update({
-    # A fellowship's meetings (slugs of the Meeting Guide specification, as the meeting finder's).
-    ("fellowship", "na", "Narcotics Anonymous"): (
-        "na", "na meeting", "narcotics anonymous", "narcoticos anonimos", "narcotic anonymous",
-    ),
-    ("fellowship", "aa", "Alcoholics Anonymous"): ("aa", "aa meeting", "alcoholics anonymous", "alcoholicos anonimos"),
-    ("fellowship", "smart-recovery", "SMART Recovery"): ("smart recovery", "smart meeting"),
-    ("fellowship", "nar-anon", "Nar-Anon"): ("nar anon", "naranon", "nar anon meeting"),
-    ("fellowship", "al-anon", "Al-Anon"): ("al anon", "alanon", "al anon meeting"),
-    ("fellowship", "celebrate-recovery", "Celebrate Recovery"): ("celebrate recovery",),
-    ("fellowship", "refuge-recovery", "Refuge Recovery"): ("refuge recovery",),
-    ("fellowship", "recovery-dharma", "Recovery Dharma"): ("recovery dharma",),
-    ("fellowship", "ha", "Heroin Anonymous"): ("heroin anonymous", "heroina anonimos"),
-    ("fellowship", "ca", "Cocaine Anonymous"): ("cocaine anonymous", "cocaina anonimos"),
-    ("fellowship", "mara", "Medication-Assisted Recovery Anonymous"): (
-        "mara", "medication assisted recovery anonymous",
-    ),
-})
 # The labels of choices.json, marked here so that makemessages keeps their translations.
 CHOICE_LABELS = (
     gettext_noop("Accepting new patients"), gettext_noop("Support group meetings nearby"), gettext_noop("Open now"),
