@@ -108,7 +108,20 @@ def understand(text: str, vocabulary: Vocabulary, *, take_zip: bool = False) -> 
 
 
 def _understand(text: str, vocabulary: Vocabulary, *, take_zip: bool = False) -> Understanding:
+    """The rules of RULES.md, one named step each, in order."""
     result = Understanding(original=text)
+    tokens, words = _split(text, vocabulary, result)
+    state = _read_phrases(tokens, words, vocabulary, result, take_zip=take_zip)
+    _drop_substances(words, state, result)
+    _settle_or(words, state, result)
+    result.text = _leftover(tokens, words, state)
+    _suggest(words, state, vocabulary, result)
+    return result
+
+
+def _split(text: str, vocabulary: Vocabulary, result: Understanding) -> tuple[list[str], list[_Word]]:
+    """The typed tokens and their normalized words, misspelt filler read as the filler word, at
+    most MAX_WORDS words (whole tokens)."""
     tokens = _TOKEN.findall(text or "")
     words: list[_Word] = []
     for index, token in enumerate(tokens):
@@ -122,7 +135,14 @@ def _understand(text: str, vocabulary: Vocabulary, *, take_zip: bool = False) ->
         last_token = words[MAX_WORDS].token
         words = [w for w in words if w.token < last_token]
         tokens = tokens[:last_token]
-    state = ["text"] * len(words)  # per word: text, term, stop, zip
+    return tokens, words
+
+
+def _read_phrases(tokens: list[str], words: list[_Word], vocabulary: Vocabulary, result: Understanding, *,
+                  take_zip: bool) -> list[str]:
+    """Each word's state (text, term, stop, zip, or): known phrases longest first, refusals, a ZIP
+    code, filler."""
+    state = ["text"] * len(words)
     i = 0
     while i < len(words):
         word = words[i]
@@ -132,13 +152,8 @@ def _understand(text: str, vocabulary: Vocabulary, *, take_zip: bool = False) ->
         span, terms, corrected = _match_at(words, i, vocabulary)
         if span:
             typed = " ".join(tokens[t] for t in sorted({w.token for w in words[i:i + span]}))
-            before = i - 1  # the word before, over one filler word ("not a 12 step program")
-            if before > 0 and state[before] == "stop" and words[before].key not in NEGATIONS:
-                before -= 1
-            if terms and before >= 0 and words[before].key in NEGATIONS and state[before] in ("text", "stop"):
-                # "detox without methadone", "suboxone not methadone": what is refused is no filter.
-                state[before], terms = "stop", ()
-                result.dropped.append(words[before].key)
+            if terms and _refused(words, state, i, result):
+                terms = ()
             if terms:
                 result.matches.append(Match(typed, terms, corrected))
             else:
@@ -156,32 +171,60 @@ def _understand(text: str, vocabulary: Vocabulary, *, take_zip: bool = False) ->
             result.dropped.append(word.key)
             state[i] = "stop"
         i += 1
+    return state
+
+
+def _refused(words: list[_Word], state: list[str], i: int, result: Understanding) -> bool:
+    """Whether the phrase at word i follows a refusal ("detox without methadone", "suboxone not
+    methadone", over one filler word: "not a 12 step program"): then it is no filter, and the
+    refusing word is dropped too."""
+    before = i - 1
+    if before > 0 and state[before] == "stop" and words[before].key not in NEGATIONS:
+        before -= 1
+    if before >= 0 and words[before].key in NEGATIONS and state[before] in ("text", "stop"):
+        state[before] = "stop"
+        result.dropped.append(words[before].key)
+        return True
+    return False
+
+
+def _drop_substances(words: list[_Word], state: list[str], result: Understanding) -> None:
+    """Other substances beside something understood ("alcohol detox") are filler; alone they stay."""
     if result.matches or result.zip_code:
         for n, word in enumerate(words):
             if state[n] == "text" and word.key in SUBSTANCES and not word.literal:
                 state[n] = "stop"
                 result.dropped.append(word.key)
-    # "or" is web-search syntax between two words left for the text search; elsewhere it is filler.
+
+
+def _settle_or(words: list[_Word], state: list[str], result: Understanding) -> None:
+    """ "or" is web-search syntax between two words left for the text search; elsewhere it is filler."""
     for n, value in enumerate(state):
         if value == "or":
             kept = 0 < n < len(words) - 1 and state[n - 1] == "text" and state[n + 1] == "text"
             state[n] = "text" if kept else "stop"
             if not kept:
                 result.dropped.append("or")
-    # Whole typed tokens whose words were all left as text keep their original spelling (and any
-    # web-search syntax); a token only partly understood keeps its remaining words.
+
+
+def _leftover(tokens: list[str], words: list[_Word], state: list[str]) -> str:
+    """The words left for the text search. Whole typed tokens whose words were all left as text keep
+    their original spelling (and any web-search syntax); a token only partly understood keeps its
+    remaining words."""
     leftover: list[str] = []
     for index, token in enumerate(tokens):
         mine = [n for n, w in enumerate(words) if w.token == index]
-        if not mine:
-            continue
-        if all(state[n] == "stop" for n in mine):
+        if not mine or all(state[n] == "stop" for n in mine):
             continue
         if not any(state[n] in ("term", "zip") for n in mine):
             leftover.append(token)  # filler inside a longer token ("directory_program") is not removed
         else:
             leftover.extend(words[n].key for n in mine if state[n] == "text")
-    result.text = " ".join(leftover)
+    return " ".join(leftover)
+
+
+def _suggest(words: list[_Word], state: list[str], vocabulary: Vocabulary, result: Understanding) -> None:
+    """ "Did you mean …" for each unknown word close to a known one."""
     seen = set()
     for n, word in enumerate(words):
         if state[n] != "text" or word.literal or word.key in seen:
@@ -190,7 +233,6 @@ def _understand(text: str, vocabulary: Vocabulary, *, take_zip: bool = False) ->
         nearest = vocabulary.nearest(word.key)
         if nearest:
             result.suggestions.append(Suggestion(word.key, nearest, vocabulary.phrases[nearest]))
-    return result
 
 
 def _match_at(words: list[_Word], i: int, vocabulary: Vocabulary) -> tuple[int, tuple[TermRef, ...], str]:
