@@ -32,7 +32,7 @@ ORDERINGS = {
     "verified": [F("last_verified").desc(nulls_last=True), "name"],
 }
 MAX_TEXT = 200
-# Words people type that no listing records: read (understanding.words.FLAG_PHRASES) and shown as
+# Words people type that no listing records: read (understanding/data/choices.json) and shown as
 # a note on the page, never dropped silently and never a filter that would hide every program.
 UNFILTERED_CHOICES = (
     ("walk-in", _("“Walk in” is not a filter: listings do not say which programs take walk-ins. Call to ask.")),
