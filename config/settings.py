@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "corsheaders",
     "places",
     "portal",
+    "understanding",
     "directory",
     "articles",
     "meetings",

@@ -11,12 +11,13 @@ from django.utils.translation import gettext_lazy as _
 
 from directory.hours import OPEN_CHOICES, OPEN_WEEKENDS, WEEKEND_DAYS
 from directory.models import Category, Program, Term
-from directory.understanding import ANY_PARAM, Vocabulary
 from places import geo
 from places.filters import NearFilter, PlaceSearchMixin, RadiusFilter
 from places.states import STATE_CHOICES_BY_NAME
 from portal import caching
 from portal.filtering import ReusedFormMixin, ShallowCopiedFilters, SharedChoices
+from understanding import fellowships
+from understanding.vocabulary import ANY_PARAM, Vocabulary
 
 SORT_CHOICES = [
     ("", _("Nearest first")),
@@ -32,12 +33,12 @@ ORDERINGS = {
     "verified": [F("last_verified").desc(nulls_last=True), "name"],
 }
 MAX_TEXT = 200
-# Words people type that no listing records: read (directory.understanding.FLAG_PHRASES) and shown as
+# Words people type that no listing records: read (understanding/data/choices.json) and shown as
 # a note on the page, never dropped silently and never a filter that would hide every program.
 UNFILTERED_CHOICES = (
     ("walk-in", _("“Walk in” is not a filter: listings do not say which programs take walk-ins. Call to ask.")),
 )
-# ANY_PARAM ("any"): terms of several categories, any of which will do (directory/data/word_classes.json)
+# ANY_PARAM ("any"): terms of several categories, any of which will do (understanding/data/word_classes.json)
 # Telehealth, in the "setting" category: ticked alone with a place, the search lists the telehealth
 # programs serving the place's state instead of the programs within a distance.
 SETTING_PARAM = "setting"
@@ -54,7 +55,6 @@ class CategoryChoices:
 
 TAXONOMY_CACHE_SECONDS = 60
 TAXONOMY_CACHE_KEY = "directory:taxonomy"
-VOCABULARY_CACHE_KEY = "directory:vocabulary"
 
 
 def load_categories() -> list[CategoryChoices]:
@@ -88,18 +88,27 @@ def terms_by_id() -> dict[int, Term]:
     return _terms_by_id[1]
 
 
+_vocabulary: tuple[list[CategoryChoices] | None, tuple, Vocabulary | None] = (None, (), None)
+
+
 def vocabulary() -> Vocabulary:
-    """The words the keyword box understands, built from the taxonomy and cached with it."""
-    return caching.shared(
-        VOCABULARY_CACHE_KEY,
-        lambda: Vocabulary.from_terms(term for entry in load_categories() for term in entry.terms),
-        TAXONOMY_CACHE_SECONDS,
-    )
+    """The words the keyword box understands: the cached taxonomy's terms and the fellowships the
+    meeting app provides (understanding.fellowships), made again when either changes."""
+    global _vocabulary
+    categories, provided = load_categories(), fellowships.current()
+    held = _vocabulary
+    if held[0] is not categories or len(held[1]) != len(provided) or any(
+        old is not new for old, new in zip(held[1], provided)
+    ):
+        extra = fellowships.treatment_entries(fellowship for listed in provided for fellowship in listed)
+        terms = (term for entry in categories for term in entry.terms)
+        held = _vocabulary = (categories, provided, Vocabulary.from_terms(terms, extra))
+    return held[2]
 
 
 def forget_taxonomy(**kwargs) -> None:
-    """Drop the cached taxonomy and vocabulary (connected to saves and deletes of categories and terms)."""
-    caching.forget(TAXONOMY_CACHE_KEY, VOCABULARY_CACHE_KEY)
+    """Drop the cached taxonomy, and so the vocabulary (connected to saves and deletes of categories and terms)."""
+    caching.forget(TAXONOMY_CACHE_KEY)
 
 
 _filter_parts: dict[str | None, tuple[list[CategoryChoices], list[tuple]]] = {}

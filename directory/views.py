@@ -26,7 +26,6 @@ from directory.filters import (
 from directory.forms import ProblemReportForm
 from directory.hours import OPEN_CHOICES, keeps, open_status
 from directory.models import OpeningHours, ProblemReport, Program
-from directory.understanding import normalize, rewritten_query, understand
 from places import geo, timezones
 from places.forms import RADIUS_CHOICES
 from places.states import STATE_CHOICES_BY_NAME, US_STATES
@@ -34,6 +33,9 @@ from portal.client import address_key
 from portal.notices import SEARCH_PHRASE, ignored_parameters, read_page_number
 from portal.templatetags.portal_tags import miles
 from safety import danger
+from understanding.reading import understand
+from understanding.rewriting import rewritten_query
+from understanding.text import normalize
 
 PAGE_PARAM = "page"
 MAX_NOTICES = 6

@@ -8,6 +8,10 @@ class MeetingsConfig(AppConfig):
 
     def ready(self) -> None:
         from meetings import signals  # noqa: F401  (connects the signal handlers)
+        from meetings.reference import fellowship_choices
+        from understanding import fellowships
+
+        fellowships.provide(fellowship_choices)  # the treatment search understands every fellowship
 
     def load_demo_content(self) -> str:
         """Load the fictional demo meetings (fixtures/demo_meetings.json) for `manage.py load_demo`."""

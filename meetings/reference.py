@@ -58,6 +58,12 @@ def choices() -> tuple[list[FellowshipChoice], list[TypeChoice]]:
     return caching.shared(CACHE_KEY, read_choices, MAX_AGE)
 
 
+def fellowship_choices() -> list[FellowshipChoice]:
+    """The fellowships, in display order (cached): what the keyword boxes understand as fellowships
+    (provided to understanding.fellowships in apps.py)."""
+    return choices()[0]
+
+
 def clear(**kwargs) -> None:
     """Drop the cached copy (connected to saves and deletes of fellowships and meeting types)."""
     caching.forget(CACHE_KEY)

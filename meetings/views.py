@@ -17,7 +17,6 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
-from directory.understanding import rewritten_query
 from meetings import ics
 from meetings.cards import CardMeetings, card_lists, prepare_cards
 from meetings.feed import feed_chunks
@@ -29,6 +28,7 @@ from places import timezones, weekdays
 from portal.i18n import is_spanish
 from portal.notices import SEARCH_PHRASE, ignored_parameters, read_page_number
 from safety import danger
+from understanding.rewriting import rewritten_query
 
 PAGE_PARAM = "page"
 MAX_NOTICES = 6

@@ -5,7 +5,6 @@ ever leaves the server to resolve a place.
 """
 from __future__ import annotations
 
-import difflib
 import gc
 import math
 import re
@@ -261,13 +260,18 @@ class Gazetteer:
     def _suggest(self, key: str, state: str | None) -> list[str]:
         if state:
             names = [k[0] for k in self.cities if k[1] == state]
-            close = difflib.get_close_matches(key, names, n=5, cutoff=0.75)
+            close = _closest(key, names, limit=5, cutoff=75)
             return [f"{self.cities[(n, state)].name}, {state}" for n in close]
-        close = difflib.get_close_matches(key, list(self.cities_by_name), n=4, cutoff=0.8)
+        close = _closest(key, list(self.cities_by_name), limit=4, cutoff=80)
         return [f"{c.name}, {c.state}" for n in close for c in self.cities_by_name[n][:2]][:6]
 
     def _largest_in(self, state: str) -> list[_City]:
         return sorted((c for c in self.cities.values() if c.state == state), key=lambda c: -c.zip_count)[:5]
+
+
+def _closest(key: str, names, *, limit: int, cutoff: int) -> list[str]:
+    """The names most like `key` (rapidfuzz's ratio, 0–100), best first."""
+    return [name for name, _score, _index in process.extract(key, names, scorer=fuzz.ratio, score_cutoff=cutoff, limit=limit)]
 
 
 def _meant(same_name: list[_City]) -> _City | None:

@@ -15,8 +15,6 @@ Nothing here is written to a log.
 from __future__ import annotations
 
 import json
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
@@ -24,6 +22,8 @@ from typing import Callable, Iterable
 from django.utils.translation import gettext as _
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
+
+from understanding.text import normalize
 
 SUICIDE = "suicide"
 OVERDOSE = "overdose"
@@ -65,18 +65,6 @@ yo mi mis me tu te el ella ellos es esta estoy siento que hago hacer ayuda ayuda
 alguien amigo amiga hijo hija esposo esposa novio novia hermano hermana mama papa y o pero si no
 la el los las un una de del con sin ya hoy urgente emergencia vida todo nada necesito
 """.split())
-
-_NOT_WORD = re.compile(r"[^0-9a-z]+")
-
-
-def normalize(text: str) -> str:
-    """Lower case, accents removed, apostrophes dropped, anything else that is not a letter or
-    digit turned into a space ("Don't" → "dont", "daño" → "dano")."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
-    text = text.replace("'", "").replace("\u2019", "")
-    return _NOT_WORD.sub(" ", text).strip()
-
 
 def phrase_words(text: str) -> list[str]:
     """The words a phrase or a query is matched with: normalized, contractions spelled out."""

@@ -120,7 +120,7 @@ def test_staff_edit_a_terms_synonyms_one_per_line_and_the_search_understands_the
     assert term.synonyms == ["narcan", "nose spray"]
     assert term.samhsa_labels == ["Naloxone and overdose education", "Lesbian, gay: a label with commas"]
     from directory.filters import vocabulary
-    from directory.understanding import understand
+    from understanding.reading import understand
 
     assert understand("nose spray", vocabulary()).filters == {"medication": ["NAL"]}
 

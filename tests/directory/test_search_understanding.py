@@ -259,3 +259,24 @@ def test_several_places_typed_are_read_in_one_step_the_last_one_kept(client):
     response = client.get(SEARCH, {"q": "methadone columbus ohio baltimore md"})
     assert query(response.url) == {"near": ["Baltimore, MD"], "medication": ["METH"]}
     assert client.get(response.url).status_code == 200  # settled: no second redirect
+
+
+def test_a_fellowship_staff_add_is_understood_by_the_treatment_search(client, admin_client):
+    from meetings.models import Fellowship
+
+    before = client.get(SEARCH, {"q": "EDA meetings", "near": "21201"})
+    assert "eda" not in query(before.get("Location", "")).get("fellowship", [])
+    added = admin_client.post(reverse("admin:meetings_fellowship_add"), {
+        "name": "Eating Disorders Anonymous", "slug": "eda", "abbreviation": "EDA", "name_es": "",
+        "description": "", "description_es": "", "website": "",
+    })
+    assert added.status_code == 302, added.context["adminform"].form.errors if added.context else added
+    assert Fellowship.objects.filter(slug="eda").exists()
+    for text in ["eating disorders anonymous near me", "EDA meetings", "eda"]:
+        response = client.get(SEARCH, {"q": text, "near": "21201"})
+        assert response.status_code == 302, text
+        assert urlsplit(response.url).path == reverse("meetings:finder"), text
+        assert query(response.url) == {"near": ["21201"], "fellowship": ["eda"]}, text
+    # Beside a service, it asks for meetings nearby as every fellowship does.
+    response = client.get(SEARCH, {"q": "suboxone eda meeting", "near": "21201"})
+    assert query(response.url)["meetings"] == ["1"] and query(response.url)["medication"] == ["BU"]

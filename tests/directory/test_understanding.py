@@ -1,9 +1,11 @@
-"""The keyword box reads what people type into the filters they mean."""
+"""The keyword box reads what people type into the filters they mean, with the real taxonomy.
+
+The rules themselves are tested without a database in tests/understanding/."""
 import pytest
 
 from directory.filters import vocabulary
-from directory.understanding import MAX_WORDS, understand
 from tests.directory.lay_queries import LAY_QUERIES
+from understanding.reading import understand
 
 pytestmark = pytest.mark.django_db
 
@@ -25,38 +27,6 @@ def test_the_table_is_long_enough_and_has_no_repeats():
     queries = [row[0] for row in LAY_QUERIES]
     assert len(queries) >= 150
     assert len(set(queries)) == len(queries)
-
-
-def test_several_words_are_read_before_one():
-    understood = understand("sober living", vocabulary())
-    assert understood.filters == {"care": ["HH"]}
-    assert [m.typed for m in understood.matches] == ["sober living"]
-
-
-def test_short_words_are_not_guessed_at():
-    # "mta" is not silently read as "mat": it is offered as a suggestion instead.
-    understood = understand("mta", vocabulary())
-    assert understood.filters == {}
-    assert understood.text == "mta"
-    assert [(s.word, s.replacement) for s in understood.suggestions] == [("mta", "mat")]
-
-
-def test_misspelling_records_what_it_was_read_as():
-    understood = understand("suboxon", vocabulary())
-    assert understood.matches[0].corrected == "suboxone"
-
-
-def test_a_zip_code_in_the_keywords_becomes_the_place_when_none_is_given():
-    assert understand("detox 21201", vocabulary(), take_zip=True).zip_code == "21201"
-    kept = understand("detox 21201", vocabulary(), take_zip=False)
-    assert kept.zip_code == "" and kept.text == "21201"
-
-
-def test_words_past_the_cap_are_not_considered():
-    understood = understand(" ".join(["zzz"] * 50 + ["methadone"]), vocabulary())
-    assert understood.truncated
-    assert understood.filters == {}
-    assert len(understood.text.split()) == MAX_WORDS
 
 
 def test_staff_synonyms_are_understood_after_an_edit():

@@ -9,9 +9,9 @@ import pytest
 from django.urls import reverse
 
 from directory.filters import vocabulary
-from directory.understanding import understand
 from places.weekdays import Weekday
 from tests.factories import make_program
+from understanding.reading import understand
 
 pytestmark = pytest.mark.django_db
 
