@@ -9,7 +9,6 @@ import pytest
 from django.urls import reverse
 
 from directory.filters import vocabulary
-from places.weekdays import Weekday
 from tests.factories import make_program
 from understanding.reading import understand
 

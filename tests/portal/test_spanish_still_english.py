@@ -1,7 +1,6 @@
 """Spanish pages with no English left: the guide's links to articles not yet in Spanish say so, the
 report limit speaks Spanish, and a Spanish address not found in development shows the portal's page."""
 import pytest
-from django.urls import reverse
 
 from directory.models import ProblemReport
 from tests.articles.factories import make_article
