@@ -3,7 +3,7 @@
     python bench/cards_bench.py [--runs 500]
 
 No database: the rows a results page reads (directory.cards.card_programs, the meeting finder's
-values) are made in memory, then prepared as the views prepare them (directory.views.programs_in_order,
+values) are made in memory, then prepared as the views prepare them (directory.results.programs_in_order,
 meetings.cards.prepare_cards) and rendered through the templates the results pages include. It prints
 p50 and p95 in milliseconds per page of 20 cards, for a page seen again ("warm": its fragments are
 cached), for a page of listings never shown before ("cold": every fragment rendered) and, for
@@ -33,7 +33,7 @@ django.setup()
 from django.template import engines  # noqa: E402
 from django.utils import translation  # noqa: E402
 
-from directory import views as directory_views  # noqa: E402
+from directory import results as directory_results  # noqa: E402
 from directory.models import Category, Term  # noqa: E402
 from meetings import cards as meeting_cards  # noqa: E402
 from places.geo import Place  # noqa: E402
@@ -89,9 +89,9 @@ def program_rows(start: int) -> dict:
 
 
 def render_programs(rows: dict, place: Place) -> str:
-    directory_views.card_programs = lambda ids: rows
-    directory_views.terms_by_id = lambda: TAXONOMY
-    programs = directory_views.programs_in_order(list(rows), place, now=NOW, back="back=near%3D22902")
+    directory_results.card_programs = lambda ids: rows
+    directory_results.terms_by_id = lambda: TAXONOMY
+    programs = directory_results.programs_in_order(list(rows), place, now=NOW, back="back=near%3D22902")
     return PROGRAM_LIST.render({"page": {"object_list": programs}})
 
 

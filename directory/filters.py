@@ -239,7 +239,7 @@ class ProgramFilterSet(ReusedFormMixin, PlaceSearchMixin, django_filters.FilterS
         return queryset.seen_same_day() if value else queryset
 
     def filter_unfiltered(self, queryset, name, value):
-        return queryset  # shown as notes on the page (directory.views.search_notices)
+        return queryset  # shown as notes on the page (directory.search.search_notices)
 
     def filter_any(self, queryset, name, value):
         ids = [ids[code] for code in value for ids in self.term_ids_by_param.values() if code in ids]

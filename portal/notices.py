@@ -2,6 +2,7 @@
 import re
 
 from django.core.paginator import Paginator
+from django.http import QueryDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -11,8 +12,10 @@ _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ufffd]")
 
 
 def ignored_parameters(request, known: set[str] = frozenset(), *, phrase: str = PAGE_PHRASE) -> list[str]:
-    """A plain-language note naming the query parameters a page does not use (none when all are known)."""
-    unknown = sorted({key for key in request.GET if key not in known})
+    """A plain-language note naming the query parameters a page does not use (none when all are known).
+    `request` is the page's request, or its query parameters (a QueryDict, for a search service)."""
+    given = request if isinstance(request, QueryDict) else request.GET
+    unknown = sorted({key for key in given if key not in known})
     if not unknown:
         return []
     names = [_UNPRINTABLE.sub("", name)[:30] or _("(unreadable name)") for name in unknown[:5]]
