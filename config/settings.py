@@ -287,6 +287,10 @@ PORTAL_STALE_AFTER_DAYS = env.int("PORTAL_STALE_AFTER_DAYS", default=180)
 # Problem reports: at most this many per visitor per hour, and per listing per day (from everyone).
 PORTAL_REPORTS_PER_VISITOR_PER_HOUR = env.int("PORTAL_REPORTS_PER_VISITOR_PER_HOUR", default=5)
 PORTAL_REPORTS_PER_LISTING_PER_DAY = env.int("PORTAL_REPORTS_PER_LISTING_PER_DAY", default=10)
+# An interactive street map over the server-drawn one: the address of a PMTiles basemap the operator
+# hosts (a same-origin path such as /basemap/maryland.pmtiles, or a URL on their own host). Empty: none
+# of it loads (no script, no style, no CSP change). See README, "An interactive street map (optional)".
+PORTAL_BASEMAP_PMTILES_URL = env.str("PORTAL_BASEMAP_PMTILES_URL", default="").strip()
 
 # Email (update links, reminders): EMAIL_URL as django-environ reads it, e.g.
 # smtp+tls://user:password@smtp.example.org:587 ; development prints messages to the console.

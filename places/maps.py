@@ -28,6 +28,8 @@ class Marker:
     url: str
     name: str
     approximate: bool = False
+    latitude: float | None = None  # for the optional interactive map (static/js/basemap.js)
+    longitude: float | None = None
 
 
 @dataclass
@@ -150,7 +152,7 @@ def draw(latitude: float, longitude: float, miles: float, *, points=(), place_la
             continue
         x, y = project(lng, lat)
         if project.inside(x, y):
-            drawn.markers.append(Marker(number, x, y, url, name, approximate))
+            drawn.markers.append(Marker(number, x, y, url, name, approximate, lat, lng))
     if show_place:  # a cross at the centre, named in the map's corner
         drawn.place = Label(WIDTH // 2, HEIGHT // 2, place_label)
     taken = [(marker.x, marker.y) for marker in drawn.markers] + ([(WIDTH // 2, HEIGHT // 2)] if show_place else [])

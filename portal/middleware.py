@@ -1,4 +1,7 @@
 """Security and privacy headers for every response, compression of public pages, and the language of each address."""
+from functools import lru_cache
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.middleware.gzip import GZipMiddleware
 from django.middleware.locale import LocaleMiddleware
@@ -20,6 +23,25 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+@lru_cache(maxsize=4)
+def content_security_policy(basemap_url: str = "") -> str:
+    """The policy: CONTENT_SECURITY_POLICY, or with an interactive basemap (PORTAL_BASEMAP_PMTILES_URL)
+    what MapLibre needs besides: its Web Worker (made from a blob), images from blobs, and the tiles'
+    own origin when the operator serves them from another host of theirs. Nothing else."""
+    if not basemap_url:
+        return CONTENT_SECURITY_POLICY
+    connect = "connect-src 'self'"
+    parts = urlsplit(basemap_url)
+    if parts.scheme in ("https", "http") and parts.netloc:
+        connect += f" {parts.scheme}://{parts.netloc}"
+    directives = [
+        {"img-src 'self' data:": "img-src 'self' data: blob:", "connect-src 'self'": connect}.get(directive, directive)
+        for directive in CONTENT_SECURITY_POLICY.split("; ")
+    ]
+    directives.insert(directives.index("object-src 'none'"), "worker-src blob:")
+    return "; ".join(directives)
+
+
 class PrivacyHeadersMiddleware:
     """Add a strict Content-Security-Policy and keep browsers from sharing what people search for."""
 
@@ -30,7 +52,8 @@ class PrivacyHeadersMiddleware:
         response = self.get_response(request)
         # The admin too: its templates and scripts need nothing inline, so a stored script in a
         # listing cannot run in a staff member's browser either.
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault(
+            "Content-Security-Policy", content_security_policy(getattr(settings, "PORTAL_BASEMAP_PMTILES_URL", "")))
         response.headers.setdefault("Permissions-Policy", "geolocation=(self), camera=(), microphone=()")
         if request.GET:
             # A query string names a place and a need: keep it out of shared caches and indexes.

@@ -5,7 +5,10 @@ Usage: {% load map_tags %}{% results_map page.object_list place start=page.start
 """
 from __future__ import annotations
 
+import json
+
 from django import template
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from places import maps
@@ -20,6 +23,22 @@ def is_approximate(program) -> bool:
     """A location to show as approximate: flagged so by its source, or without a street address
     (its coordinates are then those of its ZIP code or city)."""
     return bool(getattr(program, "location_approximate", False)) or not getattr(program, "street1", "")
+
+
+def basemap(drawn, place=None) -> dict | None:
+    """What static/js/basemap.js needs to draw the same markers over the operator's own street map
+    (PORTAL_BASEMAP_PMTILES_URL), as data attributes of the map; None without that setting."""
+    url = settings.PORTAL_BASEMAP_PMTILES_URL
+    if not url:
+        return None
+    markers = [{"number": marker.number, "lat": marker.latitude, "lng": marker.longitude, "name": marker.name,
+                "url": marker.url, "approximate": marker.approximate} for marker in drawn.markers]
+    return {
+        "url": url,
+        "markers": json.dumps(markers, ensure_ascii=False, separators=(",", ":")),
+        "place": json.dumps({"lat": place.latitude, "lng": place.longitude, "label": str(place.label)},
+                            ensure_ascii=False, separators=(",", ":")) if place is not None else "",
+    }
 
 
 @register.inclusion_tag("directory/includes/results_map.html")
@@ -39,7 +58,8 @@ def results_map(programs, place, start: int = 1) -> dict:
     )
     title = _("Map of the programs listed, numbered as in the list, around %(place)s. Scale: %(miles)s miles.") % {
         "place": place.label, "miles": drawn.scale_label}
-    return {"map": drawn, "title": title, "map_id": "results-map", "numbered": True}
+    return {"map": drawn, "title": title, "map_id": "results-map", "numbered": True,
+            "basemap": basemap(drawn, place)}
 
 
 @register.inclusion_tag("includes/map.html")
@@ -55,4 +75,4 @@ def program_map(program) -> dict:
     title = (_("Map of the approximate location of %(name)s. Scale: %(miles)s miles.") if approximate
              else _("Map of the location of %(name)s. Scale: %(miles)s miles.")) % {
         "name": program.name, "miles": drawn.scale_label}
-    return {"map": drawn, "title": title, "map_id": "program-map", "numbered": False}
+    return {"map": drawn, "title": title, "map_id": "program-map", "numbered": False, "basemap": basemap(drawn)}
