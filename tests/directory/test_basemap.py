@@ -1,10 +1,12 @@
 """The optional interactive street map (PORTAL_BASEMAP_PMTILES_URL): off, pages are as they were and
 the policy unchanged; on, the same markers over the operator's own PMTiles, from self-hosted files."""
 import html
+import io
 import json
 import re
 
 import pytest
+from playwright.sync_api import expect
 from django.contrib.staticfiles import finders
 from django.urls import reverse
 
@@ -122,3 +124,63 @@ def test_with_a_same_origin_basemap_the_page_asks_no_other_host_and_stays_usable
     assert page.locator(".map-svg").is_visible()
     assert axe_violations(page) == []
     assert page.recorder.foreign_requests() == []
+
+
+def varint(number: int) -> bytes:
+    out = bytearray()
+    while True:
+        byte, number = number & 0x7F, number >> 7
+        out.append(byte | (0x80 if number else 0))
+        if not number:
+            return bytes(out)
+
+
+def field(number: int, payload: bytes) -> bytes:
+    return varint(number << 3 | 2) + varint(len(payload)) + payload
+
+
+def tiny_pmtiles() -> bytes:
+    """A PMTiles file of one tile (zoom 0): an `earth` layer whose square covers the world."""
+    from pmtiles.tile import Compression, TileType, zxy_to_tileid
+    from pmtiles.writer import Writer
+
+    square = b"".join(varint(n) for n in (9, 0, 0, 26, 8192, 0, 0, 8192, 8191, 0, 15))
+    feature = varint(3 << 3) + varint(3) + field(4, square)  # type POLYGON, geometry
+    layer = varint(15 << 3) + varint(2) + field(1, b"earth") + field(2, feature) + varint(5 << 3) + varint(4096)
+    out = io.BytesIO()
+    writer = Writer(out)
+    writer.write_tile(zxy_to_tileid(0, 0, 0), field(3, layer))
+    writer.finalize({
+        "tile_type": TileType.MVT, "tile_compression": Compression.NONE, "min_zoom": 0, "max_zoom": 0,
+        "min_lon_e7": -1800000000, "min_lat_e7": -850000000, "max_lon_e7": 1800000000, "max_lat_e7": 850000000,
+        "center_zoom": 0, "center_lon_e7": 0, "center_lat_e7": 0,
+    }, {"vector_layers": [{"id": "earth", "fields": {}}]})
+    return out.getvalue()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_with_a_readable_basemap_the_interactive_map_shows_the_numbered_markers(page, settings):
+    settings.PORTAL_BASEMAP_PMTILES_URL = "/basemap/test.pmtiles"
+    data = tiny_pmtiles()
+
+    def serve_ranges(route):  # what nginx does for the operator: 206 Partial Content
+        asked = re.match(r"bytes=(\d+)-(\d+)", route.request.headers.get("range", ""))
+        start, end = (int(asked.group(1)), min(int(asked.group(2)), len(data) - 1)) if asked else (0, len(data) - 1)
+        route.fulfill(status=206, body=data[start:end + 1], headers={
+            "Content-Type": "application/octet-stream", "Content-Range": f"bytes {start}-{end}/{len(data)}"})
+
+    page.route("**/basemap/test.pmtiles", serve_ranges)
+    baltimore_programs(2)
+    page.goto(f"{SEARCH}?near=21201&radius=10")
+    if not page.evaluate("!!document.createElement('canvas').getContext('webgl2')"):
+        pytest.skip("this Chromium has no WebGL 2: the drawing is kept, as tested above")
+    expect(page.locator(".basemap canvas")).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    expect(page.locator(".basemap")).to_have_count(1)  # the tiles were read: no fallback
+    assert page.locator(".map-svg").is_hidden()
+    numbered = page.locator(".basemap a.basemap-marker")
+    expect(numbered).to_have_count(2)
+    assert numbered.first.get_attribute("href").startswith("/programs/") and numbered.first.inner_text() == "1"
+    assert page.recorder.foreign_requests() == []
+    assert axe_violations(page) == []
