@@ -6,12 +6,12 @@ import json
 import re
 
 import pytest
-from playwright.sync_api import expect
 from django.contrib.staticfiles import finders
 from django.urls import reverse
+from playwright.sync_api import expect
 
-from portal.middleware import CONTENT_SECURITY_POLICY
 from places import geo
+from portal.middleware import CONTENT_SECURITY_POLICY
 from tests.conftest import axe_violations
 from tests.directory.test_map import baltimore_programs, svg
 
