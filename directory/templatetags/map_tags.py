@@ -33,8 +33,17 @@ def basemap(drawn, place=None) -> dict | None:
         return None
     markers = [{"number": marker.number, "lat": marker.latitude, "lng": marker.longitude, "name": marker.name,
                 "url": marker.url, "approximate": marker.approximate} for marker in drawn.markers]
+    locale = {  # MapLibre's own words (its controls), in the page's language
+        "NavigationControl.ZoomIn": _("Zoom in"),
+        "NavigationControl.ZoomOut": _("Zoom out"),
+        "AttributionControl.ToggleAttribution": _("Show or hide the map's sources"),
+        "CooperativeGesturesHandler.WindowsHelpText": _("Use Ctrl + scroll to zoom the map"),
+        "CooperativeGesturesHandler.MacHelpText": _("Use ⌘ + scroll to zoom the map"),
+        "CooperativeGesturesHandler.MobileHelpText": _("Use two fingers to move the map"),
+    }
     return {
         "url": url,
+        "locale": json.dumps(locale, ensure_ascii=False, separators=(",", ":")),
         "markers": json.dumps(markers, ensure_ascii=False, separators=(",", ":")),
         "place": json.dumps({"lat": place.latitude, "lng": place.longitude, "label": str(place.label)},
                             ensure_ascii=False, separators=(",", ":")) if place is not None else "",

@@ -111,6 +111,7 @@
         bounds: bounds,
         fitBoundsOptions: {padding: 40, maxZoom: 14},
         attributionControl: {compact: true},
+        locale: readJSON(figure.getAttribute("data-basemap-locale"), {}),
         cooperativeGestures: true
       });
     } catch (error) {

@@ -73,6 +73,17 @@ def test_with_the_setting_the_results_page_carries_the_markers_and_self_hosted_f
 
 
 @pytest.mark.django_db
+def test_the_interactive_maps_controls_speak_spanish_on_spanish_pages(client, settings):
+    settings.PORTAL_BASEMAP_PMTILES_URL = "/basemap/maryland.pmtiles"
+    program = baltimore_programs(1)[0]
+    page = client.get("/es" + program.get_absolute_url()).content.decode()
+    locale = json.loads(html.unescape(re.search(r'data-basemap-locale="([^"]*)"', page).group(1)))
+    assert locale["NavigationControl.ZoomIn"] == "Acercar"
+    assert locale["CooperativeGesturesHandler.MobileHelpText"] == "Use dos dedos para mover el mapa"
+    assert 'data-basemap-approximate="(ubicación aproximada)"' in page
+
+
+@pytest.mark.django_db
 def test_with_the_setting_the_program_page_has_its_marker_and_no_place(client, settings):
     settings.PORTAL_BASEMAP_PMTILES_URL = "/basemap/maryland.pmtiles"
     program = baltimore_programs(1)[0]
