@@ -209,6 +209,21 @@ def pytest_configure(config):
         config._portal_clock.start()
 
 
+@pytest.fixture(autouse=True)
+def _real_clock_for_other_processes(request):
+    """A test marked real_clock starts other processes (a server, a worker), which PORTAL_TEST_NOW does
+    not move: it runs on the real clock too, so that what it signs or dates agrees with them."""
+    clock = getattr(request.config, "_portal_clock", None)
+    if clock is None or request.node.get_closest_marker("real_clock") is None:
+        yield
+        return
+    clock.stop()
+    try:
+        yield
+    finally:
+        clock.start()
+
+
 def pytest_report_header(config):
     from django.conf import settings
 

@@ -20,12 +20,11 @@ UTC = datetime.timezone.utc
 
 
 @pytest.fixture
-def today(monkeypatch):
+def today(fixed_now):
     """Freeze the clock at noon UTC on a given date: today(date) returns the date."""
 
     def freeze(day: datetime.date) -> datetime.date:
-        moment = datetime.datetime.combine(day, datetime.time(12, 0), tzinfo=UTC)
-        monkeypatch.setattr("django.utils.timezone.now", lambda: moment)
+        fixed_now(datetime.datetime.combine(day, datetime.time(12, 0), tzinfo=UTC))
         return day
 
     return freeze
@@ -90,6 +89,7 @@ def test_a_new_review_moves_the_rereview_date_a_year_on(today):
 
 def test_statements_that_expire_warn_staff_before_the_rule_ends(today, admin_client, django_user_model):
     today(datetime.date(2026, 12, 7))
+    signed_in_again(admin_client, django_user_model)
     article = make_article(title="How buprenorphine works")
     ExpiringFact.objects.create(article=article, statement="Telehealth flexibilities for buprenorphine",
                                 expires_on=datetime.date(2026, 12, 31))

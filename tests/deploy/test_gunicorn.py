@@ -9,7 +9,7 @@ from django.db import connection
 from tests.deploy.conftest import CLIENT_HOST, SERVER_HOST
 from tests.factories import make_program
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.real_clock]
 
 SEARCH = "/programs/?near=22902&radius=25&medication=METH"
 SECRETS = ["22902", "medication=", "near=", "Charlottesville", "hidingplace", CLIENT_HOST, "203.0.113.7"]

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.real_clock  # it starts other processes, which the suite clock does not move
+
 ROOT = Path(__file__).resolve().parents[2]
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 CERTIFICATES = "/etc/letsencrypt/live/treatment.example.org/"

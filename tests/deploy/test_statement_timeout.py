@@ -16,7 +16,7 @@ from django.db import connection
 from tests.deploy.conftest import ROOT, production_env
 from tests.factories import make_program
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.real_clock]
 
 SEARCH = "/programs/?near=22902&medication=BU"
 

@@ -14,7 +14,7 @@ from django.db import connection
 from directory.models import Program
 from opendata.models import ImportJob
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.real_clock]
 
 ROOT = Path(__file__).resolve().parents[2]
 ROWS = 300

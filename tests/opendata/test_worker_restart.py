@@ -23,6 +23,8 @@ from opendata.models import ImportJob
 from tests.opendata.test_worker_process import wait_for
 from tests.portal.pg_cluster import ClusterError, start_cluster
 
+pytestmark = pytest.mark.real_clock  # it starts other processes, which the suite clock does not move
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

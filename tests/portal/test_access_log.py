@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+pytestmark = pytest.mark.real_clock  # it starts other processes, which the suite clock does not move
+
 ROOT = Path(__file__).resolve().parents[2]
 SEARCH = "/programs/?near=Baltimore%2C+MD&q=methadone+tonight&radius=10"
 SECRETS = ("Baltimore", "methadone", "tonight", "near=", "radius=")

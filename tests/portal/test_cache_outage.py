@@ -21,7 +21,7 @@ from tests.factories import make_program
 from tests.meetings.conftest import reference_data  # noqa: F401 (the fellowships a meeting needs)
 from tests.meetings.factories import make_meeting
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.real_clock]
 
 REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
 SEARCH_WORDS = "quietlyhiddenword"  # what a visitor typed: must never reach a log

@@ -15,6 +15,8 @@ import pytest
 
 from tests.portal.pg_cluster import ClusterError, start_cluster
 
+pytestmark = pytest.mark.real_clock  # it starts other processes, which the suite clock does not move
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -22,6 +22,8 @@ from tests.meetings.conftest import reference_data  # noqa: F401 (the fellowship
 from tests.meetings.factories import make_meeting
 from tests.opendata.test_worker_process import database_url
 
+pytestmark = pytest.mark.real_clock  # it starts other processes, which the suite clock does not move
+
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("PORTAL_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 

@@ -15,6 +15,8 @@ from tests.portal.test_access_log import ROOT, free_port, readme_gunicorn_comman
 from updates import links
 from updates.models import UpdateLink
 
+pytestmark = pytest.mark.real_clock  # it starts other processes, which the suite clock does not move
+
 
 def run_and_open(command: list[str], port: int, paths: list[str]) -> str:
     """Start a server, open each path once it answers, stop it, and return everything it printed."""
