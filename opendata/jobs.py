@@ -21,6 +21,7 @@ from django.core.files.storage import storages
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from importing.formats import get_format
 from importing.pipeline import Change, Finding, ImportReport
@@ -37,6 +38,15 @@ REQUEUE_LOST_BUILD_AFTER = datetime.timedelta(minutes=30)
 REPORT_ROWS = 25
 # Connection that writes job progress outside the job's own transaction (see settings.DATABASES).
 PROGRESS_DB = "progress"
+# The worker's tasks (opendata.tasks) call this module; it reaches them by name, so that the two do not
+# import each other. These names are also the task_path stored with each queued task.
+IMPORT_TASK = "opendata.tasks.run_import_job"
+PACKAGE_TASK = "opendata.tasks.build_datapackage"
+
+
+def task(path: str):
+    """The background task named `path` (IMPORT_TASK or PACKAGE_TASK), looked up when it is queued."""
+    return import_string(path)
 
 
 # The data package --------------------------------------------------------------------------------
@@ -84,13 +94,11 @@ class _PackageBuildRequest:
 
 
 def enqueue_package_build(*, delay: float | None = None) -> None:
-    from opendata import tasks
-
     seconds = settings.OPENDATA_PACKAGE_DELAY if delay is None else delay
-    task = tasks.build_datapackage
-    if seconds > 0 and task.get_backend().supports_defer:
-        task = task.using(run_after=timezone.now() + datetime.timedelta(seconds=seconds))
-    task.enqueue()
+    build = task(PACKAGE_TASK)
+    if seconds > 0 and build.get_backend().supports_defer:
+        build = build.using(run_after=timezone.now() + datetime.timedelta(seconds=seconds))
+    build.enqueue()
 
 
 def build_package() -> DataPackage:
@@ -195,13 +203,11 @@ def report_from_json(data: dict) -> ImportReport:
 def queue_import(*, user, token: str, filename: str, format: str, step: str, strict: bool = False,
                  preview: ImportJob | None = None, options: dict | None = None) -> ImportJob:
     """Record an import step and queue it for a worker (after the current transaction commits)."""
-    from opendata import tasks
-
     job = ImportJob.objects.create(
         user=user, step=step, filename=filename, format=format, upload_token=token, strict=strict,
         preview=preview, options=options or {},
     )
-    transaction.on_commit(lambda: tasks.run_import_job.enqueue(str(job.pk)), using=DEFAULT_DB_ALIAS)
+    transaction.on_commit(lambda: task(IMPORT_TASK).enqueue(str(job.pk)), using=DEFAULT_DB_ALIAS)
     return job
 
 
