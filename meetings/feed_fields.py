@@ -14,7 +14,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
 from meetings.models import Fellowship
-from places import geo, weekdays
+from phones import numbers as phones
+from places import geo, timezones, weekdays
 
 LEGACY_ONLINE_TYPE = "ONL"  # older feeds mark online meetings with a type; the spec uses the conference fields
 
@@ -26,6 +27,12 @@ SLUG_SAFE = re.compile(r"^[-a-zA-Z0-9_]+$")
 _ZIP = re.compile(r"^\d{5}(?:-\d{4})?$")
 US_COUNTRY_NAMES = {"us", "usa", "u.s.", "u.s.a.", "united states", "united states of america"}
 _url_validator = URLValidator(schemes=["http", "https"])
+LIMITS = {
+    "name": 255, "location": 255, "address": 255, "city": 100, "state": 100, "postal_code": 20, "country": 60,
+    "group_name": 255, "conference_url": 500, "conference_phone": 60, "source_url": 500,
+}
+TRUNCATED = {"location", "address", "city", "state", "postal_code", "country", "group_name"}
+_UPDATED = re.compile(r"^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}(?::\d{2})?)")
 
 
 @dataclass
@@ -250,3 +257,81 @@ def _types(value, number: int, folded: dict[str, str], fixes: list[str], unknown
             other.append(code)
             unknown_types[code].append(number)
     return known, other
+
+
+def _schedule(row: dict, values: dict, fixes: list[str], problems: list[str], default_timezone: str) -> None:
+    """Days, start and end time, and time zone."""
+    days, start, end = row.get("day"), row.get("time"), row.get("end_time")
+    values["days"] = _days(days, fixes) if days not in (None, "", []) else []
+    if not values["days"]:
+        problems.append("no usable weekday: day must be a number from 0 (Sunday) to 6 (Saturday)"
+                        + (f", not {_show(days)}." if days not in (None, "", []) else "; a meeting by appointment is not listed here."))
+    values["start_time"] = _time(start, "time", fixes) if start not in (None, "") else None
+    if values["start_time"] is None:
+        problems.append("no usable start time: time must be a clock time such as 19:30 or 7:30 PM"
+                        + (f", not {_show(start)}." if start not in (None, "") else "."))
+    values["end_time"] = _time(end, "end_time", fixes, allow_24=True, optional=True) if end not in (None, "") else None
+    if values["end_time"] is not None and values["end_time"] == values["start_time"]:
+        fixes.append("end_time is the same as time, so it was treated as a one-hour meeting.")
+        values["end_time"] = None
+
+    zone = row.get("timezone")
+    if zone in (None, ""):
+        values["timezone"] = default_timezone
+    elif isinstance(zone, str) and timezones.is_zone(zone.strip()):
+        values["timezone"] = zone.strip()
+    else:
+        fixes.append(f"timezone {_show(zone)} is not an IANA time zone name such as America/New_York; "
+                     f"{default_timezone} was used.")
+        values["timezone"] = default_timezone
+
+
+def _links(row: dict, values: dict, fixes: list[str]) -> None:
+    """The conference link and phone and the meeting's page elsewhere: kept only when usable."""
+    values["conference_url"] = _text(row, "conference_url", fixes)
+    if values["conference_url"] and not _is_url(values["conference_url"]):
+        fixes.append(f"conference_url {_show(values['conference_url'])} is not an http(s) address, so it was left out.")
+        values["conference_url"] = ""
+    values["conference_phone"] = _text(row, "conference_phone", fixes)
+    if values["conference_phone"]:
+        normal = phones.normalize_conference(values["conference_phone"])
+        if normal is None:
+            fixes.append(f"conference_phone {_show(values['conference_phone'])} is not a phone number that can be "
+                         "dialled, so it was left out.")
+            values["conference_phone"] = ""
+        else:
+            values["conference_phone"] = normal
+    values["source_url"] = _text(row, "url", fixes)
+    if values["source_url"] and not _is_url(values["source_url"]):
+        fixes.append(f"url {_show(values['source_url'])} is not an http(s) address, so it was left out.")
+        values["source_url"] = ""
+
+
+def _limit_lengths(values: dict, fixes: list[str], problems: list[str]) -> None:
+    """Shorten or drop values longer than their field; a name too long rejects the row."""
+    for key, limit in LIMITS.items():
+        value = values.get(key) or ""
+        if len(value) > limit:
+            if key in TRUNCATED:
+                values[key] = value[:limit].rstrip()
+                fixes.append(f"{key.replace('_name', '')} is longer than {limit} characters and was shortened.")
+            elif key == "name":
+                problems.append(f"name is longer than {limit} characters.")
+            else:
+                values[key] = ""
+                fixes.append(f"{key} is longer than {limit} characters, so it was left out.")
+
+
+def _updated(row: dict, fixes: list[str]) -> datetime.datetime | None:
+    """The feed's last-updated time stamp, when it is one."""
+    updated = None
+    raw_updated = row.get("updated")
+    if raw_updated not in (None, ""):
+        match = _UPDATED.match(str(raw_updated))
+        try:
+            if not match:
+                raise ValueError
+            updated = datetime.datetime.fromisoformat(f"{match.group(1)}T{match.group(2)}").replace(tzinfo=datetime.UTC)
+        except ValueError:
+            fixes.append(f"updated {_show(raw_updated)} is not a YYYY-MM-DD HH:MM:SS time, so it was left out.")
+    return updated

@@ -15,7 +15,6 @@ command, the staff import page and a background job call it alike.
 """
 from __future__ import annotations
 
-import datetime
 import json
 import re
 import urllib.error
@@ -48,13 +47,14 @@ from meetings.feed_fields import (
     MeetingRecord,
     _address,
     _coordinates,
-    _days,
-    _is_url,
     _kind,
+    _limit_lengths,
+    _links,
+    _schedule,
     _show,
     _text,
-    _time,
     _types,
+    _updated,
 )
 from meetings.feed_fields import (
     split_formatted_address as split_formatted_address,
@@ -67,7 +67,6 @@ from meetings.models import (
     MeetingType,
     attendance_for,
 )
-from phones import numbers as phones
 from places import timezones
 
 FORMAT_MEETING_GUIDE = "meeting-guide"
@@ -75,13 +74,7 @@ MAX_FEED_BYTES = 25 * 1024 * 1024
 FETCH_TIMEOUT = 30  # seconds
 USER_AGENT = "Meeting Guide feed importer (treatment portal)"
 
-_UPDATED = re.compile(r"^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}(?::\d{2})?)")
 
-LIMITS = {
-    "name": 255, "location": 255, "address": 255, "city": 100, "state": 100, "postal_code": 20, "country": 60,
-    "group_name": 255, "conference_url": 500, "conference_phone": 60, "source_url": 500,
-}
-TRUNCATED = {"location", "address", "city", "state", "postal_code", "country", "group_name"}
 
 
 class FeedError(ImportFileError):
@@ -302,29 +295,7 @@ def _parse_row(row, state: _Row, *, source: str, default_timezone: str, folded_t
         problems.append("slug is longer than 255 characters.")
     state.slug = slug
 
-    days, start, end = row.get("day"), row.get("time"), row.get("end_time")
-    values["days"] = _days(days, fixes) if days not in (None, "", []) else []
-    if not values["days"]:
-        problems.append("no usable weekday: day must be a number from 0 (Sunday) to 6 (Saturday)"
-                        + (f", not {_show(days)}." if days not in (None, "", []) else "; a meeting by appointment is not listed here."))
-    values["start_time"] = _time(start, "time", fixes) if start not in (None, "") else None
-    if values["start_time"] is None:
-        problems.append("no usable start time: time must be a clock time such as 19:30 or 7:30 PM"
-                        + (f", not {_show(start)}." if start not in (None, "") else "."))
-    values["end_time"] = _time(end, "end_time", fixes, allow_24=True, optional=True) if end not in (None, "") else None
-    if values["end_time"] is not None and values["end_time"] == values["start_time"]:
-        fixes.append("end_time is the same as time, so it was treated as a one-hour meeting.")
-        values["end_time"] = None
-
-    zone = row.get("timezone")
-    if zone in (None, ""):
-        values["timezone"] = default_timezone
-    elif isinstance(zone, str) and timezones.is_zone(zone.strip()):
-        values["timezone"] = zone.strip()
-    else:
-        fixes.append(f"timezone {_show(zone)} is not an IANA time zone name such as America/New_York; "
-                     f"{default_timezone} was used.")
-        values["timezone"] = default_timezone
+    _schedule(row, values, fixes, problems, default_timezone)
 
     for key, target in (
         ("location", "location"), ("group", "group_name"), ("conference_url_notes", "conference_url_notes"),
@@ -337,38 +308,38 @@ def _parse_row(row, state: _Row, *, source: str, default_timezone: str, folded_t
     _address(row, values, fixes)
     _coordinates(row, values, fixes)
 
-    values["conference_url"] = _text(row, "conference_url", fixes)
-    if values["conference_url"] and not _is_url(values["conference_url"]):
-        fixes.append(f"conference_url {_show(values['conference_url'])} is not an http(s) address, so it was left out.")
-        values["conference_url"] = ""
-    values["conference_phone"] = _text(row, "conference_phone", fixes)
-    if values["conference_phone"]:
-        normal = phones.normalize_conference(values["conference_phone"])
-        if normal is None:
-            fixes.append(f"conference_phone {_show(values['conference_phone'])} is not a phone number that can be "
-                         "dialled, so it was left out.")
-            values["conference_phone"] = ""
-        else:
-            values["conference_phone"] = normal
-    values["source_url"] = _text(row, "url", fixes)
-    if values["source_url"] and not _is_url(values["source_url"]):
-        fixes.append(f"url {_show(values['source_url'])} is not an http(s) address, so it was left out.")
-        values["source_url"] = ""
-
-    for key, limit in LIMITS.items():
-        value = values.get(key) or ""
-        if len(value) > limit:
-            if key in TRUNCATED:
-                values[key] = value[:limit].rstrip()
-                fixes.append(f"{key.replace('_name', '')} is longer than {limit} characters and was shortened.")
-            elif key == "name":
-                problems.append(f"name is longer than {limit} characters.")
-            else:
-                values[key] = ""
-                fixes.append(f"{key} is longer than {limit} characters, so it was left out.")
+    _links(row, values, fixes)
+    _limit_lengths(values, fixes, problems)
 
     type_codes, other_codes = _types(row.get("types"), state.number, folded_types, fixes, unknown_types, legacy_online)
     values["other_type_codes"] = other_codes
+    _attendance(values, type_codes, problems)
+
+    if not slug and values["name"] and values["days"] and values["start_time"]:
+        slug = slugify(f"{values['name']} {values['days'][0]} {values['start_time']:%H%M}")[:200] or f"row-{state.number}"
+        fixes.append(f"slug is missing; the meeting is known as {_show(slug)} in this feed.")
+        state.slug = slug
+
+    updated = _updated(row, fixes)
+
+    if problems:
+        return None
+    if not SLUG_SAFE.match(slug):
+        fixes.append(f"the slug {_show(slug)} is kept as the feed's identifier; the page address here uses letters, "
+                     "digits and hyphens only.")
+    return MeetingRecord(row=state.number, source=source, source_slug=slug, values=values, type_codes=type_codes,
+                         updated=updated)
+
+
+
+# The whole import ------------------------------------------------------------------------------
+
+
+
+
+
+def _attendance(values: dict, type_codes: list[str], problems: list[str]) -> None:
+    """How a person attends; a row with no way to place, join or attend the meeting is rejected."""
     values["attendance"] = attendance_for(
         address=values["address"],
         approximate=values["approximate"],
@@ -387,33 +358,6 @@ def _parse_row(row, state: _Row, *, source: str, default_timezone: str, folded_t
         place = "an approximate place" if values["address"] else "only a city, ZIP code or coordinates"
         problems.append(f"no way to attend it: {place}, no street address to go to, and no conference link or phone.")
 
-    if not slug and values["name"] and values["days"] and values["start_time"]:
-        slug = slugify(f"{values['name']} {values['days'][0]} {values['start_time']:%H%M}")[:200] or f"row-{state.number}"
-        fixes.append(f"slug is missing; the meeting is known as {_show(slug)} in this feed.")
-        state.slug = slug
-
-    updated = None
-    raw_updated = row.get("updated")
-    if raw_updated not in (None, ""):
-        match = _UPDATED.match(str(raw_updated))
-        try:
-            if not match:
-                raise ValueError
-            updated = datetime.datetime.fromisoformat(f"{match.group(1)}T{match.group(2)}").replace(tzinfo=datetime.UTC)
-        except ValueError:
-            fixes.append(f"updated {_show(raw_updated)} is not a YYYY-MM-DD HH:MM:SS time, so it was left out.")
-
-    if problems:
-        return None
-    if not SLUG_SAFE.match(slug):
-        fixes.append(f"the slug {_show(slug)} is kept as the feed's identifier; the page address here uses letters, "
-                     "digits and hyphens only.")
-    return MeetingRecord(row=state.number, source=source, source_slug=slug, values=values, type_codes=type_codes,
-                         updated=updated)
-
-
-
-# The whole import ------------------------------------------------------------------------------
 
 
 def source_name(source: str) -> str:
