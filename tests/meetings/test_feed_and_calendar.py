@@ -2,25 +2,24 @@
 import datetime
 import json
 import re
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from meetings.models import Meeting
+from tests.realdata import realdata_file
 
 from .conftest import at
 from .factories import make_meeting, make_online_meeting
 
 pytestmark = pytest.mark.django_db
 
-SPEC = Path("/work/shared/realdata/meeting-guide-spec")
 T = datetime.time
 
 
 def spec_fields() -> set[str]:
     """Every field the spec's README defines: `#### \\`name\\`` headings and the keys of its JSON examples."""
-    text = (SPEC / "README.md").read_text()
+    text = (realdata_file("meeting-guide-spec") / "README.md").read_text()
     fields = set()
     for heading in re.findall(r"^####\s+(.+)$", text, flags=re.M):
         fields.update(re.findall(r"`([a-z_0-9]+)`", heading))
@@ -30,7 +29,7 @@ def spec_fields() -> set[str]:
 
 
 def type_codes() -> set[str]:
-    return set(json.loads((SPEC / "data" / "types.json").read_text()))
+    return set(json.loads((realdata_file("meeting-guide-spec") / "data" / "types.json").read_text()))
 
 
 def get_feed(client, query="") -> list[dict]:
