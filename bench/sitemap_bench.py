@@ -57,8 +57,8 @@ def main() -> None:
         from django.test import Client, RequestFactory
         from django.test.utils import CaptureQueriesContext
 
-        from directory.models import Program
         from config.urls import SITEMAPS
+        from directory.models import Program
 
         call_command("migrate", verbosity=0)
         Program.objects.bulk_create(

@@ -16,9 +16,9 @@ from django.utils.translation import gettext_lazy as _
 from phones import numbers as phones
 from places import geo
 from places.distance import NearQuerySetMixin
-from portal.i18n import localized
 from places.states import STATE_CHOICES
 from places.weekdays import Weekday
+from portal.i18n import localized
 from portal.models import Verifiable, VerifiableQuerySet
 from portal.slugs import unique_slug
 

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import icalendar
-
 from django.utils.translation import gettext
 
 from meetings.models import Meeting

@@ -370,7 +370,7 @@ class Meeting(Verifiable):
             date = local.date() + datetime.timedelta(days=offset)
             if weekdays.meeting_day(date) in self.days:
                 start = datetime.datetime.combine(date, self.start_time, tzinfo=self.zone)
-                if start.astimezone(datetime.timezone.utc) >= now.astimezone(datetime.timezone.utc):
+                if start.astimezone(datetime.UTC) >= now.astimezone(datetime.UTC):
                     return start
         raise ValueError(f"Meeting {self.pk} has no days")
 

@@ -149,7 +149,7 @@ class MeetingQuerySet(NearQuerySetMixin, VerifiableQuerySet):
         SQL compares plain wall-clock times, which the per-weekday indexes answer as range scans.
         Annotated with `starts_in` (seconds until the start).
         """
-        start = now.astimezone(datetime.timezone.utc)  # so that adding `within` adds real time
+        start = now.astimezone(datetime.UTC)  # so that adding `within` adds real time
         in_use = zones_in_use(self.db)
         groups: dict[tuple, list[str]] = defaultdict(list)
         for zone in in_use:
