@@ -1,6 +1,7 @@
 """Educational articles about opioid use disorder and its treatment, grouped by topic."""
 from __future__ import annotations
 
+import contextlib
 import datetime
 
 from django.conf import settings
@@ -281,10 +282,8 @@ class Article(models.Model):
     def save(self, *args, **kwargs) -> None:
         self.refresh_rendering()
         if self.directory_query:
-            try:
+            with contextlib.suppress(ValidationError):  # left as typed; full_clean() reports it
                 self.directory_query = normalise_directory_query(self.directory_query)
-            except ValidationError:
-                pass  # left as typed; full_clean() reports it
         derived = {"body_html", "body_text", "word_count", "sections"}
         if self.last_reviewed and (not self.review_due or self.review_due <= self.last_reviewed):
             self.review_due = self.last_reviewed + datetime.timedelta(days=STALE_REVIEW_DAYS)

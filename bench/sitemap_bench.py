@@ -89,7 +89,7 @@ def main() -> None:
 
         sizes, cpus, walls = [], [], []
         for path in paths:
-            part, cpu, wall = timed(lambda: client.get(path))
+            part, cpu, wall = timed(lambda path=path: client.get(path))
             assert part.status_code == 200, path
             sizes.append(len(part.content))
             cpus.append(cpu)

@@ -180,7 +180,7 @@ class ProgramQuerySet(NearQuerySetMixin, VerifiableQuerySet):
         if chosen:
             every = " AND ".join(f"f{index}" for index in range(len(chosen)))
             cases = []
-            for index, category_id in enumerate(chosen):
+            for index, _category_id in enumerate(chosen):
                 others = " AND ".join(f"f{other}" for other in range(len(chosen)) if other != index) or "TRUE"
                 cases.append(
                     f"WHEN u.term_id = ANY(ARRAY(SELECT id FROM {Term._meta.db_table} WHERE category_id = %s)) "

@@ -52,9 +52,10 @@ def _same_place(meeting: Meeting, values: dict) -> bool:
     """Whether a listed meeting and a record meet at the same place (or the same online room)."""
     if values["conference_url"] and meeting.conference_url and meeting.conference_url == values["conference_url"]:
         return True
-    if meeting.latitude is not None and values["latitude"] is not None and meeting.has_street_address and values["address"]:
-        if abs(meeting.latitude - values["latitude"]) < 0.002 and abs(meeting.longitude - values["longitude"]) < 0.002:
-            return True
+    if (meeting.latitude is not None and values["latitude"] is not None and meeting.has_street_address
+            and values["address"] and abs(meeting.latitude - values["latitude"]) < 0.002
+            and abs(meeting.longitude - values["longitude"]) < 0.002):
+        return True
     street = " ".join(slugify(values["address"]).split("-"))
     if street and street == " ".join(slugify(meeting.address).split("-")):
         return (meeting.postal_code[:5] == values["postal_code"][:5]) or (

@@ -6,6 +6,7 @@ database, where every app server can read it.
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime
 import hashlib
@@ -84,10 +85,8 @@ class _PackageBuildRequest:
 
     def __call__(self) -> None:
         now = timezone.now()
-        try:
+        with contextlib.suppress(IntegrityError):  # created at the same moment by another process
             DataPackage.objects.get_or_create(pk=1)
-        except IntegrityError:  # created at the same moment by another process
-            pass
         waiting = Q(stale_since__isnull=False) & Q(stale_since__gt=now - REQUEUE_LOST_BUILD_AFTER)
         if DataPackage.objects.filter(pk=1).exclude(waiting).update(stale_since=now):
             enqueue_package_build(delay=self.delay)
@@ -107,10 +106,8 @@ def build_package() -> DataPackage:
     from opendata.package import write_package
 
     storage = package_storage()
-    try:
+    with contextlib.suppress(IntegrityError):
         DataPackage.objects.get_or_create(pk=1)
-    except IntegrityError:
-        pass
     hsds_namespace()  # read (or make) the identifier namespace before the read-only snapshot below
     # Changes from now on mark the package stale again and queue the next build.
     DataPackage.objects.filter(pk=1).update(stale_since=None)
