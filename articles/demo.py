@@ -46,7 +46,7 @@ from articles.models import Article, ExpiringFact, FaqEntry, Language, Reviewer,
 from portal.slugs import unique_slug
 
 ARTICLES_DIR = Path(settings.BASE_DIR) / "fixtures" / "articles"
-DEMO_PUBLISHED_AT = datetime.datetime(2026, 10, 1, 9, 0, tzinfo=datetime.timezone.utc)
+DEMO_PUBLISHED_AT = datetime.datetime(2026, 10, 1, 9, 0, tzinfo=datetime.UTC)
 
 SCALAR_KEYS = {
     "title", "slug", "summary", "topics", "directory_label", "directory_query",

@@ -1,38 +1,31 @@
 """Educational articles about opioid use disorder and its treatment, grouped by topic."""
 from __future__ import annotations
 
+import contextlib
 import datetime
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector, SearchVectorField
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
-from django.db.models import Case, F, Func, Value, When
+from django.db.models import Case, When
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
-from articles.rendering import MARK_START, MARK_STOP, reading_minutes, render_markdown, sanitise_html
+from articles.querysets import (
+    DEFAULT_LANGUAGE,
+    EXPIRY_WARNING_DAYS,
+    ArticleQuerySet,
+    Language,
+    language_code,
+    search_vector,
+)
+from articles.rendering import reading_minutes, render_markdown, sanitise_html
 from articles.validators import normalise_directory_query, validate_directory_query
 
-
-class Language(models.TextChoices):
-    """The languages articles are written in; each has its PostgreSQL text search configuration."""
-
-    ENGLISH = "en", "English"
-    SPANISH = "es", "Spanish"
-
-
-DEFAULT_LANGUAGE = Language.ENGLISH
-SEARCH_CONFIGS = {Language.ENGLISH: "english", Language.SPANISH: "spanish"}
-# Many Spanish readers type without accents (phones, English keyboards). The Spanish stemmer only
-# recognises suffixes with their accents ("desintoxicación" -> desintox, "desintoxicacion" is kept
-# whole), and unaccent is a contrib extension the embedded server lacks, so Spanish articles are
-# indexed twice: as written, and with accents and tildes folded by translate() (immutable, core).
-ACCENTED = "áéíóúüñÁÉÍÓÚÜÑ"
-UNACCENTED = "aeiouunAEIOUUN"
 # Text of the link to an article's counterpart, written in the counterpart's own language.
 COUNTERPART_LINK_TEXT = {
     Language.ENGLISH: "Read this article in English",
@@ -40,7 +33,6 @@ COUNTERPART_LINK_TEXT = {
 }
 TABLE_OF_CONTENTS_AFTER = 3  # sections: longer articles get a table of contents
 STALE_REVIEW_DAYS = 365  # a review is good for a year unless a re-review date says sooner
-EXPIRY_WARNING_DAYS = 60  # staff are warned this long before a statement's rule ends
 SAME_ACCOUNT_MESSAGE = (
     "The reviewer must be a different staff account from the last editor of the text: "
     "ask another clinician to review it."
@@ -77,119 +69,6 @@ class Topic(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("articles:topic", kwargs={"slug": self.slug})
-
-
-def language_code(code: str | None = None) -> str:
-    """The article language for a Django language code ('es', 'es-mx' -> 'es'); the active one if none.
-
-    Anything that is not Spanish is English, the portal's default language.
-    """
-    code = (code or translation.get_language() or "").lower()
-    return Language.SPANISH.value if code.split("-")[0] == Language.SPANISH else DEFAULT_LANGUAGE.value
-
-
-def fold_accents(text: str) -> str:
-    """The text with Spanish accents and tildes removed, as the index's folded copy has them."""
-    return text.translate(str.maketrans(ACCENTED, UNACCENTED))
-
-
-def search_query(text: str, language: str | None = None) -> SearchQuery:
-    """Web-style search text (quotes, OR, -word) as a PostgreSQL query; never raw tsquery syntax.
-
-    Parsed with the text search configuration of the language (the active one when not given).
-    A Spanish query also matches the accent-folded copy of the Spanish index.
-    """
-    language = language_code(language)
-    config = SEARCH_CONFIGS[language]
-    query = SearchQuery(text, search_type="websearch", config=config)
-    if language == Language.SPANISH and fold_accents(text) != text:
-        query |= SearchQuery(fold_accents(text), search_type="websearch", config=config)
-    return query
-
-
-def _folded(field: str) -> Func:
-    return Func(F(field), Value(ACCENTED), Value(UNACCENTED), function="translate", output_field=models.TextField())
-
-
-def _search_vector(language: str):
-    """Title (A), summary (B) and body (C) in the language's configuration; Spanish also accent-folded."""
-    config = SEARCH_CONFIGS[language]
-    vector = (
-        SearchVector("title", weight="A", config=config)
-        + SearchVector("summary", weight="B", config=config)
-        + SearchVector("body", weight="C", config=config)
-    )
-    if language == Language.SPANISH:
-        vector = (
-            vector
-            + SearchVector(_folded("title"), weight="A", config=config)
-            + SearchVector(_folded("summary"), weight="B", config=config)
-            + SearchVector(_folded("body"), weight="C", config=config)
-        )
-    return vector
-
-
-class ArticleQuerySet(models.QuerySet):
-    def published(self) -> "ArticleQuerySet":
-        """Articles the public can read: published, with a publish date that has come."""
-        return self.filter(status=Article.Status.PUBLISHED, publish_date__lte=timezone.now())
-
-    def in_language(self, code: str | None = None) -> "ArticleQuerySet":
-        """Articles written in a language ('en', 'es', or a Django code such as 'es-mx'); the active one if none."""
-        return self.filter(language=language_code(code))
-
-    def search(self, text: str, language: str | None = None) -> "ArticleQuerySet":
-        """Articles in the language (the active one if none) matching web-style search text, best first.
-
-        Each article's vector is built with its own language's configuration, so the query is parsed
-        with that configuration and only articles in that language are searched. Annotates `rank`.
-        """
-        language = language_code(language)
-        query = search_query(text, language)
-        return (
-            self.in_language(language)
-            .filter(search_vector=query)
-            .annotate(rank=SearchRank(F("search_vector"), query))
-            .order_by("-rank", "title", "pk")
-        )
-
-    def with_snippets(self, text: str, language: str | None = None) -> "ArticleQuerySet":
-        """Annotate `headline`: passages of the article text around the matches, with plain-text markers.
-
-        Pass it through articles.search.highlight() before display: that escapes it and turns the
-        markers into <mark> elements.
-        """
-        language = language_code(language)
-        return self.annotate(
-            headline=SearchHeadline(
-                "body_text",
-                search_query(text, language),
-                config=SEARCH_CONFIGS[language],
-                start_sel=MARK_START,
-                stop_sel=MARK_STOP,
-                max_words=30,
-                min_words=12,
-                max_fragments=2,
-                fragment_delimiter=" … ",
-            )
-        )
-
-    def publishable(self) -> "ArticleQuerySet":
-        """Articles staff may publish: a clinical reviewer other than the last editor, a review date, a source."""
-        return (
-            self.filter(reviewer__isnull=False, last_reviewed__isnull=False, pk__in=Source.objects.values("article"))
-            .exclude(last_edited_by__isnull=False, reviewer__user=F("last_edited_by"))
-        )
-
-    def review_overdue(self) -> "ArticleQuerySet":
-        """Articles never reviewed, or whose re-review date has passed."""
-        today = timezone.localdate()
-        return self.filter(models.Q(last_reviewed__isnull=True) | models.Q(review_due__lt=today))
-
-    def facts_expiring(self, days: int = EXPIRY_WARNING_DAYS) -> "ArticleQuerySet":
-        """Articles with a statement whose rule ends within `days` days (or has ended)."""
-        horizon = timezone.localdate() + datetime.timedelta(days=days)
-        return self.filter(pk__in=ExpiringFact.objects.filter(expires_on__lte=horizon).values("article"))
 
 
 class Reviewer(models.Model):
@@ -297,8 +176,8 @@ class Article(models.Model):
     # immutable, and a generated column must be.
     search_vector = models.GeneratedField(
         expression=Case(
-            When(language=Language.SPANISH, then=_search_vector(Language.SPANISH)),
-            default=_search_vector(Language.ENGLISH),
+            When(language=Language.SPANISH, then=search_vector(Language.SPANISH)),
+            default=search_vector(Language.ENGLISH),
             output_field=SearchVectorField(),
         ),
         output_field=SearchVectorField(),
@@ -403,10 +282,8 @@ class Article(models.Model):
     def save(self, *args, **kwargs) -> None:
         self.refresh_rendering()
         if self.directory_query:
-            try:
+            with contextlib.suppress(ValidationError):  # left as typed; full_clean() reports it
                 self.directory_query = normalise_directory_query(self.directory_query)
-            except ValidationError:
-                pass  # left as typed; full_clean() reports it
         derived = {"body_html", "body_text", "word_count", "sections"}
         if self.last_reviewed and (not self.review_due or self.review_due <= self.last_reviewed):
             self.review_due = self.last_reviewed + datetime.timedelta(days=STALE_REVIEW_DAYS)

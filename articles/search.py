@@ -8,8 +8,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.models import Article, language_code
-from portal import caching
 from articles.rendering import MARK_START, MARK_STOP
+from portal import caching
 
 MAX_SEARCH_LENGTH = 200
 # The articles beside search results are kept for a few minutes (an edit or a publication starts

@@ -14,8 +14,16 @@ import threading
 import time
 
 from harness import (
-    bench_cluster, common_arguments, database_url, gunicorn, prepare_data, print_summary, public_paths, run_traffic,
-    say, summarize,
+    bench_cluster,
+    common_arguments,
+    database_url,
+    gunicorn,
+    prepare_data,
+    print_summary,
+    public_paths,
+    run_traffic,
+    say,
+    summarize,
 )
 
 

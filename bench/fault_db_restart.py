@@ -14,8 +14,18 @@ import threading
 import time
 
 from harness import (
-    bench_cluster, common_arguments, database_url, gunicorn, is_error, prepare_data, print_summary, public_paths,
-    run_traffic, say, summarize, Traffic,
+    Traffic,
+    bench_cluster,
+    common_arguments,
+    database_url,
+    gunicorn,
+    is_error,
+    prepare_data,
+    print_summary,
+    public_paths,
+    run_traffic,
+    say,
+    summarize,
 )
 
 

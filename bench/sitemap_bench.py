@@ -57,8 +57,8 @@ def main() -> None:
         from django.test import Client, RequestFactory
         from django.test.utils import CaptureQueriesContext
 
-        from directory.models import Program
         from config.urls import SITEMAPS
+        from directory.models import Program
 
         call_command("migrate", verbosity=0)
         Program.objects.bulk_create(
@@ -89,7 +89,7 @@ def main() -> None:
 
         sizes, cpus, walls = [], [], []
         for path in paths:
-            part, cpu, wall = timed(lambda: client.get(path))
+            part, cpu, wall = timed(lambda path=path: client.get(path))
             assert part.status_code == 200, path
             sizes.append(len(part.content))
             cpus.append(cpu)

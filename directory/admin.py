@@ -5,9 +5,9 @@ from django.contrib import admin, messages
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from directory.models import Category, ListingToVerify, OpeningHours, Organization, ProblemReport, Program, Term
 from directory.signals import listings_changed

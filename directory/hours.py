@@ -13,13 +13,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from django.utils import dateformat
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from places import timezones, weekdays
 
-UTC = datetime.timezone.utc
+UTC = datetime.UTC
 END_OF_DAY = datetime.time(23, 59)
 WEEK = datetime.timedelta(days=7)
 

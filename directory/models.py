@@ -16,9 +16,9 @@ from django.utils.translation import gettext_lazy as _
 from phones import numbers as phones
 from places import geo
 from places.distance import NearQuerySetMixin
-from portal.i18n import localized
 from places.states import STATE_CHOICES
 from places.weekdays import Weekday
+from portal.i18n import localized
 from portal.models import Verifiable, VerifiableQuerySet
 from portal.slugs import unique_slug
 
@@ -180,7 +180,7 @@ class ProgramQuerySet(NearQuerySetMixin, VerifiableQuerySet):
         if chosen:
             every = " AND ".join(f"f{index}" for index in range(len(chosen)))
             cases = []
-            for index, category_id in enumerate(chosen):
+            for index, _category_id in enumerate(chosen):
                 others = " AND ".join(f"f{other}" for other in range(len(chosen)) if other != index) or "TRUE"
                 cases.append(
                     f"WHEN u.term_id = ANY(ARRAY(SELECT id FROM {Term._meta.db_table} WHERE category_id = %s)) "

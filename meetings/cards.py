@@ -71,7 +71,11 @@ class CardMeeting:
 
 
 class CardMeetings(ValuesIterable):
-    """Makes a `.values()` queryset yield CardMeeting objects (set as its `_iterable_class`)."""
+    """Makes a `.values()` queryset yield CardMeeting objects (set as its `_iterable_class`).
+
+    `_iterable_class` is a Django internal (there is no public hook to shape what `.values()` yields):
+    it spares building a model instance per card. tests/portal/test_library_internals.py fails if an
+    upgrade changes it."""
 
     def __iter__(self):
         for row in super().__iter__():

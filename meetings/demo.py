@@ -90,7 +90,7 @@ class MeetingDemoFactory:
         return self.rng.choices(FELLOWSHIPS, weights=[f[1] for f in FELLOWSHIPS])[0]
 
     def _name(self, patterns: list[str]) -> str:
-        for attempt in range(60):
+        for _attempt in range(60):
             name = self.rng.choice(patterns).format(place=self.rng.choice(PLACE_WORDS), word=self.rng.choice(GROUP_WORDS))
             if name not in self.names:
                 break

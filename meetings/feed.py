@@ -88,7 +88,7 @@ def meeting_rows(meeting: Meeting, *, url: str, entity: str = "", entity_url: st
         "longitude": round(meeting.longitude, 6) if meeting.longitude is not None and not approximate else None,
         "location_notes": meeting.location_notes,
         "group": meeting.group_name,
-        "updated": meeting.updated.astimezone(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S"),
+        "updated": meeting.updated.astimezone(datetime.UTC).strftime("%Y-%m-%d %H:%M:%S"),
         "url": url,
         "entity": entity,
         "entity_url": entity_url,

@@ -8,6 +8,7 @@ for the years after its last listed change (the POSIX TZ string at the end of th
 """
 from __future__ import annotations
 
+import contextlib
 import datetime
 import importlib.resources
 import re
@@ -16,7 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import icalendar
-
 from django.utils.translation import gettext
 
 from meetings.models import Meeting
@@ -115,10 +115,8 @@ def _duration(text: str, *, negate: bool = False) -> datetime.timedelta:
 def posix_rule(key: str) -> str | None:
     """The POSIX TZ string a zone's TZif file ends with (its rule after the last listed change), or None."""
     candidates = [Path(folder) / key for folder in zoneinfo.TZPATH]
-    try:
+    with contextlib.suppress(ModuleNotFoundError, ValueError):
         candidates.append(importlib.resources.files("tzdata.zoneinfo").joinpath(*key.split("/")))
-    except (ModuleNotFoundError, ValueError):
-        pass
     for candidate in candidates:
         try:
             data = candidate.read_bytes()

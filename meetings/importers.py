@@ -15,31 +15,22 @@ command, the staff import page and a background job call it alike.
 """
 from __future__ import annotations
 
-import datetime
 import json
 import re
 import urllib.error
 import urllib.request
 from collections import defaultdict
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.contrib.admin.models import ADDITION, CHANGE
-from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db.models import Q
-from django.db import transaction
-from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import slugify
 
 from importing.pipeline import (
-    Change,
     Finding,
-    HistoryEntry,
     ImportFileError,
     ImportReport,
     ParsedFile,
@@ -48,65 +39,47 @@ from importing.pipeline import (
     report_progress,
     run_pipeline,
 )
+from meetings.feed_fields import (
+    LEGACY_ONLINE_TYPE as LEGACY_ONLINE_TYPE,  # read by meetings.filters and meetings.understanding
+)
+from meetings.feed_fields import (
+    SLUG_SAFE,
+    MeetingRecord,
+    _address,
+    _coordinates,
+    _kind,
+    _limit_lengths,
+    _links,
+    _schedule,
+    _show,
+    _text,
+    _types,
+    _updated,
+)
+from meetings.feed_fields import (
+    split_formatted_address as split_formatted_address,
+)
+from meetings.feed_writing import make_planner, write
 from meetings.models import (
     LOCATION_CLOSED_TYPE,
     Attendance,
     Fellowship,
-    Meeting,
     MeetingType,
     attendance_for,
-    forget_occurrence_counts,
-    forget_zones_in_use,
 )
-from phones import numbers as phones
-from places import geo, timezones, weekdays
-from portal import slugs
-from portal.admin_tools import field_labels
+from places import timezones
 
 FORMAT_MEETING_GUIDE = "meeting-guide"
 MAX_FEED_BYTES = 25 * 1024 * 1024
 FETCH_TIMEOUT = 30  # seconds
 USER_AGENT = "Meeting Guide feed importer (treatment portal)"
-LEGACY_ONLINE_TYPE = "ONL"  # older feeds mark online meetings with a type; the spec uses the conference fields
-BATCH = 1000
 
-_TIME_24 = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
-_TIME_12 = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?(?::(\d{2}))?\s*([ap])\.?\s*m\.?$", re.IGNORECASE)
-_UPDATED = re.compile(r"^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}(?::\d{2})?)")
-_US_STATE_ZIP = re.compile(r"^([A-Z]{2})(?:\s+(\d{5}(?:-\d{4})?))?$")
-_REGION_POSTCODE = re.compile(r"^([A-Z]{2})\s+([A-Z0-9][A-Z0-9 -]{2,9})$")
-_SLUG_SAFE = re.compile(r"^[-a-zA-Z0-9_]+$")
-_ZIP = re.compile(r"^\d{5}(?:-\d{4})?$")
-US_COUNTRY_NAMES = {"us", "usa", "u.s.", "u.s.a.", "united states", "united states of america"}
-_url_validator = URLValidator(schemes=["http", "https"])
 
-LIMITS = {
-    "name": 255, "location": 255, "address": 255, "city": 100, "state": 100, "postal_code": 20, "country": 60,
-    "group_name": 255, "conference_url": 500, "conference_phone": 60, "source_url": 500,
-}
-TRUNCATED = {"location", "address", "city", "state", "postal_code", "country", "group_name"}
 
 
 class FeedError(ImportFileError):
     """The feed as a whole cannot be used: unreadable, too large, not JSON, or not a list of meetings."""
 
-
-@dataclass
-class MeetingRecord:
-    """One usable row, as the model field values it stands for."""
-
-    row: int
-    source: str
-    source_slug: str
-    values: dict
-    type_codes: list[str]
-    fellowship: Fellowship | None = None
-    updated: datetime.datetime | None = None
-    extra: dict = field(default_factory=dict)  # staff-only fields a trusted loader may set (demo data)
-
-    @property
-    def name(self) -> str:
-        return self.values.get("name", "")
 
 
 # Reading ---------------------------------------------------------------------------------------
@@ -294,22 +267,6 @@ def new_fellowship_note(name: str, numbers: list[int]) -> str:
             "in the admin afterwards.")
 
 
-def save_new_fellowships(plans: list[_Plan]) -> list[Fellowship]:
-    """Create the fellowships the planned meetings name that are not listed yet; return the ones created."""
-    new = {id(plan.record.fellowship): plan.record.fellowship for plan in plans
-           if plan.record.fellowship is not None and plan.record.fellowship.pk is None}
-    created = []
-    for fellowship in new.values():
-        listed = Fellowship.objects.filter(name__iexact=fellowship.name).first()
-        if listed is not None:  # added by hand since the file was read
-            fellowship.pk, fellowship.slug = listed.pk, listed.slug
-            continue
-        fellowship.slug = slugs.unique_slug(fellowship.name, Fellowship.objects.all(), max_length=50,
-                                            fallback="fellowship")
-        fellowship.save()
-        created.append(fellowship)
-    return created
-
 
 def find_fellowship(text: str) -> Fellowship | None:
     """The fellowship with this slug, abbreviation or name (any case)."""
@@ -338,29 +295,7 @@ def _parse_row(row, state: _Row, *, source: str, default_timezone: str, folded_t
         problems.append("slug is longer than 255 characters.")
     state.slug = slug
 
-    days, start, end = row.get("day"), row.get("time"), row.get("end_time")
-    values["days"] = _days(days, fixes) if days not in (None, "", []) else []
-    if not values["days"]:
-        problems.append("no usable weekday: day must be a number from 0 (Sunday) to 6 (Saturday)"
-                        + (f", not {_show(days)}." if days not in (None, "", []) else "; a meeting by appointment is not listed here."))
-    values["start_time"] = _time(start, "time", fixes) if start not in (None, "") else None
-    if values["start_time"] is None:
-        problems.append("no usable start time: time must be a clock time such as 19:30 or 7:30 PM"
-                        + (f", not {_show(start)}." if start not in (None, "") else "."))
-    values["end_time"] = _time(end, "end_time", fixes, allow_24=True, optional=True) if end not in (None, "") else None
-    if values["end_time"] is not None and values["end_time"] == values["start_time"]:
-        fixes.append("end_time is the same as time, so it was treated as a one-hour meeting.")
-        values["end_time"] = None
-
-    zone = row.get("timezone")
-    if zone in (None, ""):
-        values["timezone"] = default_timezone
-    elif isinstance(zone, str) and timezones.is_zone(zone.strip()):
-        values["timezone"] = zone.strip()
-    else:
-        fixes.append(f"timezone {_show(zone)} is not an IANA time zone name such as America/New_York; "
-                     f"{default_timezone} was used.")
-        values["timezone"] = default_timezone
+    _schedule(row, values, fixes, problems, default_timezone)
 
     for key, target in (
         ("location", "location"), ("group", "group_name"), ("conference_url_notes", "conference_url_notes"),
@@ -373,38 +308,38 @@ def _parse_row(row, state: _Row, *, source: str, default_timezone: str, folded_t
     _address(row, values, fixes)
     _coordinates(row, values, fixes)
 
-    values["conference_url"] = _text(row, "conference_url", fixes)
-    if values["conference_url"] and not _is_url(values["conference_url"]):
-        fixes.append(f"conference_url {_show(values['conference_url'])} is not an http(s) address, so it was left out.")
-        values["conference_url"] = ""
-    values["conference_phone"] = _text(row, "conference_phone", fixes)
-    if values["conference_phone"]:
-        normal = phones.normalize_conference(values["conference_phone"])
-        if normal is None:
-            fixes.append(f"conference_phone {_show(values['conference_phone'])} is not a phone number that can be "
-                         "dialled, so it was left out.")
-            values["conference_phone"] = ""
-        else:
-            values["conference_phone"] = normal
-    values["source_url"] = _text(row, "url", fixes)
-    if values["source_url"] and not _is_url(values["source_url"]):
-        fixes.append(f"url {_show(values['source_url'])} is not an http(s) address, so it was left out.")
-        values["source_url"] = ""
-
-    for key, limit in LIMITS.items():
-        value = values.get(key) or ""
-        if len(value) > limit:
-            if key in TRUNCATED:
-                values[key] = value[:limit].rstrip()
-                fixes.append(f"{key.replace('_name', '')} is longer than {limit} characters and was shortened.")
-            elif key == "name":
-                problems.append(f"name is longer than {limit} characters.")
-            else:
-                values[key] = ""
-                fixes.append(f"{key} is longer than {limit} characters, so it was left out.")
+    _links(row, values, fixes)
+    _limit_lengths(values, fixes, problems)
 
     type_codes, other_codes = _types(row.get("types"), state.number, folded_types, fixes, unknown_types, legacy_online)
     values["other_type_codes"] = other_codes
+    _attendance(values, type_codes, problems)
+
+    if not slug and values["name"] and values["days"] and values["start_time"]:
+        slug = slugify(f"{values['name']} {values['days'][0]} {values['start_time']:%H%M}")[:200] or f"row-{state.number}"
+        fixes.append(f"slug is missing; the meeting is known as {_show(slug)} in this feed.")
+        state.slug = slug
+
+    updated = _updated(row, fixes)
+
+    if problems:
+        return None
+    if not SLUG_SAFE.match(slug):
+        fixes.append(f"the slug {_show(slug)} is kept as the feed's identifier; the page address here uses letters, "
+                     "digits and hyphens only.")
+    return MeetingRecord(row=state.number, source=source, source_slug=slug, values=values, type_codes=type_codes,
+                         updated=updated)
+
+
+
+# The whole import ------------------------------------------------------------------------------
+
+
+
+
+
+def _attendance(values: dict, type_codes: list[str], problems: list[str]) -> None:
+    """How a person attends; a row with no way to place, join or attend the meeting is rejected."""
     values["attendance"] = attendance_for(
         address=values["address"],
         approximate=values["approximate"],
@@ -423,435 +358,6 @@ def _parse_row(row, state: _Row, *, source: str, default_timezone: str, folded_t
         place = "an approximate place" if values["address"] else "only a city, ZIP code or coordinates"
         problems.append(f"no way to attend it: {place}, no street address to go to, and no conference link or phone.")
 
-    if not slug and values["name"] and values["days"] and values["start_time"]:
-        slug = slugify(f"{values['name']} {values['days'][0]} {values['start_time']:%H%M}")[:200] or f"row-{state.number}"
-        fixes.append(f"slug is missing; the meeting is known as {_show(slug)} in this feed.")
-        state.slug = slug
-
-    updated = None
-    raw_updated = row.get("updated")
-    if raw_updated not in (None, ""):
-        match = _UPDATED.match(str(raw_updated))
-        try:
-            if not match:
-                raise ValueError
-            updated = datetime.datetime.fromisoformat(f"{match.group(1)}T{match.group(2)}").replace(tzinfo=datetime.UTC)
-        except ValueError:
-            fixes.append(f"updated {_show(raw_updated)} is not a YYYY-MM-DD HH:MM:SS time, so it was left out.")
-
-    if problems:
-        return None
-    if not _SLUG_SAFE.match(slug):
-        fixes.append(f"the slug {_show(slug)} is kept as the feed's identifier; the page address here uses letters, "
-                     "digits and hyphens only.")
-    return MeetingRecord(row=state.number, source=source, source_slug=slug, values=values, type_codes=type_codes,
-                         updated=updated)
-
-
-def _kind(value) -> str:
-    return {list: "a list", str: "text", int: "a number", float: "a number", bool: "true/false", dict: "an object"}.get(
-        type(value), "null" if value is None else type(value).__name__
-    )
-
-
-def _show(value, limit: int = 60) -> str:
-    try:
-        text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else f'"{value}"'
-    except (TypeError, ValueError):
-        text = repr(value)
-    return text if len(text) <= limit else text[: limit - 2] + '…"'
-
-
-def _text(row: dict, key: str, fixes: list[str], *, multiline: bool = False) -> str:
-    value = row.get(key)
-    if value is None:
-        return ""
-    if isinstance(value, (bool, dict, list)):
-        fixes.append(f"{key} must be text, not {_kind(value)}, so it was left out.")
-        return ""
-    text = str(value).replace("\x00", "")
-    if not multiline:
-        text = " ".join(text.split())
-    return text.strip()
-
-
-def _days(value, fixes: list[str]) -> list[int]:
-    values = value if isinstance(value, list) else [value]
-    days = []
-    for item in values:
-        day = None
-        if isinstance(item, int) and not isinstance(item, bool):
-            day = item
-        elif isinstance(item, str) and item.strip().isdigit():
-            day = int(item.strip())
-        elif isinstance(item, str) and item.strip().casefold() in _DAY_WORDS:
-            day = _DAY_WORDS[item.strip().casefold()]
-            fixes.append(f"day {_show(item)} was read as {weekdays.DAY_NAMES[day]} ({day}).")
-        if day is None or not 0 <= day <= 6:
-            if len(values) > 1:
-                fixes.append(f"day {_show(item)} is not a Meeting Guide day (0 = Sunday to 6 = Saturday) and was left out.")
-            continue
-        days.append(day)
-    return sorted(set(days))
-
-
-_DAY_WORDS = {name.casefold(): number for number, name in enumerate(weekdays.DAY_NAMES)} | {
-    name[:3].casefold(): number for number, name in enumerate(weekdays.DAY_NAMES)
-}
-
-
-def _time(value, key: str, fixes: list[str], *, allow_24: bool = False, optional: bool = False) -> datetime.time | None:
-    """A clock time: 24-hour as the spec asks (19:30), or 12-hour as people write it (7:30 PM), converted."""
-    text = value.strip() if isinstance(value, str) else ""
-    if match := _TIME_24.match(text):
-        hour, minute, second = int(match.group(1)), int(match.group(2)), int(match.group(3) or 0)
-        if allow_24 and (hour, minute, second) == (24, 0, 0):
-            return datetime.time(0, 0)
-        if hour <= 23 and minute <= 59 and second <= 59:
-            return datetime.time(hour, minute)
-    elif match := _TIME_12.match(text):
-        hour, minute = int(match.group(1)), int(match.group(2) or 0)
-        if 1 <= hour <= 12 and minute <= 59:
-            hour = hour % 12 + (12 if match.group(4).lower() == "p" else 0)
-            converted = datetime.time(hour, minute)
-            fixes.append(f"{key} {_show(value)} was converted to the 24-hour time {converted:%H:%M}.")
-            return converted
-    elif text.casefold() in ("noon", "12 noon"):
-        fixes.append(f"{key} {_show(value)} was converted to 12:00.")
-        return datetime.time(12)
-    if optional:
-        fixes.append(f"{key} {_show(value)} is not a clock time, so it was left out.")
-    return None
-
-
-def _is_url(text: str) -> bool:
-    try:
-        _url_validator(text)
-    except ValidationError:
-        return False
-    return True
-
-
-def _number(value) -> float | None:
-    if isinstance(value, bool) or value in (None, ""):
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError, OverflowError):
-        return None
-    return number if number == number and abs(number) != float("inf") else None
-
-
-def _coordinates(row: dict, values: dict, fixes: list[str]) -> None:
-    lat_raw, lng_raw = row.get("latitude"), row.get("longitude")
-    lat, lng = _number(lat_raw), _number(lng_raw)
-    if lat_raw not in (None, "") and lat is None:
-        fixes.append(f"latitude {_show(lat_raw)} is not a number, so it was left out.")
-    if lng_raw not in (None, "") and lng is None:
-        fixes.append(f"longitude {_show(lng_raw)} is not a number, so it was left out.")
-    if lat is not None and lng is not None and not (-90 <= lat <= 90 and -180 <= lng <= 180):
-        fixes.append(f"latitude {lat:g} and longitude {lng:g} are not on the map, so they were left out.")
-        lat = lng = None
-    if (lat is None) != (lng is None):
-        given = "latitude" if lat is not None else "longitude"
-        fixes.append(f"only the {given} was given, so the coordinates were dropped and the place was taken "
-                     "from the address or ZIP code.")
-        lat = lng = None
-    if lat == 0 and lng == 0:
-        lat = lng = None  # a placeholder some feeds use for "unknown"
-    if lat is None and values.get("postal_code") and values.get("country") in ("", "US"):
-        point = geo.gazetteer().zip_point(values["postal_code"][:5]) if _ZIP.match(values["postal_code"]) else None
-        if point:
-            lat, lng = point
-    values["latitude"] = round(lat, 7) if lat is not None else None
-    values["longitude"] = round(lng, 7) if lng is not None else None
-
-
-def _address(row: dict, values: dict, fixes: list[str]) -> None:
-    """Fill address, city, state, postal code and country from the separate fields or formatted_address.
-
-    An approximate place (`approximate: "yes"`, or a line with no street part) is kept as published
-    and marked approximate: it is not somewhere to go in person, and it is published again as such.
-    """
-    for key in ("address", "city", "state", "postal_code", "country"):
-        values[key] = _text(row, key, fixes)
-    formatted = _text(row, "formatted_address", fixes)
-    if formatted:
-        for key, value in split_formatted_address(formatted).items():
-            if not values[key]:
-                values[key] = value
-    if values["country"].casefold() in US_COUNTRY_NAMES:
-        values["country"] = "US"
-    approximate = row.get("approximate")
-    if isinstance(approximate, str) and approximate.strip().lower() in ("yes", "no"):
-        values["approximate"] = approximate.strip().lower() == "yes"
-    elif isinstance(approximate, bool):
-        values["approximate"] = approximate
-    else:
-        values["approximate"] = not values["address"]
-
-
-def split_formatted_address(text: str) -> dict[str, str]:
-    """Split '123 Main St, Anytown, CA 98765, USA' into Meeting Guide's address parts.
-
-    Parts that cannot be recognised stay in the street address; a line with no street part (such as
-    'Philadelphia, PA, USA', an online meeting's approximate place) leaves the address empty.
-    """
-    parts = [part.strip() for part in text.split(",") if part.strip()]
-    found = {"address": "", "city": "", "state": "", "postal_code": "", "country": ""}
-    if parts and parts[-1].casefold() in US_COUNTRY_NAMES:
-        found["country"] = "US"
-        parts.pop()
-    elif len(parts) >= 2 and not any(ch.isdigit() for ch in parts[-1]) and not _us_state(parts[-1]):
-        found["country"] = parts.pop()
-    if parts and (match := _us_state(parts[-1])):
-        found["state"], found["postal_code"] = match.group(1), match.group(2) or ""
-        parts.pop()
-    elif parts and len(parts) >= 2 and (match := _REGION_POSTCODE.match(parts[-1])):
-        found["state"], found["postal_code"] = match.group(1), match.group(2)
-        parts.pop()
-    if parts:
-        found["city"] = parts.pop()
-    found["address"] = ", ".join(parts)
-    return found
-
-
-def _us_state(text: str):
-    """Match 'PA' or 'PA 19107' when PA is a US state or territory code."""
-    match = _US_STATE_ZIP.match(text)
-    return match if match and match.group(1) in geo.US_STATES else None
-
-
-def _types(value, number: int, folded: dict[str, str], fixes: list[str], unknown_types: dict[str, list[int]],
-           legacy_online: list[int]) -> tuple[list[str], list[str]]:
-    if value in (None, ""):
-        return [], []
-    if isinstance(value, str):
-        value = value.split(",")  # the spreadsheet form lists codes in one cell
-    if not isinstance(value, list):
-        fixes.append(f"types must be a list of codes, not {_kind(value)}, so they were left out.")
-        return [], []
-    known, other = [], []
-    for item in value:
-        if isinstance(item, (dict, list, bool)) or item is None:
-            fixes.append(f"types holds {_kind(item)}, not a code; it was left out.")
-            continue
-        code = str(item).replace("\x00", "").strip()
-        if not code:
-            continue
-        match = folded.get(code.casefold())
-        if match:
-            if match not in known:
-                known.append(match)
-        elif code.upper() == LEGACY_ONLINE_TYPE:
-            legacy_online.append(number)
-        elif len(code) > 30:
-            fixes.append(f"type code {_show(code)} is longer than 30 characters and was left out.")
-        elif code not in other:
-            other.append(code)
-            unknown_types[code].append(number)
-    return known, other
-
-
-# Planning --------------------------------------------------------------------------------------
-
-
-@dataclass
-class _Plan:
-    record: MeetingRecord
-    meeting: Meeting | None
-    changes: dict
-    types_changed: bool = False
-    matched: Meeting | None = None
-
-    @property
-    def changed(self) -> list[str]:
-        names = sorted(name.removesuffix("_id") for name in self.changes if name != "updated")
-        names += ["types"] if self.types_changed else []
-        return names or (["updated date"] if "updated" in self.changes else [])
-
-
-def _same(current, new) -> bool:
-    if isinstance(current, float) or isinstance(new, float):
-        return current is not None and new is not None and abs(current - new) < 1e-7
-    return current == new
-
-
-def _key(name: str, start: datetime.time) -> tuple[str, datetime.time]:
-    return " ".join(slugify(name).split("-")), start
-
-
-def _same_place(meeting: Meeting, values: dict) -> bool:
-    """Whether a listed meeting and a record meet at the same place (or the same online room)."""
-    if values["conference_url"] and meeting.conference_url and meeting.conference_url == values["conference_url"]:
-        return True
-    if meeting.latitude is not None and values["latitude"] is not None and meeting.has_street_address and values["address"]:
-        if abs(meeting.latitude - values["latitude"]) < 0.002 and abs(meeting.longitude - values["longitude"]) < 0.002:
-            return True
-    street = " ".join(slugify(values["address"]).split("-"))
-    if street and street == " ".join(slugify(meeting.address).split("-")):
-        return (meeting.postal_code[:5] == values["postal_code"][:5]) or (
-            meeting.city.casefold() == values["city"].casefold())
-    if not street and not meeting.has_street_address and not values["conference_url"] and not meeting.conference_url:
-        return bool(values["city"]) and meeting.city.casefold() == values["city"].casefold()
-    return False
-
-
-def _listed_elsewhere(records: list[MeetingRecord], existing: dict) -> dict[int, Meeting]:
-    """For new records, a meeting of another source (or entered by hand) with the same name, day, time and place."""
-    new = [record for record in records if (record.source, record.source_slug) not in existing]
-    if not new:
-        return {}
-    times = sorted({record.values["start_time"] for record in new})
-    candidates: dict[tuple, list[Meeting]] = defaultdict(list)
-    queryset = Meeting.objects.filter(start_time__in=times).defer("search_vector")
-    for meeting in queryset.iterator(chunk_size=2000):
-        candidates[_key(meeting.name, meeting.start_time)].append(meeting)
-    found = {}
-    for record in new:
-        for meeting in candidates.get(_key(record.values["name"], record.values["start_time"]), []):
-            if meeting.source == record.source:
-                continue  # the same source: a different slug is a different meeting
-            if set(meeting.days) & set(record.values["days"]) and _same_place(meeting, record.values):
-                found[record.row] = meeting
-                break
-    return found
-
-
-def make_planner(*, update_existing: bool = True):
-    """The planner of a meeting import (see importing.pipeline.run_pipeline)."""
-
-    def plan(records: list[MeetingRecord], report: ImportReport, progress: Progress | None) -> list[_Plan]:
-        existing: dict[tuple[str, str], Meeting] = {}
-        for source in {record.source for record in records}:
-            for meeting in Meeting.objects.filter(source=source).prefetch_related("types").defer("search_vector"):
-                existing[(meeting.source, meeting.source_slug)] = meeting
-        elsewhere = _listed_elsewhere(records, existing)
-        plans = []
-        for done, record in enumerate(records, start=1):
-            meeting = existing.get((record.source, record.source_slug))
-            if meeting is None and record.row in elsewhere:
-                other = elsewhere[record.row]
-                plans.append(_Plan(record, None, {}, matched=other))
-                report.matched += 1
-                report.changes.append(Change("matched", record.row, record.name))
-                where = f"imported from {other.source!r}" if other.source else "entered by hand"
-                report.warnings.append(str(Finding(
-                    record.row, f"already listed as «{other.name}» ({where}, /meetings/{other.slug}/): "
-                    "same name, day, time and place, so it was not imported again.", record.source_slug,
-                )))
-            elif meeting is None:
-                plans.append(_Plan(record, None, {}))
-                report.created += 1
-                report.changes.append(Change("create", record.row, record.name))
-            elif not update_existing:
-                plans.append(_Plan(record, meeting, {}))
-                report.unchanged += 1
-                report.changes.append(Change("unchanged", record.row, record.name))
-            else:
-                changes = {
-                    name: value for name, value in record.values.items() if not _same(getattr(meeting, name), value)
-                }
-                if meeting.fellowship_id != record.fellowship.pk:
-                    changes["fellowship_id"] = record.fellowship.pk
-                if record.updated is not None and meeting.updated != record.updated:
-                    changes["updated"] = record.updated
-                types_changed = set(record.type_codes) != {t.code for t in meeting.types.all()}
-                plan = _Plan(record, meeting, changes, types_changed)
-                plans.append(plan)
-                if plan.changed:
-                    report.updated += 1
-                    report.changes.append(Change("update", record.row, record.name, tuple(plan.changed)))
-                else:
-                    report.unchanged += 1
-                    report.changes.append(Change("unchanged", record.row, record.name))
-            report_progress(progress, done, len(records), "check")
-        known = {key[1] for key in existing if key[0] in {record.source for record in records}}
-        missing = len(known - {record.source_slug for record in records})
-        if missing and records:
-            report.warnings.append(
-                f"{missing} meetings imported earlier from {records[0].source!r} are not in this feed; "
-                "they were left as they are (close them in the admin if they have ended)."
-            )
-        return plans
-
-    return plan
-
-
-# Writing ---------------------------------------------------------------------------------------
-
-
-def unique_slug(wanted: str, name: str, taken: set[str]) -> str:
-    """A slug for a new meeting page: the feed's own slug when it is URL-safe and free, else a variant."""
-    if _SLUG_SAFE.match(wanted or "") and len(wanted) <= 190:
-        return slugs.unique_slug(wanted, taken, already_slug=True)
-    return slugs.unique_slug(wanted, taken, max_length=190,
-                             fallback=slugs.slug_base(name, max_length=190, fallback="meeting"))
-
-
-def write(plans: list[_Plan], report: ImportReport, progress: Progress | None) -> list[HistoryEntry]:
-    """Create and update the planned meetings (the pipeline holds the transaction); return the history."""
-    types = dict(MeetingType.objects.values_list("code", "pk"))
-    history: list[HistoryEntry] = [
-        (fellowship, ADDITION, f"Created by the import of {source}.")
-        for fellowship, source in _created_fellowships(plans)
-    ]
-    now = timezone.now()
-    to_create = [plan for plan in plans if plan.meeting is None and plan.matched is None]
-    to_update = [plan for plan in plans if plan.meeting is not None and plan.changed]
-    total, done = len(to_create) + len(to_update), 0
-    taken = set(Meeting.objects.values_list("slug", flat=True)) if to_create else set()
-    through = Meeting.types.through
-    for start in range(0, len(to_create), BATCH):
-        batch = to_create[start:start + BATCH]
-        meetings = Meeting.objects.bulk_create([
-            Meeting(
-                **plan.record.values, **plan.record.extra, fellowship=plan.record.fellowship,
-                source=plan.record.source, source_slug=plan.record.source_slug,
-                slug=unique_slug(plan.record.source_slug, plan.record.name, taken),
-                updated=plan.record.updated or now,
-            )
-            for plan in batch
-        ])
-        through.objects.bulk_create([
-            through(meeting_id=meeting.pk, meetingtype_id=types[code])
-            for meeting, plan in zip(meetings, batch)
-            for code in plan.record.type_codes
-        ])
-        for meeting, plan in zip(meetings, batch):
-            history.append((meeting, ADDITION, f"Imported from {plan.record.source}."))
-        done += len(batch)
-        report_progress(progress, done, total, "write")
-    for plan in to_update:
-        changes = dict(plan.changes)
-        if "fellowship_id" in changes:  # a fellowship created above has its key only now
-            changes["fellowship_id"] = plan.record.fellowship.pk
-        changes.setdefault("updated", plan.record.updated or now)
-        Meeting.objects.filter(pk=plan.meeting.pk).update(**changes)
-        if plan.types_changed:
-            through.objects.filter(meeting_id=plan.meeting.pk).delete()
-            through.objects.bulk_create(
-                [through(meeting_id=plan.meeting.pk, meetingtype_id=types[code]) for code in sorted(set(plan.record.type_codes))]
-            )
-        changed = ", ".join(field_labels(Meeting, plan.changed)) or "updated date"
-        history.append((plan.meeting, CHANGE, f"Import from {plan.record.source} changed: {changed}."))
-        done += 1
-        report_progress(progress, done, total, "write")
-    transaction.on_commit(forget_zones_in_use)  # bulk writes send no signals
-    forget_zones_in_use()
-    forget_occurrence_counts()
-    return history
-
-
-def _created_fellowships(plans: list[_Plan]) -> list[tuple[Fellowship, str]]:
-    created = save_new_fellowships(plans)
-    sources = {}
-    for plan in plans:
-        sources.setdefault(id(plan.record.fellowship), plan.record.source)
-    return [(fellowship, sources[id(fellowship)]) for fellowship in created]
-
-
-# The whole import ------------------------------------------------------------------------------
 
 
 def source_name(source: str) -> str:

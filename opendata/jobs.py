@@ -6,6 +6,7 @@ database, where every app server can read it.
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime
 import hashlib
@@ -21,6 +22,7 @@ from django.core.files.storage import storages
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from importing.formats import get_format
 from importing.pipeline import Change, Finding, ImportReport
@@ -37,6 +39,15 @@ REQUEUE_LOST_BUILD_AFTER = datetime.timedelta(minutes=30)
 REPORT_ROWS = 25
 # Connection that writes job progress outside the job's own transaction (see settings.DATABASES).
 PROGRESS_DB = "progress"
+# The worker's tasks (opendata.tasks) call this module; it reaches them by name, so that the two do not
+# import each other. These names are also the task_path stored with each queued task.
+IMPORT_TASK = "opendata.tasks.run_import_job"
+PACKAGE_TASK = "opendata.tasks.build_datapackage"
+
+
+def task(path: str):
+    """The background task named `path` (IMPORT_TASK or PACKAGE_TASK), looked up when it is queued."""
+    return import_string(path)
 
 
 # The data package --------------------------------------------------------------------------------
@@ -74,23 +85,19 @@ class _PackageBuildRequest:
 
     def __call__(self) -> None:
         now = timezone.now()
-        try:
+        with contextlib.suppress(IntegrityError):  # created at the same moment by another process
             DataPackage.objects.get_or_create(pk=1)
-        except IntegrityError:  # created at the same moment by another process
-            pass
         waiting = Q(stale_since__isnull=False) & Q(stale_since__gt=now - REQUEUE_LOST_BUILD_AFTER)
         if DataPackage.objects.filter(pk=1).exclude(waiting).update(stale_since=now):
             enqueue_package_build(delay=self.delay)
 
 
 def enqueue_package_build(*, delay: float | None = None) -> None:
-    from opendata import tasks
-
     seconds = settings.OPENDATA_PACKAGE_DELAY if delay is None else delay
-    task = tasks.build_datapackage
-    if seconds > 0 and task.get_backend().supports_defer:
-        task = task.using(run_after=timezone.now() + datetime.timedelta(seconds=seconds))
-    task.enqueue()
+    build = task(PACKAGE_TASK)
+    if seconds > 0 and build.get_backend().supports_defer:
+        build = build.using(run_after=timezone.now() + datetime.timedelta(seconds=seconds))
+    build.enqueue()
 
 
 def build_package() -> DataPackage:
@@ -99,10 +106,8 @@ def build_package() -> DataPackage:
     from opendata.package import write_package
 
     storage = package_storage()
-    try:
+    with contextlib.suppress(IntegrityError):
         DataPackage.objects.get_or_create(pk=1)
-    except IntegrityError:
-        pass
     hsds_namespace()  # read (or make) the identifier namespace before the read-only snapshot below
     # Changes from now on mark the package stale again and queue the next build.
     DataPackage.objects.filter(pk=1).update(stale_since=None)
@@ -195,13 +200,11 @@ def report_from_json(data: dict) -> ImportReport:
 def queue_import(*, user, token: str, filename: str, format: str, step: str, strict: bool = False,
                  preview: ImportJob | None = None, options: dict | None = None) -> ImportJob:
     """Record an import step and queue it for a worker (after the current transaction commits)."""
-    from opendata import tasks
-
     job = ImportJob.objects.create(
         user=user, step=step, filename=filename, format=format, upload_token=token, strict=strict,
         preview=preview, options=options or {},
     )
-    transaction.on_commit(lambda: tasks.run_import_job.enqueue(str(job.pk)), using=DEFAULT_DB_ALIAS)
+    transaction.on_commit(lambda: task(IMPORT_TASK).enqueue(str(job.pk)), using=DEFAULT_DB_ALIAS)
     return job
 
 

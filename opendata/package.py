@@ -286,7 +286,8 @@ def write_package(target: IO[bytes] | None = None) -> IO[bytes]:
     """
     columns = {table["name"]: [name for name, _, _ in table["fields"]] for table in TABLES}
     spools = {
-        name: tempfile.SpooledTemporaryFile(max_size=2 * 1024 * 1024, mode="w+", encoding="utf-8", newline="")
+        name: tempfile.SpooledTemporaryFile(  # noqa: SIM115  (closed below, once the archive is written)
+            max_size=2 * 1024 * 1024, mode="w+", encoding="utf-8", newline="")
         for name in columns
     }
     writers = {}
@@ -297,7 +298,7 @@ def write_package(target: IO[bytes] | None = None) -> IO[bytes]:
     for name, row in table_rows():
         writers[name].writerow([_csv_value(row.get(column)) for column in columns[name]])
 
-    archive = target if target is not None else tempfile.TemporaryFile()
+    archive = target if target is not None else tempfile.TemporaryFile()  # noqa: SIM115  (returned to the caller)
     with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
         bundle.writestr("datapackage.json", json.dumps(descriptor(), indent=2, ensure_ascii=False))
         for table in TABLES:

@@ -30,8 +30,8 @@ logger = logging.getLogger(__name__)
 
 # An import step is run again this many times after its worker died, then it fails.
 IMPORT_RETRIES = 1
-IMPORT_TASK = "opendata.tasks.run_import_job"
-PACKAGE_TASK = "opendata.tasks.build_datapackage"
+IMPORT_TASK = jobs.IMPORT_TASK
+PACKAGE_TASK = jobs.PACKAGE_TASK
 WORKER_LOST = ("The background worker running this job stopped (it was stopped, or lost its database) "
                "before it finished.")
 
@@ -107,8 +107,6 @@ def recover_lost_jobs(*, worker_id: str | None = None, now: datetime.datetime | 
 
 
 def _retry_or_fail(job: ImportJob, *, now: datetime.datetime, recovered: Recovered) -> None:
-    from opendata import tasks
-
     attempts = int(job.options.get("attempts", 0))
     upload = jobs.upload_path(job.upload_token)
     if attempts < IMPORT_RETRIES and upload.is_file():
@@ -117,7 +115,7 @@ def _retry_or_fail(job: ImportJob, *, now: datetime.datetime, recovered: Recover
             options={**job.options, "attempts": attempts + 1},
         )
         job_id = str(job.pk)
-        transaction.on_commit(lambda: tasks.run_import_job.enqueue(job_id))
+        transaction.on_commit(lambda: jobs.task(IMPORT_TASK).enqueue(job_id))
         recovered.retried_imports.append(job_id)
         return
     report = ImportReport(format=job.format, filename=job.filename, dry_run=job.step != ImportJob.Step.APPLY,

@@ -52,7 +52,7 @@ class PlaceSearchMixin:
 
     def cleaned(self, name: str, default=None):
         """The validated value of one parameter; invalid or missing values give the default."""
-        self.form.errors  # validate once
+        self.form.is_valid()  # validate once
         return getattr(self.form, "cleaned_data", {}).get(name) or default
 
     @property

@@ -178,7 +178,7 @@ def wall_windows(start: datetime.datetime, end: datetime.datetime, zone: str) ->
     """
     tz = get_zone(zone)
     # Aware arithmetic in a zone adds wall-clock time; in UTC it adds real time.
-    start, end = start.astimezone(datetime.timezone.utc), end.astimezone(datetime.timezone.utc)
+    start, end = start.astimezone(datetime.UTC), end.astimezone(datetime.UTC)
     stretches: list[tuple[datetime.datetime, datetime.datetime]] = []
     lo_instant = start
     for _attempt in range(4):  # at most a few changes in any window we ask about

@@ -8,7 +8,7 @@ processors, the admin pieces the apps share (`admin_tools`) and the slug generat
 Apart from the wiring modules (urls.py, wsgi.py, settings.py) it imports no app of the portal: the
 home page's search form comes from a directory template tag, so every app may import portal.
 Dependencies: Django 5.2 (LTS); psycopg 3 rather than psycopg2-binary, because it is the driver
-Django recommends, with connection pooling and server-side parameter binding; dj-database-url for
-DATABASE_URL; pgserver for the embedded PostgreSQL of `make run`; WhiteNoise for self-hosted static
+Django recommends, with connection pooling and server-side parameter binding; django-environ for
+DATABASE_URL and the replicas' URLs; pgserver for the embedded PostgreSQL of `make run`; WhiteNoise for self-hosted static
 files; gunicorn as the production WSGI server.
 """

@@ -25,7 +25,7 @@ def _values(obj, names) -> dict:
     for name in names:
         try:
             field = obj._meta.get_field(name)
-        except Exception:  # noqa: BLE001  (a form-only field has no stored value)
+        except Exception:  # noqa: BLE001, S112  (a form-only field has no stored value)
             continue
         if field.many_to_many:
             values[name] = sorted(obj.pk and getattr(obj, name).values_list("pk", flat=True) or [])

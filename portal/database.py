@@ -1,8 +1,9 @@
 """Choose the database: DATABASE_URL when set, else an embedded PostgreSQL kept in .pgdata/."""
 import os
 from pathlib import Path
+from urllib.parse import unquote
 
-import dj_database_url
+import environ
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 EMBEDDED_DATA_DIR = Path(os.environ.get("PORTAL_EMBEDDED_PGDATA", BASE_DIR / ".pgdata"))
@@ -22,13 +23,22 @@ def embedded_database_url(data_dir: Path = EMBEDDED_DATA_DIR) -> str:
     return server.get_uri()
 
 
+def parse_database_url(url: str, *, conn_max_age: int) -> dict:
+    """A DATABASES entry from a postgres:// URL, read by django-environ (query parameters become OPTIONS)."""
+    config = environ.Env.db_url_config(url)
+    if "%" in (config.get("HOST") or ""):  # a socket folder given percent-encoded as the host
+        config["HOST"] = unquote(config["HOST"])
+    config["CONN_MAX_AGE"] = conn_max_age
+    config.setdefault("OPTIONS", {})
+    return config
+
+
 def database_config() -> dict:
     """Return Django's DATABASES['default'] for this environment."""
     url = os.environ.get("DATABASE_URL", "").strip()
     if not url:
         url = embedded_database_url()
-    config = dj_database_url.parse(url, conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "60")))
-    config.setdefault("OPTIONS", {})
+    config = parse_database_url(url, conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "60")))
     # A kept connection is checked before each request reuses it, so the first request after a
     # PostgreSQL restart (or a dropped connection) reconnects instead of failing.
     config["CONN_HEALTH_CHECKS"] = True
@@ -41,8 +51,7 @@ def replica_configs() -> list[dict]:
     configs = []
     for url in os.environ.get("DATABASE_REPLICA_URLS", "").split(","):
         if url.strip():
-            config = dj_database_url.parse(url.strip(), conn_max_age=conn_max_age)
-            config.setdefault("OPTIONS", {})
+            config = parse_database_url(url.strip(), conn_max_age=conn_max_age)
             # Tests never create a database on a replica: it mirrors the primary's.
             config["TEST"] = {"MIRROR": "default"}
             configs.append(config)

@@ -62,6 +62,11 @@ class ShallowCopiedFilters(dict):
     Use it with ReusedFormMixin: a filter's `field` is then only built for a new form class.
 
         MyFilterSet.base_filters = ShallowCopiedFilters(MyFilterSet.base_filters)
+
+    It relies on django-filter internals (FilterSet.__init__ deep-copies base_filters; a filter keeps its
+    built field in `_field` and its keyword arguments in `extra`): measured on directory's
+    ProgramFilterSet, 0.05 ms per instance against 0.28 ms deep-copied, and a search with no result
+    builds up to ten. tests/portal/test_library_internals.py fails if an upgrade changes this.
     """
 
     def __deepcopy__(self, memo):

@@ -10,6 +10,7 @@ Replicas are the DATABASES aliases in settings.DATABASE_REPLICAS (from DATABASE_
 """
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import logging
 import random
@@ -52,10 +53,8 @@ def reachable(alias: str) -> bool:
         logger.warning("Read replica %s cannot be reached; reading from the primary for %ss", alias,
                        int(RETRY_UNREACHABLE_AFTER))
         _unreachable_until[alias] = time.monotonic() + RETRY_UNREACHABLE_AFTER
-        try:
+        with contextlib.suppress(Error):
             connection.close()
-        except Error:
-            pass
         return False
     return True
 

@@ -15,9 +15,9 @@ Nothing here is written to a log.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
 
 from django.utils.translation import gettext as _
 from rapidfuzz import process
@@ -54,17 +54,7 @@ CONTRACTIONS = {
 }
 # Words that only accompany words of danger ("please help, my friend is not breathing"): once a
 # danger is found they are not searched for, so that only what was asked for is searched.
-COMPANIONS = frozenset("""
-i am me my myself mine we us our you your he him his she her they them their it its is are was be
-been feel feeling feels like really just so very too much all everything anything nothing always
-want to do does what should how help please now right someone somebody anyone friend son daughter
-husband wife boyfriend girlfriend brother sister mom mother dad father partner and or but if then
-think thinking thoughts about of the a an this that with without can will would could tonight today
-again anymore life need needs urgent emergency quick fast hurry sos
-yo mi mis me tu te el ella ellos es esta estoy siento que hago hacer ayuda ayudame por favor ahora
-alguien amigo amiga hijo hija esposo esposa novio novia hermano hermana mama papa y o pero si no
-la el los las un una de del con sin ya hoy urgente emergencia vida todo nada necesito
-""".split())
+COMPANIONS = frozenset(["i", "am", "me", "my", "myself", "mine", "we", "us", "our", "you", "your", "he", "him", "his", "she", "her", "they", "them", "their", "it", "its", "is", "are", "was", "be", "been", "feel", "feeling", "feels", "like", "really", "just", "so", "very", "too", "much", "all", "everything", "anything", "nothing", "always", "want", "to", "do", "does", "what", "should", "how", "help", "please", "now", "right", "someone", "somebody", "anyone", "friend", "son", "daughter", "husband", "wife", "boyfriend", "girlfriend", "brother", "sister", "mom", "mother", "dad", "father", "partner", "and", "or", "but", "if", "then", "think", "thinking", "thoughts", "about", "of", "the", "a", "an", "this", "that", "with", "without", "can", "will", "would", "could", "tonight", "today", "again", "anymore", "life", "need", "needs", "urgent", "emergency", "quick", "fast", "hurry", "sos", "yo", "mi", "mis", "me", "tu", "te", "el", "ella", "ellos", "es", "esta", "estoy", "siento", "que", "hago", "hacer", "ayuda", "ayudame", "por", "favor", "ahora", "alguien", "amigo", "amiga", "hijo", "hija", "esposo", "esposa", "novio", "novia", "hermano", "hermana", "mama", "papa", "y", "o", "pero", "si", "no", "la", "el", "los", "las", "un", "una", "de", "del", "con", "sin", "ya", "hoy", "urgente", "emergencia", "vida", "todo", "nada", "necesito"])
 
 def phrase_words(text: str) -> list[str]:
     """The words a phrase or a query is matched with: normalized, contractions spelled out."""

@@ -146,7 +146,14 @@ def check_listing(values: dict[str, Any], problems: list[str], notes: list[str])
         if not values.get(key):
             label = {"zip_code": "ZIP code"}.get(key, key)
             problems.append(f"{label} is missing")
+    zip_code = _check_state_and_zip(values, problems)
+    _check_coordinates(values, zip_code, problems, notes)
+    _check_contacts(values, notes)
+    _check_lengths_and_ranges(values, problems)
 
+
+def _check_state_and_zip(values: dict[str, Any], problems: list[str]) -> str:
+    """Normalise the state to its code and the ZIP code; return the usable ZIP code ('' when none)."""
     state = (values.get("state") or "").strip()
     if state:
         code = state.upper() if state.upper() in geo.US_STATES else geo.STATE_BY_NAME.get(state.lower())
@@ -163,7 +170,11 @@ def check_listing(values: dict[str, Any], problems: list[str], notes: list[str])
         if not (ZIP5.match(zip_code) or ZIP_PLUS4.match(zip_code)):
             problems.append(f"ZIP code {zip_code!r} is not a 5-digit US ZIP code")
             zip_code = ""
+    return zip_code
 
+
+def _check_coordinates(values: dict[str, Any], zip_code: str, problems: list[str], notes: list[str]) -> None:
+    """Keep the file's coordinates when usable, else place the listing at its ZIP code's centre."""
     latitude, longitude = values.get("latitude"), values.get("longitude")
     if latitude == 0 and longitude == 0:
         latitude = longitude = None  # 0,0 is the locator's way of saying "not geocoded"
@@ -192,6 +203,9 @@ def check_listing(values: dict[str, Any], problems: list[str], notes: list[str])
         problems.append(dropped)  # and no usable ZIP code to place the listing either (said above)
     values["latitude"], values["longitude"] = latitude, longitude
 
+
+def _check_contacts(values: dict[str, Any], notes: list[str]) -> None:
+    """Phones that can be dialled and a website that is a web address; others are left out."""
     for key, label in (("phone", "phone"), ("intake_phone", "intake phone")):
         original = values.get(key) or ""
         if original:
@@ -206,6 +220,8 @@ def check_listing(values: dict[str, Any], problems: list[str], notes: list[str])
         if original and not values["website"]:
             notes.append(f"website {original!r} is not a web address and was left empty")
 
+
+def _check_lengths_and_ranges(values: dict[str, Any], problems: list[str]) -> None:
     for key, value in values.items():
         if key in ("state", "zip_code"):
             continue  # checked above, against stricter rules

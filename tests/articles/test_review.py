@@ -16,7 +16,7 @@ from tests.security.test_stale_forms import open_form
 
 pytestmark = pytest.mark.django_db
 
-UTC = datetime.timezone.utc
+UTC = datetime.UTC
 
 
 @pytest.fixture

@@ -155,9 +155,10 @@ GUIDE_PARAMS = ["last_use", "withdrawal", "other", "safety", "home", "medication
 
 @pytest.mark.django_db
 def test_the_guide_never_fails_whatever_the_query(client):
+    from urllib.parse import quote
+
     from hypothesis import HealthCheck, given, settings
     from hypothesis import strategies as st
-    from urllib.parse import quote
 
     values = st.one_of(st.sampled_from(["today", "hard", "alcohol", "overdose", "none", "want", "pregnant", "work",
                                         "medicaid", "\x00", "%ff", "x" * 3000]), st.text(max_size=40))

@@ -8,7 +8,7 @@ from meetings import reference
 from meetings.models import Fellowship, MeetingType, forget_zones_in_use
 from meetings.seed import load_reference_data
 
-UTC = datetime.timezone.utc
+UTC = datetime.UTC
 
 
 @pytest.fixture(autouse=True)

@@ -1,26 +1,26 @@
 """The Meeting Guide JSON feed against the spec's field list, and .ics files parsed back."""
 import datetime
+import io
 import json
 import re
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from meetings.models import Meeting
+from tests.realdata import realdata_file
 
 from .conftest import at
 from .factories import make_meeting, make_online_meeting
 
 pytestmark = pytest.mark.django_db
 
-SPEC = Path("/work/shared/realdata/meeting-guide-spec")
 T = datetime.time
 
 
 def spec_fields() -> set[str]:
     """Every field the spec's README defines: `#### \\`name\\`` headings and the keys of its JSON examples."""
-    text = (SPEC / "README.md").read_text()
+    text = (realdata_file("meeting-guide-spec") / "README.md").read_text()
     fields = set()
     for heading in re.findall(r"^####\s+(.+)$", text, flags=re.M):
         fields.update(re.findall(r"`([a-z_0-9]+)`", heading))
@@ -30,7 +30,7 @@ def spec_fields() -> set[str]:
 
 
 def type_codes() -> set[str]:
-    return set(json.loads((SPEC / "data" / "types.json").read_text()))
+    return set(json.loads((realdata_file("meeting-guide-spec") / "data" / "types.json").read_text()))
 
 
 def get_feed(client, query="") -> list[dict]:
@@ -100,12 +100,12 @@ class TestFeed:
         path = tmp_path / "ours.json"
         path.write_bytes(b"".join(response.streaming_content))
         # Imported back beside the original, every row is recognised as the meeting already listed.
-        call_command("import_meeting_guide", str(path), "--fellowship", "na", stdout=open("/dev/null", "w"))
+        call_command("import_meeting_guide", str(path), "--fellowship", "na", stdout=io.StringIO())
         assert not Meeting.objects.filter(source="ours").exists()
         # Into an empty directory, it comes back one meeting per row, and publishes the same feed.
         first = get_feed(client)
         Meeting.objects.all().delete()
-        call_command("import_meeting_guide", str(path), "--fellowship", "na", stdout=open("/dev/null", "w"))
+        call_command("import_meeting_guide", str(path), "--fellowship", "na", stdout=io.StringIO())
         copies = Meeting.objects.filter(source="ours").order_by("days")
         assert [copy.days for copy in copies] == [[2], [4]]
         assert {code for copy in copies for code in copy.types.values_list("code", flat=True)} == {"C", "X"}

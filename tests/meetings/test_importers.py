@@ -4,7 +4,6 @@ import datetime
 import functools
 import http.server
 import json
-import os
 import threading
 from collections import Counter
 from io import StringIO
@@ -16,13 +15,12 @@ from django.core.management import CommandError, call_command
 
 from meetings import importers
 from meetings.models import Attendance, Fellowship, Meeting
+from tests.realdata import realdata_file
 
 from .factories import make_meeting
 
 pytestmark = pytest.mark.django_db
 
-REALDATA = Path(os.environ.get("PORTAL_REALDATA") or Path(__file__).resolve().parents[2].parent / "shared" / "realdata")
-FEEDS = REALDATA / "meeting-guide-feeds"
 T = datetime.time
 
 
@@ -31,6 +29,11 @@ def run(*args, fellowship="aa") -> str:
     options = ["--fellowship", fellowship] if fellowship else []
     call_command("import_meeting_guide", *map(str, args), *options, stdout=out, stderr=StringIO())
     return out.getvalue()
+
+
+def real_feed(name: str) -> Path:
+    """A real Meeting Guide feed from the shared real data."""
+    return realdata_file("meeting-guide-feeds", name)
 
 
 def get_feed(client) -> list[dict]:
@@ -90,8 +93,8 @@ REAL_FEEDS = ["aasepia", "sussexaa", "eda", "atlanta", "al-anon", "oc"]
 def test_real_feed_imports_with_no_option_and_again_changes_nothing(name, client):
     """Every usable row is imported, every meeting a consumer would list reaches our own feed, and a second
     import changes nothing."""
-    rows = json.loads((FEEDS / f"{name}.json").read_text())
-    out = run(FEEDS / f"{name}.json")
+    rows = json.loads((real_feed(f"{name}.json")).read_text())
+    out = run(real_feed(f"{name}.json"))
     expected = sum(1 for row in rows if listed_by_consumers(row))
     feed = get_feed(client)
     assert len(feed) == expected
@@ -100,7 +103,7 @@ def test_real_feed_imports_with_no_option_and_again_changes_nothing(name, client
     assert Meeting.objects.count() == sum(1 for row in rows if kept(row))
     before = snapshot()
     history = LogEntry.objects.count()
-    again = run(FEEDS / f"{name}.json")
+    again = run(real_feed(f"{name}.json"))
     assert f"{Meeting.objects.count()} unchanged" in again and " 0 created, 0 updated" in again, again
     assert snapshot() == before
     assert LogEntry.objects.count() == history
@@ -111,22 +114,22 @@ def test_a_feed_no_one_could_attend_is_refused_whole():
     """timezones.test.json: both rows give a city and no address, link or phone, so nothing is imported and
     the command fails (a scheduled import must not load nothing, silently, for ever)."""
     with pytest.raises(CommandError, match="All 2 rows were rejected"):
-        run(FEEDS / "timezones.test.json")
+        run(real_feed("timezones.test.json"))
     assert Meeting.objects.count() == 0
 
 
 def test_the_counts_the_real_data_readme_promises(client):
     """al-anon.json: 360 rows, 31 marked inactive; oc.json: 1,967 rows, 2 inactive and 1 without a day."""
-    run(FEEDS / "al-anon.json")
+    run(real_feed("al-anon.json"))
     assert len(get_feed(client)) == 329
-    out = run(FEEDS / "oc.json")
+    out = run(real_feed("oc.json"))
     assert "Rejected: Row 259 «women»: no usable weekday" in out
     assert len(get_feed(client)) == 329 + 1964
 
 
 class TestSussexFeed:
     def test_imports_all_meetings_with_exact_records(self):
-        out = run(FEEDS / "sussexaa.json")
+        out = run(real_feed("sussexaa.json"))
         assert "123 rows: 123 created, 0 updated, 0 unchanged, 0 rejected." in out
         assert Meeting.objects.filter(source="sussexaa").count() == 123
         last_call = Meeting.objects.get(slug="last-call")
@@ -152,20 +155,20 @@ class TestSussexFeed:
 
     def test_attendance_matches_what_the_feed_itself_says(self):
         """tsml's own attendance_option, for every row, agrees with ours worked out from the spec's fields."""
-        run(FEEDS / "sussexaa.json")
-        rows = json.loads((FEEDS / "sussexaa.json").read_text())
+        run(real_feed("sussexaa.json"))
+        rows = json.loads((real_feed("sussexaa.json")).read_text())
         ours = dict(Meeting.objects.values_list("source_slug", "attendance"))
         assert {row["slug"]: row["attendance_option"] for row in rows} == ours
         assert Counter(ours.values()) == {"in_person": 94, "online": 28, "hybrid": 1}
 
     def test_placeholder_phones_are_dropped_with_a_warning_by_row(self):
-        out = run(FEEDS / "sussexaa.json", "-v", "2")
+        out = run(real_feed("sussexaa.json"), "-v", "2")
         assert 'Row 29 «steps-to-freedom-big-book»: conference_phone "+15555550100" is not a phone number' in out
         assert not Meeting.objects.exclude(conference_phone="").exists()
 
     def test_changed_row_is_updated_by_slug(self, tmp_path):
-        run(FEEDS / "sussexaa.json")
-        rows = json.loads((FEEDS / "sussexaa.json").read_text())
+        run(real_feed("sussexaa.json"))
+        rows = json.loads((real_feed("sussexaa.json")).read_text())
         rows[1]["time"] = "22:30"
         rows[1]["types"] = ["O"]
         changed = tmp_path / "sussexaa.json"
@@ -180,16 +183,16 @@ class TestSussexFeed:
         assert entry.change_message == "Import from sussexaa changed: Start time, Types."
 
     def test_dry_run_writes_nothing(self):
-        out = run(FEEDS / "sussexaa.json", "--dry-run")
+        out = run(real_feed("sussexaa.json"), "--dry-run")
         assert "123 to create" in out and "Dry run: nothing was written." in out
         assert not Meeting.objects.exists()
 
     def test_legacy_online_code_is_reported(self):
-        out = run(FEEDS / "sussexaa.json")
+        out = run(real_feed("sussexaa.json"))
         assert "'ONL'" in out and "29 rows" in out
 
     def test_import_from_an_http_url(self):
-        handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(FEEDS))
+        handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(realdata_file("meeting-guide-feeds")))
         handler.log_message = lambda *args: None
         server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -206,16 +209,16 @@ class TestSussexFeed:
 
     def test_file_larger_than_the_cap_is_refused(self):
         with pytest.raises(CommandError, match="the largest file an import accepts is 1000 bytes"):
-            run(FEEDS / "sussexaa.json", "--max-bytes", "1000")
+            run(real_feed("sussexaa.json"), "--max-bytes", "1000")
         assert not Meeting.objects.exists()
 
 
 class TestOtherFeeds:
     def test_eating_disorders_anonymous_mostly_online(self, eda_fellowship):
-        out = run(FEEDS / "eda.json", fellowship="eda")
+        out = run(real_feed("eda.json"), fellowship="eda")
         assert "184 created" in out and "1 rejected" in out
         # The one row no one can attend (an approximate place, marked inactive, no link) is rejected.
-        again = importers.import_meeting_guide(source=str(FEEDS / "eda.json"), fellowship="eda", dry_run=True)
+        again = importers.import_meeting_guide(source=str(real_feed("eda.json")), fellowship="eda", dry_run=True)
         assert [finding.label for finding in again.rejected] == ["switzerland-2"]
         assert "no way to attend it" in str(again.rejected[0]) and "no conference link or phone" in str(again.rejected[0])
         meetings = Meeting.objects.filter(fellowship=eda_fellowship)
@@ -226,7 +229,7 @@ class TestOtherFeeds:
         assert london.conference_url == "https://us02web.zoom.us/j/0000000000"
         assert london.notes == "Meeting ID: 6394799909\nPassword: 123456"
         assert (london.days, london.start_time, london.end_time) == ([1], T(2), T(2, 45))
-        rows = json.loads((FEEDS / "eda.json").read_text())
+        rows = json.loads((real_feed("eda.json")).read_text())
         ours = dict(meetings.values_list("source_slug", "attendance"))
         assert {row["slug"]: row["attendance_option"] for row in rows if row["slug"] != "switzerland-2"} == ours
 
@@ -235,12 +238,12 @@ class TestOtherFeeds:
         # and a feed of nothing else is refused whole (test_a_feed_no_one_could_attend_is_refused_whole).
         out = StringIO()
         with pytest.raises(CommandError, match="All 2 rows were rejected"):
-            call_command("import_meeting_guide", str(FEEDS / "timezones.test.json"), "--fellowship", "aa",
+            call_command("import_meeting_guide", str(real_feed("timezones.test.json")), "--fellowship", "aa",
                          stdout=out, stderr=StringIO())
         assert out.getvalue().count("no way to attend it") == 2
         assert not Meeting.objects.exists()
         # With a way to join, the rows' own time zones are kept.
-        rows = json.loads((FEEDS / "timezones.test.json").read_text())
+        rows = json.loads((real_feed("timezones.test.json")).read_text())
         for number, row in enumerate(rows):
             row["conference_url"] = f"https://zoom.us/j/55501{number:02d}"
         (tmp_path / "timezones.json").write_text(json.dumps(rows))
@@ -251,7 +254,7 @@ class TestOtherFeeds:
         assert sf.attendance == Attendance.ONLINE
 
     def test_default_time_zone_option(self):
-        run(FEEDS / "atlanta.json", "--timezone", "America/Chicago")
+        run(real_feed("atlanta.json"), "--timezone", "America/Chicago")
         assert set(Meeting.objects.values_list("timezone", flat=True)) == {"America/Chicago"}
 
     def test_two_feeds_with_the_same_slug_keep_both_meetings(self, tmp_path):
@@ -265,7 +268,7 @@ class TestOtherFeeds:
         assert sorted(Meeting.objects.values_list("source", "slug")) == [("one", "same"), ("two", "same-2")]
 
     def test_approximate_addresses_and_unknown_types_are_kept_and_published_again(self, client):
-        run(FEEDS / "aasepia.json")
+        run(real_feed("aasepia.json"))
         assert Meeting.objects.filter(other_type_codes__contains=["ASBI"]).count() == 26
         feed = get_feed(client)
         assert sum("ASBI" in row.get("types", []) for row in feed) == Meeting.objects.active().filter(
@@ -373,9 +376,9 @@ class TestMessyFeed:
 
 class TestIdentity:
     def test_the_same_feed_under_another_source_name_is_matched_not_duplicated(self, tmp_path):
-        run(FEEDS / "sussexaa.json")
+        run(real_feed("sussexaa.json"))
         copy = tmp_path / "sussex-copy.json"
-        copy.write_text((FEEDS / "sussexaa.json").read_text())
+        copy.write_text((real_feed("sussexaa.json")).read_text())
         out = run(copy, "-v", "2")
         assert "0 created" in out and "123 already listed" in out
         assert "already listed as «Last Call» (imported from 'sussexaa'" in out
@@ -405,7 +408,7 @@ class TestIdentity:
 class TestFileRefusedWhole:
     def test_malformed_json_is_rejected_whole(self):
         with pytest.raises(CommandError) as error:
-            run(FEEDS / "invalid.json")
+            run(real_feed("invalid.json"))
         assert "not valid JSON" in str(error.value) and "line 80" in str(error.value)
         assert not Meeting.objects.exists()
 
@@ -417,7 +420,7 @@ class TestFileRefusedWhole:
 
     def test_unknown_fellowship(self):
         with pytest.raises(CommandError, match="no fellowship 'xyz'"):
-            run(FEEDS / "atlanta.json", fellowship="xyz")
+            run(real_feed("atlanta.json"), fellowship="xyz")
 
     def test_other_schemes_are_refused(self):
         with pytest.raises(CommandError, match="Only files and http"):
@@ -425,7 +428,7 @@ class TestFileRefusedWhole:
 
     def test_the_rows_of_invalid_json_without_its_junk(self, tmp_path):
         """Two rows have day "7" and one is by appointment: those three are rejected, the other five imported."""
-        text = (FEEDS / "invalid.json").read_text()
+        text = (real_feed("invalid.json")).read_text()
         path = tmp_path / "invalid-rows.json"
         path.write_text(text[: text.rindex("]") + 1])
         out = run(path)
@@ -449,21 +452,21 @@ class TestNewFellowships:
 
     def test_eating_disorders_anonymous_is_created_by_name(self):
         assert not Fellowship.objects.filter(name="Eating Disorders Anonymous").exists()
-        dry = importers.import_meeting_guide(source=str(FEEDS / "eda.json"),
+        dry = importers.import_meeting_guide(source=str(real_feed("eda.json")),
                                              fellowship="Eating Disorders Anonymous", dry_run=True)
         assert not dry.errors and dry.created == 184
         assert any("Fellowship «Eating Disorders Anonymous» is not listed yet: importing creates it" in warning
                    for warning in dry.warnings)
         assert not Fellowship.objects.filter(name="Eating Disorders Anonymous").exists()  # a dry run writes nothing
 
-        out = run(FEEDS / "eda.json", fellowship="Eating Disorders Anonymous")
+        out = run(real_feed("eda.json"), fellowship="Eating Disorders Anonymous")
         assert "184 created" in out
         eda = Fellowship.objects.get(name="Eating Disorders Anonymous")
         assert eda.slug == "eating-disorders-anonymous"
         assert Meeting.objects.filter(fellowship=eda).count() == 184
         assert LogEntry.objects.filter(object_id=str(eda.pk), change_message="Created by the import of eda.").exists()
         # Importing again finds it by name and changes nothing.
-        again = run(FEEDS / "eda.json", fellowship="Eating Disorders Anonymous")
+        again = run(real_feed("eda.json"), fellowship="Eating Disorders Anonymous")
         assert "0 created, 0 updated, 184 unchanged" in again
         assert Fellowship.objects.filter(name__iexact="eating disorders anonymous").count() == 1
 

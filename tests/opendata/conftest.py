@@ -1,13 +1,11 @@
 """Fixtures for the open data tests: the real files in ../shared/realdata, the official HSDS schemas,
 and a small directory of programs that uses every field the exports carry.
 
-PORTAL_REALDATA names the real data folder when it is not beside the checkout (a git worktree, say).
-Without it the tests that need it are skipped, except in CI (CI=true), where they fail: a
-conformance test that quietly does not run proves nothing.
+The real data folder is found by tests/realdata.py (PORTAL_REALDATA, or ../shared/realdata): a test
+that needs it fails with a clear message when it is absent.
 """
 import datetime
 import json
-import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -16,25 +14,11 @@ import pytest
 from directory.models import Program
 from places.weekdays import Weekday
 from tests.factories import make_program
+from tests.realdata import REALDATA, missing_realdata, needs_realdata
 
-# ../shared/realdata beside the checkout, or wherever PORTAL_REALDATA says (a git worktree lives elsewhere).
-REALDATA = Path(os.environ.get("PORTAL_REALDATA") or Path(__file__).resolve().parents[2].parent / "shared" / "realdata")
 SAMHSA_ROWS = REALDATA / "samhsa-locator" / "locator-rows-charlottesville-va.json"
 HSDS = REALDATA / "hsds-3.1"
 COMPILED = HSDS / "schema" / "compiled"
-
-
-def missing_realdata(why: str) -> None:
-    """Skip a test that needs the shared real data when it is absent; in CI, fail it instead."""
-    message = f"the shared real data folder is missing ({REALDATA}); {why}"
-    if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
-        pytest.fail(message + " (CI must have it: set PORTAL_REALDATA)", pytrace=False)
-    pytest.skip(message)
-
-
-def needs_realdata():
-    if not REALDATA.is_dir():
-        missing_realdata("these tests read its files")
 
 
 @pytest.fixture

@@ -9,7 +9,8 @@ from urllib.parse import quote
 
 import pytest
 from django.core.management import call_command
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from opendata import hsds
 from opendata.openapi import HSDS_PARAMETERS

@@ -5,10 +5,10 @@ import pytest
 from django.contrib.admin.models import LogEntry
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from meetings.importers import FORMAT_MEETING_GUIDE, import_meeting_guide
 from meetings.models import Attendance, Fellowship, Meeting
 from opendata.jobs import upload_dir
 from opendata.models import ImportJob
-from meetings.importers import FORMAT_MEETING_GUIDE, import_meeting_guide
 from tests.meetings.conftest import reference_data  # noqa: F401 (the fellowships and meeting types)
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 
 from directory.models import Program
 from opendata.importers.national_directory import import_national_directory
-from tests.opendata.conftest import REALDATA
+from tests.realdata import REALDATA, missing_realdata
 
 pytestmark = pytest.mark.django_db
 
@@ -347,8 +347,7 @@ def test_staff_upload_of_a_spreadsheet_of_another_kind_reports_what_was_expected
 @pytest.fixture
 def edition_2015() -> Path:
     if not WORKBOOK_2015.is_file():
-        pytest.fail(f"The real 2015 National Directory is missing: {WORKBOOK_2015} (the shared real data folder, "
-                    "../shared/realdata beside the project, or PORTAL_REALDATA).", pytrace=False)
+        missing_realdata(f"the real 2015 National Directory, {WORKBOOK_2015.name}, is read")
     return WORKBOOK_2015
 
 

@@ -12,8 +12,8 @@ from directory.models import ProblemReport
 from meetings.models import Fellowship, MeetingType
 from meetings.seed import load_reference_data
 from tests.articles.factories import make_article
-from tests.meetings.factories import make_meeting
 from tests.factories import make_program
+from tests.meetings.factories import make_meeting
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -46,7 +46,7 @@ class Command(BaseCommand):
         try:
             connection.open()
         except OSError as error:
-            raise CommandError(f"The mail server could not be reached ({error.__class__.__name__}): nothing sent.")
+            raise CommandError(f"The mail server could not be reached ({error.__class__.__name__}): nothing sent.") from error
         try:
             for program in programs:
                 try:
