@@ -258,7 +258,7 @@ class ProgramFilterSet(ReusedFormMixin, PlaceSearchMixin, django_filters.FilterS
     @property
     def sort_order(self) -> str:
         """The order in effect (settled by the form's clean())."""
-        self.form.errors
+        self.form.is_valid()  # validate once: cleaned_data is set from here on
         order = getattr(self.form, "cleaned_data", {}).get("order") or (
             "distance" if self.place else "relevance" if self.keywords else "name"
         )
@@ -315,7 +315,7 @@ class ProgramFilterSet(ReusedFormMixin, PlaceSearchMixin, django_filters.FilterS
 
     def base_queryset(self):
         """The search with every filter applied except the service categories."""
-        self.form.errors
+        self.form.is_valid()  # validate once: cleaned_data is set from here on
         return self._filtered(self.queryset, skip=set(self.term_ids_by_param))
 
     def facet_counts(self, at_most: int | None = None) -> dict[int, int] | None:

@@ -25,10 +25,23 @@ from directory.filters import TELEHEALTH_CODE, UNFILTERED_CHOICES, ProgramFilter
 from directory.hours import OPEN_CHOICES
 from directory.models import Program
 from directory.results import (
-    BACK_PARAM, PAGE_PARAM, CappedPaginator, fetch_ids, mark_telehealth, open_at, programs_in_order, search_query,
+    BACK_PARAM,
+    PAGE_PARAM,
+    CappedPaginator,
+    fetch_ids,
+    mark_telehealth,
+    open_at,
+    programs_in_order,
+    search_query,
 )
 from directory.search_links import (
-    Address, crisis_search_url, did_you_mean, places_in_keywords, search_chips, short_name, understood_search_url,
+    Address,
+    crisis_search_url,
+    did_you_mean,
+    places_in_keywords,
+    search_chips,
+    short_name,
+    understood_search_url,
 )
 from places.forms import RADIUS_CHOICES
 from places.states import STATE_CHOICES_BY_NAME, US_STATES

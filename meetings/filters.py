@@ -21,7 +21,7 @@ from meetings.importers import LEGACY_ONLINE_TYPE
 from meetings.models import TIMES_OF_DAY, Attendance, MeetingQuerySet
 from places import timezones, weekdays
 from places.filters import NearFilter, PlaceSearchMixin, RadiusFilter
-from portal.filtering import ReusedFormMixin, SharedChoices, ShallowCopiedFilters
+from portal.filtering import ReusedFormMixin, ShallowCopiedFilters, SharedChoices
 
 MAX_TEXT = 200
 # Labels stay lazy: the choices are built once, and read in each page's language.
@@ -202,7 +202,7 @@ class MeetingFilterSet(ReusedFormMixin, ReferenceOptionsMixin, PlaceSearchMixin,
     # Whole-search values, as the form settled them (the defaults when the form is invalid).
 
     def settled(self, name: str, default=None):
-        self.form.errors  # validate once
+        self.form.is_valid()  # validate once
         return getattr(self.form, name, default)
 
     @property
@@ -263,7 +263,7 @@ class MeetingFilterSet(ReusedFormMixin, ReferenceOptionsMixin, PlaceSearchMixin,
 
     def ignored_options(self) -> dict[str, list[str]]:
         """Options of the multi-selects that were not recognised, by parameter."""
-        self.form.errors
+        self.form.is_valid()  # validate once: cleaned_data is set from here on
         return {
             name: self.form.fields[name].ignored
             for name in ("fellowship", "type")

@@ -7,7 +7,7 @@ rather than as a wrong page:
   (meetings.cards.CardMeetings, set in meetings.views);
 - portal.filtering.ShallowCopiedFilters: FilterSet instances deep-copy `base_filters`, a filter keeps
   its built form field in `_field` and its `extra` keyword arguments in a dict;
-- directory.views.fetch_ids: a queryset's SQL compiled with `query.sql_with_params()` and run on the cursor.
+- directory.results.fetch_ids: a queryset's SQL compiled with `query.sql_with_params()` and run on the cursor.
 """
 import django_filters
 import pytest
@@ -67,7 +67,7 @@ def test_filtersets_deep_copy_their_filters_through_the_shallow_copy():
 
 @pytest.mark.django_db
 def test_a_querysets_compiled_sql_reads_the_same_ids():
-    from directory.views import fetch_ids
+    from directory.results import fetch_ids
 
     wanted = make_program(name="Guarded program")
     make_program(name="Other program")
