@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from places import boundaries, geo
 
@@ -134,19 +135,9 @@ def draw(latitude: float, longitude: float, miles: float, *, points=(), place_la
     """A map `miles` around a point: its state and county lines, a few city names, the place itself
     (labelled `place_label`) and `points`: (number, latitude, longitude, url, name, approximate)."""
     project = Projection(latitude, longitude, miles)
-    bounds = project.bounds()
     drawn = DrawnMap(WIDTH, HEIGHT)
-    seen_state_lines: set = set()
-    for code in boundaries.states_within(*bounds):
-        state_lines, county_lines = boundaries.state_lines(code)
-        for line in state_lines:
-            key = (line[0], line[-1], len(line))
-            if key in seen_state_lines or (line[-1], line[0], len(line)) in seen_state_lines:
-                continue  # a line between two states, drawn once
-            seen_state_lines.add(key)
-            drawn.state_paths += path_data(line, project, bounds)
-        for line in county_lines:
-            drawn.county_paths += path_data(line, project, bounds)
+    state_paths, county_paths, cities = background(latitude, longitude, miles)
+    drawn.state_paths, drawn.county_paths = list(state_paths), list(county_paths)
     for number, lat, lng, url, name, approximate in points:
         if lat is None or lng is None:
             continue
@@ -156,29 +147,53 @@ def draw(latitude: float, longitude: float, miles: float, *, points=(), place_la
     if show_place:  # a cross at the centre, named in the map's corner
         drawn.place = Label(WIDTH // 2, HEIGHT // 2, place_label)
     taken = [(marker.x, marker.y) for marker in drawn.markers] + ([(WIDTH // 2, HEIGHT // 2)] if show_place else [])
-    drawn.cities = city_labels(project, bounds, avoid=taken)
+    drawn.cities = city_labels(cities, avoid=taken)
     drawn.scale_miles, drawn.scale_width = nice_scale(project.pixels_per_mile)
     return drawn
 
 
-def city_labels(project: Projection, bounds, *, avoid=()) -> list[Label]:
-    """The largest cities on the map (by their number of ZIP codes), kept apart from each other."""
+@lru_cache(maxsize=128)  # at most some 10 MB of path data per process
+def background(latitude: float, longitude: float, miles: float) -> tuple[tuple[str, ...], tuple[str, ...], tuple]:
+    """What a map shows whatever is listed on it: its state and county lines, and the cities inside it
+    as (x, y, name), largest first. Kept per place and distance: projecting the boundaries and finding
+    the cities took most of a results page's time, and a place is searched again and again."""
+    project = Projection(latitude, longitude, miles)
+    bounds = project.bounds()
+    state_paths: list[str] = []
+    county_paths: list[str] = []
+    seen_state_lines: set = set()
+    for code in boundaries.states_within(*bounds):
+        state_lines, county_lines = boundaries.state_lines(code)
+        for line in state_lines:
+            key = (line[0], line[-1], len(line))
+            if key in seen_state_lines or (line[-1], line[0], len(line)) in seen_state_lines:
+                continue  # a line between two states, drawn once
+            seen_state_lines.add(key)
+            state_paths += path_data(line, project, bounds)
+        for line in county_lines:
+            county_paths += path_data(line, project, bounds)
     west, south, east, north = bounds
-    gazetteer = geo.gazetteer()
-    candidates = sorted(
-        (city for city in gazetteer.cities.values()
-         if west <= city.longitude <= east and south <= city.latitude <= north),
-        key=lambda city: (-city.zip_count, city.name),
+    cities = tuple(
+        (*project(city.longitude, city.latitude), city.name)
+        for city in sorted(
+            (city for city in geo.gazetteer().cities.values()
+             if west <= city.longitude <= east and south <= city.latitude <= north),
+            key=lambda city: (-city.zip_count, city.name),
+        )
     )
+    return tuple(state_paths), tuple(county_paths), cities
+
+
+def city_labels(cities, *, avoid=()) -> list[Label]:
+    """The largest cities on the map (`cities` as background() gives them), kept apart from each other."""
     labels: list[Label] = []
     taken = list(avoid)
-    for city in candidates:
-        x, y = project(city.longitude, city.latitude)
+    for x, y, name in cities:
         if not (50 <= x <= WIDTH - 50 and 40 <= y <= HEIGHT - 30):
             continue  # clear of the edges, the place's name (top left) and the scale (bottom left)
         if any(abs(x - tx) < 90 and -16 < y - ty < 32 for tx, ty in taken):
             continue
-        labels.append(Label(x, y, city.name))
+        labels.append(Label(x, y, name))
         taken.append((x, y))
         if len(labels) >= MAX_CITIES:
             break
