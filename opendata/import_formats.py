@@ -7,14 +7,23 @@ from importing.formats import ImportFormat, register
 from opendata.importers import hsds, national_directory, samhsa
 
 
-class _Samhsa(ImportFormat):
-    all_rejected_hint = "Check that the file is SAMHSA's layout (--format chooses the locator JSON or the directory CSV)."
+class _LayoutsOfOneImporter(ImportFormat):
+    """A format whose importer reads several layouts: it is told which by the format's name."""
+
+    @staticmethod
+    def importer(**kwargs):
+        raise NotImplementedError
 
     def run(self, **kwargs):
-        return samhsa.import_samhsa(**{"format": self.name, **kwargs})
+        return self.importer(**{"format": self.name, **kwargs})
 
     def command_options(self, options: dict) -> dict:
         return {"format": options.get("format")}  # None: told by the file's name and content
+
+
+class _Samhsa(_LayoutsOfOneImporter):
+    all_rejected_hint = "Check that the file is SAMHSA's layout (--format chooses the locator JSON or the directory CSV)."
+    importer = staticmethod(samhsa.import_samhsa)
 
 
 @register
@@ -31,14 +40,9 @@ class SamhsaDirectoryCsv(_Samhsa):
     file_types = (".csv", ".tsv", ".txt")
 
 
-class _Hsds(ImportFormat):
+class _Hsds(_LayoutsOfOneImporter):
     all_rejected_hint = "Check that the file is Open Referral HSDS 3.x (--format chooses JSON or a tabular package)."
-
-    def run(self, **kwargs):
-        return hsds.import_hsds(**{"format": self.name, **kwargs})
-
-    def command_options(self, options: dict) -> dict:
-        return {"format": options.get("format")}  # None: told by the file's name and content
+    importer = staticmethod(hsds.import_hsds)
 
 
 @register

@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -47,8 +48,9 @@ def server_environment() -> dict[str, str]:
             "PYTHONUNBUFFERED": "1"}
 
 
-def run_and_search(command: list[str], port: int) -> str:
-    """Start a server, search once when it answers, stop it, and return everything it printed."""
+def run_and_open(command: list[str], port: int, paths: list[str], *, missing: tuple[str, ...] = ()) -> str:
+    """Start a server, open each path once it answers (those in `missing` may answer 404), stop it,
+    and return everything it printed."""
     process = subprocess.Popen(command, cwd=ROOT, env=server_environment(), stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True)
     try:
@@ -61,9 +63,13 @@ def run_and_search(command: list[str], port: int) -> str:
                 if process.poll() is not None or time.monotonic() > deadline:
                     pytest.fail(f"the server did not start:\n{process.communicate()[0]}")
                 time.sleep(0.3)
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}{SEARCH}", timeout=60) as response:
-            assert response.status == 200
-        time.sleep(0.5)  # let the log line reach the pipe
+        for path in paths:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=60) as response:
+                    assert response.status == 200
+            except urllib.error.HTTPError as error:
+                assert error.code == 404 and path in missing, f"{path}: {error.code}"
+        time.sleep(0.5)  # let the log lines reach the pipe
     finally:
         process.terminate()
         try:
@@ -72,6 +78,11 @@ def run_and_search(command: list[str], port: int) -> str:
             process.kill()
             output = process.communicate()[0]
     return output
+
+
+def run_and_search(command: list[str], port: int) -> str:
+    """Start a server, search once when it answers, stop it, and return everything it printed."""
+    return run_and_open(command, port, [SEARCH])
 
 
 @pytest.mark.django_db(transaction=True)

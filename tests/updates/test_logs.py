@@ -1,17 +1,14 @@
 """An update link's token never reaches a log: the servers write its path as /update/[redacted]/."""
 import logging
-import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 
 import pytest
 
 from portal.gunicorn_logging import redact
 from portal.logging import StripQueryStringFilter
 from tests.factories import make_program
-from tests.portal.test_access_log import ROOT, free_port, readme_gunicorn_command, server_environment
+from tests.portal import test_access_log as access_log
+from tests.portal.test_access_log import free_port, readme_gunicorn_command
 from updates import links
 from updates.models import UpdateLink
 
@@ -19,34 +16,8 @@ pytestmark = pytest.mark.real_clock  # it starts other processes, which the suit
 
 
 def run_and_open(command: list[str], port: int, paths: list[str]) -> str:
-    """Start a server, open each path once it answers, stop it, and return everything it printed."""
-    process = subprocess.Popen(command, cwd=ROOT, env=server_environment(), stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True)
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/robots.txt", timeout=5):
-                    break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"the server did not start:\n{process.communicate()[0]}")
-                time.sleep(0.3)
-        for path in paths:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=60) as response:
-                    assert response.status == 200
-            except urllib.error.HTTPError as error:
-                assert error.code == 404 and "nonsense" in path
-        time.sleep(0.5)  # let the log lines reach the pipe
-    finally:
-        process.terminate()
-        try:
-            output = process.communicate(timeout=30)[0]
-        except subprocess.TimeoutExpired:
-            process.kill()
-            output = process.communicate()[0]
-    return output
+    """The server's whole output after opening each path (an unknown token answers 404)."""
+    return access_log.run_and_open(command, port, paths, missing=tuple(path for path in paths if "nonsense" in path))
 
 
 @pytest.fixture
