@@ -131,6 +131,13 @@ TEMPLATES = [
             ],
         },
     },
+    # The result lists that pages repeat for every card and checkbox (config/jinja.py says why).
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "config.jinja.environment", "extensions": ["jinja2.ext.i18n"]},
+    },
 ]
 
 WSGI_APPLICATION = "config.wsgi.application"

@@ -1,11 +1,9 @@
 """What a search result card shows, read and prepared for its template.
 
-The cards are templates/directory/includes/program_cards.html. A card's listing's part (organization,
-address, phone, availability, services, when it was verified) depends only on the listing, the
-language, the taxonomy and the day: it is a `{% cache %}` fragment keyed on every value it shows
-(`shown`), so an edit, an import or a new day shows at once, with nothing to clear. What depends on
-the search or the minute (the link back to the results, the distance, open now) is rendered with
-each page.
+The cards are jinja2/directory/program_cards.html (config/jinja.py says why Jinja2), placed by
+`{% program_cards %}`. They are rendered with each page from what is prepared here and in
+directory.results.programs_in_order: nothing is kept between requests but a few formatted values
+(dates, hours), so an edit, an import or a new day shows at once, with nothing to clear.
 """
 from __future__ import annotations
 
@@ -14,19 +12,18 @@ from functools import lru_cache
 
 from django.db import connections, router
 
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 from directory.models import Program, Term
 from portal.i18n import localized
 
-# Every attribute of the program that the listing's part of a card reads, but `services` (made from
-# `term_ids` and the taxonomy) and `organization_name` (annotated).
-DETAILS_FIELDS = (
-    "pk", "street1", "street2", "city", "state", "zip_code", "phone", "accepting_new_patients",
-    "typical_wait_days", "beds_available", "beds_updated", "last_verified", "stale_age",
-)
 # What a card reads from the database (its query loads only these).
 CARD_COLUMNS = (
-    "name", "slug", "latitude", "longitude", "term_ids", "location_approximate",
-    *(name for name in DETAILS_FIELDS if name not in ("pk", "stale_age")),
+    "name", "slug", "latitude", "longitude", "term_ids", "location_approximate", "street1", "street2",
+    "city", "state", "zip_code", "phone", "accepting_new_patients", "typical_wait_days", "beds_available",
+    "beds_updated", "last_verified",
 )
 
 
@@ -108,8 +105,20 @@ def summarise_services(program: CardProgram, index: dict[int, tuple]) -> tuple[t
     return tuple((category, "; ".join(names)) for category, names in groups.items())
 
 
-def shown(program: CardProgram, language: str | None) -> tuple:
-    """Every value the listing's part of a card shows (includes/program_card_listing.html), the
-    language first: the key its rendering is cached under, so an edit, an import, a renamed service
-    or a new day shows at once, with nothing to clear."""
-    return (language, program.organization_name, program.services, *(getattr(program, name) for name in DETAILS_FIELDS))
+def availability_text(program) -> str:
+    """A program's usual wait and beds as one sentence or two ("Typical wait: about 3 days. Beds
+    available: 2 (as of March 4)."), '' when it records neither: on its result card and its page
+    (jinja2/directory/availability.html). `program` is a Program or a CardProgram."""
+    wait, beds = program.typical_wait_days, program.beds_available
+    sentences = []
+    if wait == 0:
+        sentences.append(_("Usually sees new patients the same day."))
+    elif wait is not None:
+        sentences.append(ngettext("Typical wait: about %(days)s day.", "Typical wait: about %(days)s days.", wait)
+                         % {"days": wait})
+    if beds is not None and program.beds_updated:
+        sentences.append(_("Beds available: %(beds)s (as of %(date)s).")
+                         % {"beds": beds, "date": date_format(program.beds_updated, "MONTH_DAY_FORMAT")})
+    elif beds is not None:
+        sentences.append(_("Beds available: %(beds)s.") % {"beds": beds})
+    return " ".join(sentences)

@@ -16,13 +16,19 @@ from django.utils.timesince import timesince
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from directory.cards import CardProgram, card_programs, services_index, shown, summarise_services, weekly_periods
+from directory.cards import (
+    CardProgram,
+    availability_text,
+    card_programs,
+    services_index,
+    summarise_services,
+    weekly_periods,
+)
 from directory.filters import ProgramFilterSet, terms_by_id
 from directory.hours import keeps, open_status
 from directory.models import OpeningHours, Program
 from places import geo, timezones
 from places.states import US_STATES
-from portal.templatetags.portal_tags import miles
 
 PAGE_PARAM = "page"
 BACK_PARAM = "back"  # on a program's address: the search it was found with, to link back to
@@ -77,8 +83,7 @@ def programs_in_order(
 ) -> list[CardProgram]:
     """The programs with these ids, in that order, ready for result cards: their address (with
     `back`, the search to return to), whether open now (the page's hours read in one query),
-    whether the listing is due for a check, its services, and the key its card's listing part is
-    cached under (directory.cards)."""
+    whether the listing is due for a check, its services and its availability (directory.cards)."""
     # One query (directory.cards.card_query), with each program's weekly hours; the ids give the order.
     by_id = card_programs(ids) if ids else {}
     now = now or timezone.now()
@@ -101,8 +106,7 @@ def programs_in_order(
         program.open_status = open_status(weekly_periods(program.weekly_hours), zone, now, language)
         program.stale_age = stale_age(program.last_verified, now, language)
         program.services = summarise_services(program, services)
-        program.shown = shown(program, language)
-        program.distance_text = miles(program.distance, language) if program.distance is not None else ""
+        program.availability_text = availability_text(program)
         ordered.append(program)
     return ordered
 

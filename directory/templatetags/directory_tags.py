@@ -1,9 +1,13 @@
-"""The program search form for other pages (the home page asks for it from its template), and a
-program's availability (its page shows the same lines as its result card)."""
+"""The program search form for other pages (the home page asks for it from its template), a
+program's availability (its page shows the same lines as its result card), and the result lists of
+the search page (jinja2/directory/, config/jinja.py)."""
 from django import template
+from django.utils.safestring import SafeString, mark_safe
 
+from directory.cards import availability_text
 from directory.filters import ProgramFilterSet
 from places.forms import DEFAULT_RADIUS
+from portal.fragments import macro, render_list
 
 register = template.Library()
 
@@ -24,10 +28,29 @@ def program_search_form() -> dict:
     }
 
 
-@register.inclusion_tag("directory/includes/availability.html")
-def availability(program) -> dict:
+@register.simple_tag
+def availability(program) -> SafeString:
     """Whether the program takes new patients, its usual wait and its beds (as on its result card).
 
     Usage: {% load directory_tags %}{% availability program %}
     """
-    return {"program": program}
+    show = macro("directory/availability.html", "availability")
+    return mark_safe(show(program.accepting_new_patients, availability_text(program)))
+
+
+@register.simple_tag
+def program_cards(programs) -> SafeString:
+    """A results page's cards, programs made ready by directory.results.programs_in_order.
+
+    Usage: <ol class="result-list">{% program_cards page.object_list %}</ol>
+    """
+    return render_list("directory/program_cards.html", {"programs": programs})
+
+
+@register.simple_tag
+def facet_fieldsets(facets) -> SafeString:
+    """The search form's services: one fieldset of checkboxes per category (directory.search.build_facets).
+
+    Usage: {% facet_fieldsets facets %}
+    """
+    return render_list("directory/facet_fieldsets.html", {"facets": facets})

@@ -1,8 +1,9 @@
-"""Result cards are cached as fragments keyed on what they show: every change shows at once, with
-nothing to clear, whoever made it (a form, a bulk update, an import, a renamed service)."""
+"""Result cards show every change at once, with nothing to clear, whoever made it (a form, a bulk
+update, an import, a renamed service), in the page's language, and never carry one search into another."""
 import re
 
 import pytest
+from django.utils import translation
 
 from directory.models import Organization, Program, Term
 from tests.factories import make_program
@@ -41,7 +42,7 @@ def test_a_card_follows_every_change_at_once(client):
     assert "Medicaid (all plans)" in after
 
 
-def test_cards_in_spanish_are_cached_apart(client):
+def test_cards_in_spanish_are_in_spanish(client):
     make_program(name="Clinica Uno", terms=["BU"], accepting_new_patients=True)
     english = card_texts(client.get(SEARCH, {"near": "22902"}).content.decode())["Clinica Uno"]
     spanish = card_texts(client.get("/es" + SEARCH, {"near": "22902"}).content.decode())["Clinica Uno"]
@@ -49,9 +50,28 @@ def test_cards_in_spanish_are_cached_apart(client):
     assert "Acepta pacientes nuevos" in spanish and "Accepting new patients" not in spanish
 
 
-def test_the_search_is_never_kept_in_a_cached_card(client):
+def test_the_search_is_never_kept_in_another_search_card(client):
     make_program(name="Back Link Clinic")
     first = client.get(SEARCH, {"near": "22902", "q": "back link"}, follow=True).content.decode()
     second = client.get(SEARCH, {"near": "22902"}).content.decode()
     assert re.search(r'<a href="/programs/back-link-clinic[^"]*q%3Dback', first)
     assert "q%3Dback" not in second
+
+
+def test_availability_reads_the_same_on_the_card_and_the_page_in_both_languages(client):
+    import datetime
+
+    program = make_program(name="Casa Abierta", accepting_new_patients=True, typical_wait_days=1, beds_available=2,
+                           beds_updated=datetime.date(2026, 11, 20))
+    make_program(name="Same Day Place", typical_wait_days=0)
+    english = card_texts(client.get(SEARCH, {"near": "22902"}).content.decode())
+    assert "Typical wait: about 1 day. Beds available: 2 (as of Nov 20)." in english["Casa Abierta"]
+    assert "Usually sees new patients the same day." in english["Same Day Place"]
+    assert "Beds available" not in english["Same Day Place"]
+    spanish = card_texts(client.get("/es" + SEARCH, {"near": "22902"}).content.decode())["Casa Abierta"]
+    with translation.override("es"):
+        address = program.get_absolute_url()
+    page = " ".join(re.sub(r"<[^>]+>", " ", client.get(address).content.decode()).split())
+    assert "Acepta pacientes nuevos" in spanish and "Acepta pacientes nuevos" in page
+    sentence = re.search(r"Espera habitual[^<]*?\)\.", spanish)
+    assert sentence and "1 día" in sentence.group(0) and sentence.group(0) in page
