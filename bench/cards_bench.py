@@ -4,10 +4,12 @@
 
 No database: the rows a results page reads (directory.cards.card_programs, the meeting finder's
 values) are made in memory, then prepared as the views prepare them (directory.results.programs_in_order,
-meetings.cards.prepare_cards) and rendered through the templates the results pages include. It prints
-p50 and p95 in milliseconds per page of 20 cards, for a page seen again ("warm": its fragments are
-cached), for a page of listings never shown before ("cold": every fragment rendered) and, for
-meetings starting soon, for the same page a minute later (every badge changed).
+meetings.cards.prepare_cards) and rendered as the results pages place them: by the template tags
+`{% program_cards %}` and `{% meeting_list %}`, which render the Jinja2 templates of jinja2/
+(config/jinja.py). Nothing of a card is cached between pages; it prints p50 and p95 in milliseconds
+per page of 20 cards for the same listings again ("warm": only the few formatted values kept per
+process, such as dates, are reused), for listings never shown before ("cold") and, for meetings
+starting soon, for the same page a minute later (every badge changed).
 """
 from __future__ import annotations
 
@@ -40,11 +42,10 @@ from places.geo import Place  # noqa: E402
 
 CARDS = 20
 NOW = datetime.datetime(2026, 3, 4, 10, 40, tzinfo=ZoneInfo("America/New_York"))
-PROGRAM_LIST = engines["django"].from_string(
-    '{% include "directory/includes/program_cards.html" with programs=page.object_list %}'
-)
+# As the results pages place them (directory/program_search.html, meetings/finder.html).
+PROGRAM_LIST = engines["django"].from_string('{% load directory_tags %}{% program_cards page.object_list %}')
 MEETING_LIST = engines["django"].from_string(
-    '{% for day, meetings, shown in meeting_lists %}{% include "meetings/includes/meeting_list.html" %}{% endfor %}'
+    '{% load meetings_tags %}{% for day, meetings in meeting_lists %}{% meeting_list meetings %}{% endfor %}'
 )
 
 
@@ -113,7 +114,7 @@ def meeting_rows(start: int, minutes_later: int = 0) -> list:
 
 
 def render_meetings(rows: list) -> str:
-    meetings = meeting_cards.prepare_cards(rows, base_url="/meetings/", list_days=True, mode="soon")
+    meetings = meeting_cards.prepare_cards(rows, base_url="/meetings/", mode="soon")
     return MEETING_LIST.render({"meeting_lists": meeting_cards.card_lists(meetings, by_day=False), "mode": "soon"})
 
 

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 from django.template import defaultfilters
 from django.utils.translation import get_language, gettext, ngettext
-from jinja2 import Environment
 
+from jinja2 import Environment
+from meetings.templatetags import meetings_tags
 from portal.templatetags import portal_tags
 
 
@@ -31,5 +32,8 @@ def environment(**options) -> Environment:
         "phone_number": portal_tags.phone_number,
         "miles_away": portal_tags.miles_away,
         "about_miles_away": portal_tags.about_miles_away,
+        "clock": meetings_tags.clock,
+        "describe_days": meetings_tags.describe_days,
+        "zone_name": meetings_tags.zone_name,
     })
     return env

@@ -1,8 +1,8 @@
 """What a meeting finder's result card shows, prepared for its template.
 
-The cards are templates/meetings/includes/meeting_list.html: `{% cache %}` fragments keyed on every
-value they show (the listing, the page's language, the badge and the distance as they read), so an
-edit, another day or another minute shows at once, with nothing to clear.
+The cards are jinja2/meetings/meeting_list.html (config/jinja.py says why Jinja2), placed by
+`{% meeting_list %}`. They are rendered with each page from what is prepared here: nothing is kept
+between requests, so an edit, another day or another minute shows at once, with nothing to clear.
 """
 from __future__ import annotations
 
@@ -12,11 +12,10 @@ from operator import attrgetter
 
 from django.db.models.query import ValuesIterable
 from django.utils.formats import time_format
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 
 from meetings.models import Attendance, Meeting
 from meetings.templatetags.meetings_tags import started_ago, starts_in
-from portal.templatetags.portal_tags import miles
 
 
 def badge(meeting: Meeting) -> str:
@@ -35,14 +34,11 @@ def badge(meeting: Meeting) -> str:
     return ""
 
 
-def card_lists(meetings: list[Meeting], *, by_day: bool) -> list[tuple[int | None, list[Meeting], tuple]]:
-    """The prepared meetings as lists: one per day they are listed under (`by_day`), else one; each
-    with every value its cards show (a page seen again is one cached fragment, not one per card)."""
+def card_lists(meetings: list[Meeting], *, by_day: bool) -> list[tuple[int | None, list[Meeting]]]:
+    """The prepared meetings as lists: one per day they are listed under (`by_day`), else one."""
     if by_day:
-        groups = [(day, list(group)) for day, group in groupby(meetings, key=attrgetter("occurrence_day"))]
-    else:
-        groups = [(None, meetings)]
-    return [(day, group, tuple(meeting.shown for meeting in group)) for day, group in groups]
+        return [(day, list(group)) for day, group in groupby(meetings, key=attrgetter("occurrence_day"))]
+    return [(None, meetings)]
 
 
 class CardMeeting:
@@ -82,35 +78,19 @@ class CardMeetings(ValuesIterable):
             yield CardMeeting(row)
 
 
-def prepare_cards(meetings: list[Meeting], *, base_url: str, list_days: bool, mode: str) -> list[Meeting]:
-    """Give each listed meeting what its card shows and the keys its card is cached under (`shown`).
+def prepare_cards(meetings: list[Meeting], *, base_url: str, mode: str) -> list[Meeting]:
+    """Give each listed meeting what its card shows beyond its row: its address, its card's id, its
+    badge ("Starts in 20 minutes", "Ended earlier today, at 8:00 PM") and its distance.
 
     The meetings come from views.public_meetings (their fellowship's name and type names, in the
-    page's language, with them); in `mode` "day" the cards sit under a day heading (h4 names), else
-    they are the list (h3).
+    page's language, with them); `mode` is the finder's (a badge is styled by it).
     """
-    language = get_language()
-    level = 4 if mode == "day" else 3
     for meeting in meetings:
         meeting.occurrence_day = occurrence = getattr(meeting, "occurrence_day", None)
         meeting.ended_today = getattr(meeting, "ended_today", False)
         meeting.distance = getattr(meeting, "distance", None)
         meeting.card_id = f"meeting-{meeting.pk}-{occurrence if occurrence is not None else 'x'}"
         meeting.url = f"{base_url}{meeting.slug}/"
-        meeting.heading_level = level
-        meeting.list_days = list_days
         meeting.badge = badge(meeting)
         meeting.badge_kind = "ended" if meeting.ended_today else mode
-        # A card is two fragments around its badge, which changes with the minute: the heading and
-        # the time, then the rest; each cached under every value it shows.
-        meeting.shown_heading = (
-            language, level, list_days, meeting.url, meeting.card_id, meeting.ended_today, meeting.name,
-            tuple(meeting.days or ()), meeting.start_time, meeting.end_time, meeting.timezone, meeting.attendance,
-        )
-        meeting.shown_details = (
-            language, None if meeting.distance is None else miles(meeting.distance, language),
-            meeting.fellowship_name, meeting.attendance, meeting.location, meeting.city, meeting.state,
-            meeting.last_verified, tuple(meeting.type_names or ()),
-        )
-        meeting.shown = (meeting.shown_heading, meeting.badge, meeting.badge_kind, meeting.shown_details)
     return meetings

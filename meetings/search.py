@@ -218,9 +218,7 @@ class MeetingSearch:
             )
         if page_notice:
             notices.append(page_notice)
-        page.object_list = prepare_cards(
-            page.object_list, base_url=self.finder_url, list_days=filterset.mode != "day", mode=filterset.mode
-        )
+        page.object_list = prepare_cards(page.object_list, base_url=self.finder_url, mode=filterset.mode)
         heading = results_heading(filterset, paginator.count)
         if paginator.num_pages > 1:
             heading += _(", page %(number)s of %(pages)s") % {"number": page.number, "pages": paginator.num_pages}

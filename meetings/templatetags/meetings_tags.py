@@ -1,13 +1,16 @@
-"""Template helpers for meetings: clock times, days, time zones and join-by-phone links."""
+"""Template helpers for meetings: clock times, days, time zones and join-by-phone links (filters that
+the result lists in jinja2/meetings/ use too, config/jinja.py), and the finder's result lists."""
 import datetime
 
 from django import template
 from django.utils.formats import time_format
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from phones import numbers as phones
 from places import timezones, weekdays
+from portal.fragments import macro, render_list
 
 register = template.Library()
 
@@ -108,11 +111,25 @@ def nearby_meetings_box(place, miles, heading_level: int = 2) -> dict:
     return {"nearby": nearby_meetings(place, miles), "heading_level": heading_level}
 
 
-@register.inclusion_tag("meetings/includes/local_time.html")
-def local_time_line(meeting, start):
+@register.simple_tag
+def local_time_line(meeting, start) -> SafeString:
     """The hidden line that static/js/device.js fills with the meeting's next start in the visitor's own
-    time zone (worked out in the browser, never sent here), when that zone is another one.
+    time zone (worked out in the browser, never sent here), when that zone is another one: the same
+    line as on its result card (jinja2/meetings/local_time.html).
 
     Usage: {% load meetings_tags %}{% local_time_line meeting next_start %}
     """
-    return {"zone": meeting.timezone, "start": start}
+    return mark_safe(macro("meetings/local_time.html", "local_time")(meeting.timezone, start=start))
+
+
+@register.simple_tag
+def meeting_list(meetings, heading_level: int = 3, list_days: bool = True) -> SafeString:
+    """A list of the finder's result cards (jinja2/meetings/meeting_list.html), meetings made ready by
+    meetings.cards.prepare_cards: their names as h3 and their days, or under a day heading as h4
+    without them.
+
+    Usage: {% meeting_list meetings %}, {% meeting_list meetings heading_level=4 list_days=False %}
+    """
+    return render_list(
+        "meetings/meeting_list.html", {"meetings": meetings, "heading_level": heading_level, "list_days": list_days}
+    )

@@ -1,6 +1,5 @@
 """The finder's fields are rendered once per process for the same values: what they show still follows
 every choice, the language, and the fellowships' names."""
-import datetime
 import re
 
 import pytest
@@ -38,24 +37,6 @@ def test_fields_follow_choices_language_and_names(client, fixed_now):
     assert 'aria-invalid="true"' in html and 'value="Baltimor"' in html
 
 
-def test_cards_follow_edits_and_the_clock(client, fixed_now):
-    from .factories import make_meeting
-
-    meeting = make_meeting(name="Evening Hope", days=[3], start_time=datetime.time(19), end_time=datetime.time(20))
-    fixed_now(at("2026-03-04 18:30", "America/New_York"))  # a Wednesday, before the meeting
-    for _ in range(2):
-        html = client.get("/meetings/?day=today").content.decode()
-        assert ">Evening Hope</a>" in html and "Ended earlier today" not in html
-    meeting.name = "Evening Hope Group"
-    meeting.save()
-    assert ">Evening Hope Group</a>" in client.get("/meetings/?day=today").content.decode()
-    fixed_now(at("2026-03-04 20:30", "America/New_York"))  # after it ended
-    html = client.get("/meetings/?day=today").content.decode()
-    assert "Ended earlier today, at 8:00" in html and 'class="meeting-card ended"' in html
-    spanish = client.get("/es/meetings/?day=today").content.decode()
-    assert ">Evening Hope Group</a>" in spanish and "Ended earlier today" not in spanish
-
-
 def test_what_was_typed_is_shown_and_never_kept(client, fixed_now):
     import pickle
 
@@ -73,9 +54,9 @@ def test_what_was_typed_is_shown_and_never_kept(client, fixed_now):
         assert f'href="?near={near}&amp;day=3&amp;page=2"' in html
     html = client.get("/meetings/", {"near": "21201", "day": "3", "q": "hope"}).content.decode()
     assert 'name="q" id="id_q" value="hope"' in html and "“hope”" in html
-    # Every fragment the pages cached (the finder's choices, the cards), as the cache holds them.
+    # Every fragment the pages cached (the finder's choices; the cards are rendered with each page,
+    # tests/meetings/test_cards.py), as the cache holds them.
     kept = " ".join(str(pickle.loads(value)) for value in caches["template_fragments"]._cache.values())
-    # (The meetings' own city, Baltimore, is on their cards: what was typed is what must not be kept.)
     assert kept and 'value="21201"' not in kept and "near=21201" not in kept
     assert 'value="Baltimore, MD"' not in kept and "near=Baltimore" not in kept
     assert "“hope”" not in kept and "q=hope" not in kept
