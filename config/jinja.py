@@ -14,6 +14,9 @@ in the sentence), autoescaping on.
 """
 from __future__ import annotations
 
+import datetime
+from functools import lru_cache
+
 from django.template import defaultfilters
 from django.utils.translation import get_language, gettext, ngettext
 
@@ -27,7 +30,7 @@ def environment(**options) -> Environment:
     env.install_gettext_callables(gettext, ngettext, newstyle=False)
     env.globals["get_language"] = get_language
     env.filters.update({
-        "date": defaultfilters.date,
+        "date": date,
         "tel_href": portal_tags.tel_href,
         "phone_number": portal_tags.phone_number,
         "miles_away": portal_tags.miles_away,
@@ -37,3 +40,16 @@ def environment(**options) -> Environment:
         "zone_name": meetings_tags.zone_name,
     })
     return env
+
+
+def date(value, arg=None) -> str:
+    """Django's `date` filter; a date's (not a datetime's) text is kept per format and language: a
+    page of result cards repeats the same few dates."""
+    if type(value) is datetime.date:
+        return _date(value, arg, get_language())
+    return defaultfilters.date(value, arg)
+
+
+@lru_cache(maxsize=4096)
+def _date(value: datetime.date, arg: str | None, language: str | None) -> str:
+    return defaultfilters.date(value, arg)

@@ -7,31 +7,43 @@ between requests, so an edit, another day or another minute shows at once, with 
 from __future__ import annotations
 
 import datetime
+from functools import lru_cache
 from itertools import groupby
 from operator import attrgetter
 
 from django.db.models.query import ValuesIterable
 from django.utils.formats import time_format
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from meetings.models import Attendance, Meeting
 from meetings.templatetags.meetings_tags import started_ago, starts_in
 
 
-def badge(meeting: Meeting) -> str:
+def badge(meeting: Meeting, language: str | None = None) -> str:
     """'Ended earlier today, at 8:00 PM', 'Starts in 25 minutes', 'In progress: started 5 minutes ago' or ''."""
+    language = language or get_language()
     if meeting.ended_today:
         ended = (datetime.datetime.combine(datetime.date(2000, 1, 1), meeting.start_time) + meeting.length).time()
-        return gettext("Ended earlier today, at %(time)s") % {"time": time_format(ended, "TIME_FORMAT")}
+        return _badge("ended", ended, language)
     seconds = getattr(meeting, "starts_in", None)
     if seconds is not None or hasattr(meeting, "starts_in"):
-        return starts_in(int(seconds) // 60 * 60).capitalize() if seconds is not None else ""
+        return _badge("starts", int(seconds) // 60, language) if seconds is not None else ""
     seconds = getattr(meeting, "started_ago", None)
     if seconds is not None:
-        return started_ago(int(seconds) // 60 * 60)
+        return _badge("started", int(seconds) // 60, language)
     if hasattr(meeting, "started_ago"):
-        return gettext("In progress now")
+        return _badge("started", None, language)
     return ""
+
+
+@lru_cache(maxsize=4096)
+def _badge(kind: str, value, language: str | None) -> str:
+    """A badge's text in the language (kept: a page's badges repeat the same few times and minutes)."""
+    if kind == "ended":
+        return gettext("Ended earlier today, at %(time)s") % {"time": time_format(value, "TIME_FORMAT")}
+    if kind == "starts":
+        return starts_in(value * 60).capitalize()
+    return started_ago(value * 60) if value is not None else gettext("In progress now")
 
 
 def card_lists(meetings: list[Meeting], *, by_day: bool) -> list[tuple[int | None, list[Meeting]]]:
@@ -39,6 +51,12 @@ def card_lists(meetings: list[Meeting], *, by_day: bool) -> list[tuple[int | Non
     if by_day:
         return [(day, list(group)) for day, group in groupby(meetings, key=attrgetter("occurrence_day"))]
     return [(None, meetings)]
+
+
+@lru_cache(maxsize=64)
+def attendance_label(attendance: str, language: str | None) -> str:
+    """'In person', 'Online', ... in the language (kept: every card shows one)."""
+    return str(Attendance(attendance).label)
 
 
 class CardMeeting:
@@ -54,7 +72,7 @@ class CardMeeting:
 
     @property
     def attendance_label(self) -> str:
-        return Attendance(self.attendance).label
+        return attendance_label(self.attendance, get_language())
 
     @property
     def place(self) -> str:
@@ -85,12 +103,13 @@ def prepare_cards(meetings: list[Meeting], *, base_url: str, mode: str) -> list[
     The meetings come from views.public_meetings (their fellowship's name and type names, in the
     page's language, with them); `mode` is the finder's (a badge is styled by it).
     """
+    language = get_language()
     for meeting in meetings:
         meeting.occurrence_day = occurrence = getattr(meeting, "occurrence_day", None)
         meeting.ended_today = getattr(meeting, "ended_today", False)
         meeting.distance = getattr(meeting, "distance", None)
         meeting.card_id = f"meeting-{meeting.pk}-{occurrence if occurrence is not None else 'x'}"
         meeting.url = f"{base_url}{meeting.slug}/"
-        meeting.badge = badge(meeting)
+        meeting.badge = badge(meeting, language)
         meeting.badge_kind = "ended" if meeting.ended_today else mode
     return meetings

@@ -1,12 +1,13 @@
 """Template helpers for meetings: clock times, days, time zones and join-by-phone links (filters that
 the result lists in jinja2/meetings/ use too, config/jinja.py), and the finder's result lists."""
 import datetime
+from functools import lru_cache
 
 from django import template
 from django.utils.formats import time_format
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from phones import numbers as phones
 from places import timezones, weekdays
@@ -18,8 +19,16 @@ register = template.Library()
 @register.filter
 def clock(value) -> str:
     """A time as people read it, in the page's language: '7:00 PM', '7:00 p.m.'."""
-    if not isinstance(value, datetime.time | datetime.datetime):
-        return ""
+    if isinstance(value, datetime.time):
+        return _clock(value, get_language())
+    if isinstance(value, datetime.datetime):
+        return time_format(value, "TIME_FORMAT")
+    return ""
+
+
+@lru_cache(maxsize=4096)
+def _clock(value: datetime.time, language: str | None) -> str:
+    """A clock time in the language (kept: every page of meetings repeats the same few times)."""
     return time_format(value, "TIME_FORMAT")
 
 
@@ -34,15 +43,25 @@ def day_name(value) -> str:
 @register.filter
 def describe_days(days) -> str:
     """A meeting's days as a card says them: 'Mondays and Wednesdays', 'Every day'."""
+    return _describe_days(tuple(days or ()), get_language())
+
+
+@lru_cache(maxsize=1024)
+def _describe_days(days: tuple[int, ...], language: str | None) -> str:
     from meetings.models import describe_days as describe
 
-    return describe(days or [])
+    return describe(list(days))
 
 
 @register.filter
 def zone_name(value: str) -> str:
     """'Eastern time' for America/New_York."""
-    return timezones.zone_label(str(value or ""))
+    return _zone_name(str(value or ""), get_language())
+
+
+@lru_cache(maxsize=1024)
+def _zone_name(zone: str, language: str | None) -> str:
+    return timezones.zone_label(zone)
 
 
 @register.filter
