@@ -42,11 +42,12 @@ def environment(**options) -> Environment:
     return env
 
 
-def date(value, arg=None) -> str:
-    """Django's `date` filter; a date's (not a datetime's) text is kept per format and language: a
-    page of result cards repeats the same few dates."""
+def date(value, arg=None, language: str | None = None) -> str:
+    """Django's `date` filter; a date's (not a datetime's) text is kept per format and language (the
+    page's, or `language`: a result list passes the one it is rendered in), as a page of result
+    cards repeats the same few dates."""
     if type(value) is datetime.date:
-        return _date(value, arg, get_language())
+        return _date(value, arg, language or get_language())
     return defaultfilters.date(value, arg)
 
 

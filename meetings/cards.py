@@ -71,10 +71,6 @@ class CardMeeting:
         self.__dict__.update(row)
 
     @property
-    def attendance_label(self) -> str:
-        return attendance_label(self.attendance, get_language())
-
-    @property
     def place(self) -> str:
         """Where an in-person or hybrid meeting is: 'Church hall, Baltimore, MD' ('' online)."""
         return ", ".join(part for part in (self.location, self.city, self.state) if part) if self.is_in_person else ""
@@ -98,7 +94,8 @@ class CardMeetings(ValuesIterable):
 
 def prepare_cards(meetings: list[Meeting], *, base_url: str, mode: str) -> list[Meeting]:
     """Give each listed meeting what its card shows beyond its row: its address, its card's id, its
-    badge ("Starts in 20 minutes", "Ended earlier today, at 8:00 PM") and its distance.
+    badge ("Starts in 20 minutes", "Ended earlier today, at 8:00 PM"), how it is attended ("In
+    person") and its distance.
 
     The meetings come from views.public_meetings (their fellowship's name and type names, in the
     page's language, with them); `mode` is the finder's (a badge is styled by it).
@@ -111,5 +108,6 @@ def prepare_cards(meetings: list[Meeting], *, base_url: str, mode: str) -> list[
         meeting.card_id = f"meeting-{meeting.pk}-{occurrence if occurrence is not None else 'x'}"
         meeting.url = f"{base_url}{meeting.slug}/"
         meeting.badge = badge(meeting, language)
+        meeting.attendance_label = attendance_label(meeting.attendance, language)
         meeting.badge_kind = "ended" if meeting.ended_today else mode
     return meetings

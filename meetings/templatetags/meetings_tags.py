@@ -17,10 +17,11 @@ register = template.Library()
 
 
 @register.filter
-def clock(value) -> str:
-    """A time as people read it, in the page's language: '7:00 PM', '7:00 p.m.'."""
+def clock(value, language: str | None = None) -> str:
+    """A time as people read it, in the page's language (or `language`: a result list passes the one
+    it is rendered in, jinja2/meetings/meeting_list.html): '7:00 PM', '7:00 p.m.'."""
     if isinstance(value, datetime.time):
-        return _clock(value, get_language())
+        return _clock(value, language or get_language())
     if isinstance(value, datetime.datetime):
         return time_format(value, "TIME_FORMAT")
     return ""
@@ -41,9 +42,9 @@ def day_name(value) -> str:
 
 
 @register.filter
-def describe_days(days) -> str:
-    """A meeting's days as a card says them: 'Mondays and Wednesdays', 'Every day'."""
-    return _describe_days(tuple(days or ()), get_language())
+def describe_days(days, language: str | None = None) -> str:
+    """A meeting's days as a card says them: 'Mondays and Wednesdays', 'Every day' (in `language`, as clock)."""
+    return _describe_days(tuple(days or ()), language or get_language())
 
 
 @lru_cache(maxsize=1024)
@@ -54,9 +55,9 @@ def _describe_days(days: tuple[int, ...], language: str | None) -> str:
 
 
 @register.filter
-def zone_name(value: str) -> str:
-    """'Eastern time' for America/New_York."""
-    return _zone_name(str(value or ""), get_language())
+def zone_name(value: str, language: str | None = None) -> str:
+    """'Eastern time' for America/New_York (in `language`, as clock)."""
+    return _zone_name(str(value or ""), language or get_language())
 
 
 @lru_cache(maxsize=1024)
@@ -149,6 +150,6 @@ def meeting_list(meetings, heading_level: int = 3, list_days: bool = True) -> Sa
 
     Usage: {% meeting_list meetings %}, {% meeting_list meetings heading_level=4 list_days=False %}
     """
-    return render_list(
-        "meetings/meeting_list.html", {"meetings": meetings, "heading_level": heading_level, "list_days": list_days}
-    )
+    return render_list("meetings/meeting_list.html", {
+        "meetings": meetings, "heading_level": heading_level, "list_days": list_days, "language": get_language(),
+    })

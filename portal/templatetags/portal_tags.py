@@ -51,11 +51,12 @@ def miles(value, language: str | None = None) -> str:
 
 
 @register.filter
-def miles_away(value) -> str:
-    """A distance as a result card says it: "<strong>3.5 mi</strong> away" ('' without one)."""
+def miles_away(value, language: str | None = None) -> str:
+    """A distance as a result card says it: "<strong>3.5 mi</strong> away" ('' without one), in the
+    page's language or `language` (a result list passes the one it is rendered in)."""
     if value is None:
         return ""
-    language = get_language()
+    language = language or get_language()
     return _away(miles(value, language), language)
 
 
