@@ -15,6 +15,7 @@ in the sentence), autoescaping on.
 from __future__ import annotations
 
 from django.template import defaultfilters
+from django.templatetags.static import static
 from django.utils.translation import get_language, gettext, ngettext
 from jinja2 import Environment
 
@@ -24,7 +25,7 @@ from portal.templatetags import portal_tags
 def environment(**options) -> Environment:
     env = Environment(**options)
     env.install_gettext_callables(gettext, ngettext, newstyle=False)
-    env.globals["get_language"] = get_language
+    env.globals.update(get_language=get_language, static=static)
     env.filters.update({
         "date": defaultfilters.date,
         "tel_href": portal_tags.tel_href,

@@ -73,6 +73,8 @@ class CardProgram:
 
 def card_programs(ids: list[int]) -> dict[int, CardProgram]:
     """The programs with these ids, ready for cards, by id."""
+    if not ids:
+        return {}
     with connections[router.db_for_read(Program)].cursor() as cursor:
         cursor.execute(card_query(), [list(ids)])
         names = [column.name for column in cursor.description]
