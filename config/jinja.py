@@ -17,8 +17,8 @@ from __future__ import annotations
 from django.template import defaultfilters
 from django.templatetags.static import static
 from django.utils.translation import get_language, gettext, ngettext
-from jinja2 import Environment
 
+from jinja2 import Environment
 from portal.templatetags import portal_tags
 
 

@@ -11,7 +11,6 @@ import datetime
 from functools import lru_cache
 
 from django.db import connections, router
-
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext

@@ -21,10 +21,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from directory.cards import card_programs
 from directory.filters import TELEHEALTH_CODE, UNFILTERED_CHOICES, ProgramFilterSet, category_filter_parts
 from directory.hours import OPEN_CHOICES
 from directory.models import Program
-from directory.cards import card_programs
 from directory.results import (
     BACK_PARAM,
     PAGE_PARAM,
