@@ -58,7 +58,7 @@ SORT_MENU = [
     ("name", gettext_lazy("Name (A–Z)")), ("verified", gettext_lazy("Most recently verified")),
 ]
 MAX_BROADER = 5
-TELEHEALTH_LISTED = 10  # statewide telehealth programs shown beside a search by distance
+TELEHEALTH_LISTED = 5  # statewide telehealth programs shown as cards beside a search by distance (a link lists them all)
 
 
 @dataclass
