@@ -14,6 +14,8 @@ in the sentence), autoescaping on.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from django.template import defaultfilters
 from django.templatetags.static import static
 from django.utils.translation import get_language, gettext, ngettext
@@ -22,12 +24,22 @@ from jinja2 import Environment
 from portal.templatetags import portal_tags
 
 
+def date(value, format_name: str | None = None) -> str:
+    """Django's `date` filter, kept per date, format and language (a page repeats the same few dates)."""
+    return _date(value, format_name, get_language()) if value else ""
+
+
+@lru_cache(maxsize=4096)
+def _date(value, format_name: str | None, language: str | None) -> str:
+    return defaultfilters.date(value, format_name)
+
+
 def environment(**options) -> Environment:
     env = Environment(**options)
     env.install_gettext_callables(gettext, ngettext, newstyle=False)
     env.globals.update(get_language=get_language, static=static)
     env.filters.update({
-        "date": defaultfilters.date,
+        "date": date,
         "tel_href": portal_tags.tel_href,
         "phone_number": portal_tags.phone_number,
         "miles_away": portal_tags.miles_away,

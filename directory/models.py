@@ -1,12 +1,15 @@
 """Treatment programs, the organizations that run them, and the service taxonomy they are tagged with."""
 from __future__ import annotations
 
+import hashlib
+
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
-from django.db import connection, connections, models
+from django.db import connection, connections, models, transaction
 from django.db.models import F, Q
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Mod
@@ -18,6 +21,7 @@ from places import geo
 from places.distance import NearQuerySetMixin
 from places.states import STATE_CHOICES
 from places.weekdays import Weekday
+from portal import caching
 from portal.i18n import localized
 from portal.models import Verifiable, VerifiableQuerySet
 from portal.slugs import unique_slug
@@ -120,6 +124,32 @@ class Organization(models.Model):
         return self.name
 
 
+# Answers a search reads that change only when listings do (facet counts, the statewide telehealth
+# programs), kept under a digest of their query until a program, its services or the taxonomy change
+# (signals, imports and the admin's bulk actions start a new generation; directory.signals), and at
+# most a minute otherwise (an update that sends no signal).
+SEARCH_GROUP = "directory:searches"
+SEARCH_MAX_AGE = 60
+
+
+def kept_answer(kind: str, query: tuple, read):
+    """`read()`, kept under a digest of `query` (the SQL and parameters it answers; no words of a
+    search are stored, only the digest) in the shared cache for SEARCH_MAX_AGE seconds."""
+    digest = hashlib.sha256(repr(query).encode()).hexdigest()
+    key = f"{SEARCH_GROUP}:{caching.generation(SEARCH_GROUP)}:{kind}:{digest}"
+    answer = cache.get(key)
+    if answer is None:
+        answer = read()
+        cache.set(key, answer, SEARCH_MAX_AGE)
+    return answer
+
+
+def forget_search_answers(**kwargs) -> None:
+    """Start a new generation of kept search answers, now and once the change commits (a signal receiver)."""
+    caching.forget_group(SEARCH_GROUP)
+    transaction.on_commit(lambda: caching.forget_group(SEARCH_GROUP))
+
+
 class ProgramQuerySet(NearQuerySetMixin, VerifiableQuerySet):
     def public(self) -> "ProgramQuerySet":
         """Programs a member of the public can look up (everything but closed ones)."""
@@ -198,10 +228,15 @@ class ProgramQuerySet(NearQuerySetMixin, VerifiableQuerySet):
             FROM (SELECT unnest(b.term_ids) AS term_id{''.join(', ' + flag for flag in flags)} FROM b) AS u
             GROUP BY u.term_id
         """
-        # On the database the router chose for these programs: a read replica for public searches.
-        with connections[self.db].cursor() as cursor:
-            cursor.execute(query, [*params, *(int(c) for c in chosen), *chosen.values()])
-            rows = cursor.fetchall()
+        arguments = [*params, *(int(c) for c in chosen), *chosen.values()]
+
+        def read() -> list[tuple]:
+            # On the database the router chose for these programs: a read replica for public searches.
+            with connections[self.db].cursor() as cursor:
+                cursor.execute(query, arguments)
+                return cursor.fetchall()
+
+        rows = kept_answer("counts", (self.db, query, arguments), read)
         programs = next(number for term_id, number in rows if term_id is None)
         if at_most is not None and programs > at_most:
             return None

@@ -233,7 +233,9 @@ class ProgramSearch:
             return None
         listed = set(exclude)
         # Left out here rather than in SQL: a thousand ids in the query cost more than reading them.
-        ids = fetch_ids(queryset.values_list("pk", flat=True)[: CappedPaginator.MAX_COUNTED + 1 + len(listed)])
+        # The same for every place in the state: kept for a minute, or until the listings change.
+        ids = fetch_ids(queryset.values_list("pk", flat=True)[: CappedPaginator.MAX_COUNTED + 1 + len(listed)],
+                        kept=True)
         return [pk for pk in ids if pk not in listed][: CappedPaginator.MAX_COUNTED + 1]
 
     def statewide_telehealth(self, ids: list[int], *, back: str, read: dict) -> dict:

@@ -162,16 +162,22 @@ def background(latitude: float, longitude: float, miles: float) -> tuple[str, st
     state_paths: list[str] = []
     county_paths: list[str] = []
     seen_state_lines: set = set()
+    west, south, east, north = bounds
+
+    def crosses(box) -> bool:
+        return box[0] <= east and box[2] >= west and box[1] <= north and box[3] >= south
+
     for code in boundaries.states_within(*bounds):
-        state_lines, county_lines = boundaries.state_lines(code)
-        for line in state_lines:
+        state_lines, county_lines = boundaries.boxed_lines(code)
+        for box, line in state_lines:
             key = (line[0], line[-1], len(line))
-            if key in seen_state_lines or (line[-1], line[0], len(line)) in seen_state_lines:
-                continue  # a line between two states, drawn once
+            if not crosses(box) or key in seen_state_lines or (line[-1], line[0], len(line)) in seen_state_lines:
+                continue  # off the map, or a line between two states already drawn
             seen_state_lines.add(key)
             state_paths += path_data(line, project, bounds)
-        for line in county_lines:
-            county_paths += path_data(line, project, bounds)
+        for box, line in county_lines:
+            if crosses(box):
+                county_paths += path_data(line, project, bounds)
     cities = tuple(
         (*project(city.longitude, city.latitude), city.name)
         for city in sorted(cities_within(*bounds), key=lambda city: (-city.zip_count, city.name))
