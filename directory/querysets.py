@@ -28,10 +28,10 @@ SEARCH_GROUP = "directory:searches"
 SEARCH_MAX_AGE = 60
 
 
-def kept_answer(kind: str, query: tuple, read):
-    """`read()`, kept under a digest of `query` (the SQL and parameters it answers; no words of a
-    search are stored, only the digest) in the shared cache for SEARCH_MAX_AGE seconds."""
-    digest = hashlib.sha256(repr(query).encode()).hexdigest()
+def kept_answer(kind: str, question: tuple, read):
+    """`read()`, kept under a digest of `question` (what it answers: a search's filters, say; no words
+    of a search are stored, only the digest) in the shared cache for SEARCH_MAX_AGE seconds."""
+    digest = hashlib.sha256(repr(question).encode()).hexdigest()
     key = f"{SEARCH_GROUP}:{caching.generation(SEARCH_GROUP)}:{kind}:{digest}"
     answer = cache.get(key)
     if answer is None:
@@ -125,15 +125,10 @@ class ProgramQuerySet(NearQuerySetMixin, VerifiableQuerySet):
             FROM (SELECT unnest(b.term_ids) AS term_id{''.join(', ' + flag for flag in flags)} FROM b) AS u
             GROUP BY u.term_id
         """
-        arguments = [*params, *(int(c) for c in chosen), *chosen.values()]
-
-        def read() -> list[tuple]:
-            # On the database the router chose for these programs: a read replica for public searches.
-            with connections[self.db].cursor() as cursor:
-                cursor.execute(query, arguments)
-                return cursor.fetchall()
-
-        rows = kept_answer("counts", (self.db, query, arguments), read)
+        # On the database the router chose for these programs: a read replica for public searches.
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(query, [*params, *(int(c) for c in chosen), *chosen.values()])
+            rows = cursor.fetchall()
         programs = next(number for term_id, number in rows if term_id is None)
         if at_most is not None and programs > at_most:
             return None

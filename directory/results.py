@@ -26,7 +26,7 @@ from directory.cards import (
 )
 from directory.filters import ProgramFilterSet, terms_by_id
 from directory.hours import keeps, open_status
-from directory.models import OpeningHours, Program, kept_answer
+from directory.models import OpeningHours, Program
 from places import geo, timezones
 from places.states import US_STATES
 
@@ -45,18 +45,13 @@ class CappedPaginator(Paginator):
         super().__init__(ids[: self.MAX_COUNTED], per_page)
 
 
-def fetch_ids(queryset, *, kept: bool = False) -> list[int]:
+def fetch_ids(queryset) -> list[int]:
     """The ids a values_list("pk", flat=True) queryset selects, read straight off the cursor (a
-    search reads up to a thousand of them, which the queryset's iterator yields one by one). `kept`:
-    kept for a minute, or until the listings change (directory.models.kept_answer)."""
+    search reads up to a thousand of them, which the queryset's iterator yields one by one)."""
     sql, params = queryset.query.sql_with_params()
-
-    def read() -> list[int]:
-        with connections[queryset.db].cursor() as cursor:
-            cursor.execute(sql, params)
-            return [row[0] for row in cursor.fetchall()]
-
-    return kept_answer("ids", (queryset.db, sql, params), read) if kept else read()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
 
 
 def open_at(ids: list[int], wanted: list[str], now: datetime.datetime) -> list[int]:

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy
 from directory.cards import card_programs
 from directory.filters import TELEHEALTH_CODE, UNFILTERED_CHOICES, ProgramFilterSet, category_filter_parts
 from directory.hours import OPEN_CHOICES
-from directory.models import Program
+from directory.models import Program, kept_answer
 from directory.results import (
     BACK_PARAM,
     PAGE_PARAM,
@@ -175,8 +175,10 @@ class ProgramSearch:
             counts = None
         elif filterset.selected_term_ids():
             counts = filterset.facet_counts(at_most=CappedPaginator.MAX_COUNTED)
-        else:  # nothing ticked: count the programs already found, by id
-            counts = Program.objects.among(ordered_ids).term_counts() if ordered_ids else {}
+        else:  # nothing ticked: count the programs already found, by id (kept, as facet_counts)
+            counts = kept_answer(
+                "found", tuple(ordered_ids), lambda: Program.objects.among(ordered_ids).term_counts()
+            ) if ordered_ids else {}
         facets = build_facets(filterset, counts)
         filter_names = filters_in_use(filterset, facets)
         hours_names = [str(label) for code, label in OPEN_CHOICES if code in wanted_hours]
@@ -228,14 +230,16 @@ class ProgramSearch:
         """The telehealth programs serving the searched place's state under the same filters, whatever
         the distance, by name, those already listed by distance (`exclude`) left out: at most
         MAX_COUNTED + 1 ids. None without a place."""
-        queryset = self.filterset.statewide_telehealth()
-        if queryset is None:
-            return None
+        filterset = self.filterset
+        if not filterset.telehealth_state or filterset.telehealth_only:
+            return None  # as filterset.statewide_telehealth(), without building its query
         listed = set(exclude)
         # Left out here rather than in SQL: a thousand ids in the query cost more than reading them.
+        limit = CappedPaginator.MAX_COUNTED + 1 + len(listed)
         # The same for every place in the state: kept for a minute, or until the listings change.
-        ids = fetch_ids(queryset.values_list("pk", flat=True)[: CappedPaginator.MAX_COUNTED + 1 + len(listed)],
-                        kept=True)
+        question = (filterset.telehealth_state, filterset.question(skip={"near"}), limit)
+        ids = kept_answer("telehealth", question,
+                          lambda: fetch_ids(filterset.statewide_telehealth().values_list("pk", flat=True)[:limit]))
         return [pk for pk in ids if pk not in listed][: CappedPaginator.MAX_COUNTED + 1]
 
     def statewide_telehealth(self, ids: list[int], *, back: str, read: dict) -> dict:
