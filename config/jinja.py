@@ -14,10 +14,10 @@ in the sentence), autoescaping on.
 """
 from __future__ import annotations
 
-import datetime
 from functools import lru_cache
 
 from django.template import defaultfilters
+from django.templatetags.static import static
 from django.utils.translation import get_language, gettext, ngettext
 
 from jinja2 import Environment
@@ -25,10 +25,21 @@ from meetings.templatetags import meetings_tags
 from portal.templatetags import portal_tags
 
 
+def date(value, format_name: str | None = None, language: str | None = None) -> str:
+    """Django's `date` filter, kept per date, format and language (a page repeats the same few dates);
+    a result list may pass the language it is rendered in (`language`), not look it up for each date."""
+    return _date(value, format_name, language or get_language()) if value else ""
+
+
+@lru_cache(maxsize=4096)
+def _date(value, format_name: str | None, language: str | None) -> str:
+    return defaultfilters.date(value, format_name)
+
+
 def environment(**options) -> Environment:
     env = Environment(**options)
     env.install_gettext_callables(gettext, ngettext, newstyle=False)
-    env.globals["get_language"] = get_language
+    env.globals.update(get_language=get_language, static=static)
     env.filters.update({
         "date": date,
         "tel_href": portal_tags.tel_href,
@@ -40,17 +51,3 @@ def environment(**options) -> Environment:
         "zone_name": meetings_tags.zone_name,
     })
     return env
-
-
-def date(value, arg=None, language: str | None = None) -> str:
-    """Django's `date` filter; a date's (not a datetime's) text is kept per format and language (the
-    page's, or `language`: a result list passes the one it is rendered in), as a page of result
-    cards repeats the same few dates."""
-    if type(value) is datetime.date:
-        return _date(value, arg, language or get_language())
-    return defaultfilters.date(value, arg)
-
-
-@lru_cache(maxsize=4096)
-def _date(value: datetime.date, arg: str | None, language: str | None) -> str:
-    return defaultfilters.date(value, arg)

@@ -11,7 +11,6 @@ import datetime
 from functools import lru_cache
 
 from django.db import connections, router
-
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -73,6 +72,8 @@ class CardProgram:
 
 def card_programs(ids: list[int]) -> dict[int, CardProgram]:
     """The programs with these ids, ready for cards, by id."""
+    if not ids:
+        return {}
     with connections[router.db_for_read(Program)].cursor() as cursor:
         cursor.execute(card_query(), [list(ids)])
         names = [column.name for column in cursor.description]

@@ -10,7 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from directory.hours import OPEN_CHOICES, OPEN_WEEKENDS, WEEKEND_DAYS
-from directory.models import Category, Program, Term
+from directory.models import Category, Program, Term, kept_answer
 from places import geo
 from places.filters import NearFilter, PlaceSearchMixin, RadiusFilter
 from places.states import STATE_CHOICES_BY_NAME
@@ -320,10 +320,22 @@ class ProgramFilterSet(ReusedFormMixin, PlaceSearchMixin, django_filters.FilterS
 
     def facet_counts(self, at_most: int | None = None) -> dict[int, int] | None:
         """How many programs each term would leave, keeping the choices made in other categories
-        (None when that means counting over more than `at_most` programs)."""
+        (None when that means counting over more than `at_most` programs). Kept for a minute, or until
+        the listings change (directory.querysets.kept_answer)."""
         categories = {entry.category.param: entry.category.pk for entry in self.categories}
         chosen = {categories[param]: ids for param, ids in self.selected_term_ids().items()}
-        return self.base_queryset().term_counts(chosen, at_most=at_most)
+        return kept_answer("counts", (self.question(), chosen, at_most),
+                           lambda: self.base_queryset().term_counts(chosen, at_most=at_most))
+
+    def question(self, *, skip=()) -> tuple:
+        """What this search's filters ask, as plain values (every filter with a value but those in
+        `skip`): the key its answers are kept under, so that they are read without building the query."""
+        self.form.is_valid()  # validate once: cleaned_data is set from here on
+        data = getattr(self.form, "cleaned_data", {})
+        return tuple(
+            (name, repr(data[name])) for name in sorted(data)
+            if name in self.filters and name not in skip and data[name] not in (None, "", [], ())
+        )
 
 
 ProgramFilterSet.base_filters = ShallowCopiedFilters(ProgramFilterSet.base_filters)

@@ -3,23 +3,22 @@ from __future__ import annotations
 
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
-from django.db import connection, connections, models
+from django.db import models
 from django.db.models import F, Q
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Mod
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from directory.querysets import SEARCH_GROUP, ProgramQuerySet, forget_search_answers, kept_answer  # noqa: F401
 from phones import numbers as phones
 from places import geo
-from places.distance import NearQuerySetMixin
 from places.states import STATE_CHOICES
 from places.weekdays import Weekday
 from portal.i18n import localized
-from portal.models import Verifiable, VerifiableQuerySet
+from portal.models import Verifiable
 from portal.slugs import unique_slug
 
 zip_validator = RegexValidator(r"^\d{5}(-\d{4})?$", "Enter a 5-digit ZIP code (or ZIP+4).")
@@ -118,119 +117,6 @@ class Organization(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class ProgramQuerySet(NearQuerySetMixin, VerifiableQuerySet):
-    def public(self) -> "ProgramQuerySet":
-        """Programs a member of the public can look up (everything but closed ones)."""
-        return self.exclude(status=Program.Status.CLOSED)
-
-    def active(self) -> "ProgramQuerySet":
-        """Programs that are open now: the ones search results list."""
-        return self.filter(status=Program.Status.ACTIVE)
-
-    def search(self, text: str) -> "ProgramQuerySet":
-        """Programs matching web-style search text, annotated with `rank`."""
-        query = SearchQuery(text, search_type="websearch", config="english")
-        return self.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
-
-    def serving_by_telehealth(self, state: str) -> "ProgramQuerySet":
-        """Programs that see residents of this state by telehealth, wherever they live in it."""
-        return self.filter(telehealth_states__contains=[state])
-
-    def among(self, ids) -> "ProgramQuerySet":
-        """The programs with these ids, passed as one array (a search passes up to a thousand)."""
-        return self.filter(RawSQL(f'"{Program._meta.db_table}"."id" = ANY(%s)', ([int(pk) for pk in ids],),
-                                  output_field=models.BooleanField()))
-
-    def listing_hours(self, weekdays=None) -> "ProgramQuerySet":
-        """Programs that list weekly hours (on one of `weekdays`, when given): where the search's
-        "open" filter can apply (directory.hours.keeps then reads the hours on each program's clock)."""
-        periods = OpeningHours.objects.filter(program=models.OuterRef("pk"))
-        if weekdays is not None:
-            periods = periods.filter(weekday__in=list(weekdays))
-        return self.filter(models.Exists(periods))
-
-    def seen_same_day(self) -> "ProgramQuerySet":
-        """Programs whose usual wait for a first appointment is under a day."""
-        return self.filter(typical_wait_days=0)
-
-    def offering(self, term_ids) -> "ProgramQuerySet":
-        """Programs offering at least one of the given terms (GIN-indexed array overlap)."""
-        return self.filter(term_ids__overlap=[int(pk) for pk in term_ids])
-
-    def term_counts(
-        self, chosen: dict[int, list[int]] | None = None, *, at_most: int | None = None
-    ) -> dict[int, int] | None:
-        """How many of these programs offer each term: the facet counts of a search.
-
-        `chosen` maps a category id to the term ids ticked in it. A term then counts the programs
-        that also match every *other* category's choice, so ticking one more option in a category
-        ("any of") never shows a misleading zero. One query: unnest each program's indexed term id
-        array and count. With `at_most`, no more programs than that are counted: None when there
-        are more (the scan stops there).
-        """
-        sql, params = self.order_by().values_list("term_ids").query.sql_with_params()
-        chosen = {category: ids for category, ids in (chosen or {}).items() if ids}
-        # One pass over the programs: each one's term ids, unnested, with one flag per ticked
-        # category (does the program match that category's choice?); a term counts a program when
-        # it matches every ticked category other than the term's own. (Counting with FILTER over
-        # flags computed once per program costs a third of joining each term to its category.)
-        flags = [f"b.term_ids && %s::integer[] AS f{index}" for index in range(len(chosen))]
-        if chosen:
-            every = " AND ".join(f"f{index}" for index in range(len(chosen)))
-            cases = []
-            for index, _category_id in enumerate(chosen):
-                others = " AND ".join(f"f{other}" for other in range(len(chosen)) if other != index) or "TRUE"
-                cases.append(
-                    f"WHEN u.term_id = ANY(ARRAY(SELECT id FROM {Term._meta.db_table} WHERE category_id = %s)) "
-                    f"THEN {others}"
-                )
-            count = f"count(*) FILTER (WHERE CASE {' '.join(cases)} ELSE {every} END)"
-        else:
-            count = "count(*)"
-        limit = "" if at_most is None else f" LIMIT {int(at_most) + 1}"
-        query = f"""
-            WITH b(term_ids) AS MATERIALIZED ({sql}{limit})
-            SELECT NULL, count(*) FROM b
-            UNION ALL
-            SELECT u.term_id, {count}
-            FROM (SELECT unnest(b.term_ids) AS term_id{''.join(', ' + flag for flag in flags)} FROM b) AS u
-            GROUP BY u.term_id
-        """
-        # On the database the router chose for these programs: a read replica for public searches.
-        with connections[self.db].cursor() as cursor:
-            cursor.execute(query, [*params, *(int(c) for c in chosen), *chosen.values()])
-            rows = cursor.fetchall()
-        programs = next(number for term_id, number in rows if term_id is None)
-        if at_most is not None and programs > at_most:
-            return None
-        return {term_id: number for term_id, number in rows if term_id is not None and number}
-
-    def refresh_search_text(self) -> int:
-        """Recompute the denormalised copies of each program's services: the text keyword search
-        reads (organization and service names) and the array of term ids that filters and facet
-        counts read."""
-        ids = list(self.values_list("pk", flat=True))
-        if not ids:
-            return 0
-        program = Program._meta.db_table
-        org = Organization._meta.db_table
-        term = Term._meta.db_table
-        through = Program.terms.through._meta.db_table
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"""
-                UPDATE {program} AS p SET search_text = concat_ws(' ',
-                    (SELECT o.name FROM {org} o WHERE o.id = p.organization_id),
-                    (SELECT string_agg(t.name, ' ' ORDER BY t.id) FROM {through} pt
-                     JOIN {term} t ON t.id = pt.term_id WHERE pt.program_id = p.id)),
-                term_ids = ARRAY(SELECT pt.term_id FROM {through} pt WHERE pt.program_id = p.id ORDER BY pt.term_id)
-                WHERE p.id = ANY(%s)
-                """,
-                [ids],
-            )
-            return cursor.rowcount
 
 
 class Program(Verifiable):

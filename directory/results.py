@@ -79,13 +79,15 @@ def mark_telehealth(programs: list[CardProgram], state: str) -> None:
 
 
 def programs_in_order(
-    ids: list[int], place, *, now: datetime.datetime | None = None, back: str = ""
+    ids: list[int], place, *, now: datetime.datetime | None = None, back: str = "",
+    read: dict[int, CardProgram] | None = None,
 ) -> list[CardProgram]:
     """The programs with these ids, in that order, ready for result cards: their address (with
     `back`, the search to return to), whether open now (the page's hours read in one query),
-    whether the listing is due for a check, its services and its availability (directory.cards)."""
+    whether the listing is due for a check, its services and its availability (directory.cards).
+    `read`: the programs already read by card_programs (a page reads all its cards in one query)."""
     # One query (directory.cards.card_query), with each program's weekly hours; the ids give the order.
-    by_id = card_programs(ids) if ids else {}
+    by_id = read if read is not None else card_programs(ids) if ids else {}
     now = now or timezone.now()
     language = get_language()
     services = services_index(terms_by_id(), language)

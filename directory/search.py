@@ -21,9 +21,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from directory.cards import card_programs
 from directory.filters import TELEHEALTH_CODE, UNFILTERED_CHOICES, ProgramFilterSet, category_filter_parts
 from directory.hours import OPEN_CHOICES
-from directory.models import Program
+from directory.models import Program, kept_answer
 from directory.results import (
     BACK_PARAM,
     PAGE_PARAM,
@@ -57,7 +58,7 @@ SORT_MENU = [
     ("name", gettext_lazy("Name (A–Z)")), ("verified", gettext_lazy("Most recently verified")),
 ]
 MAX_BROADER = 5
-TELEHEALTH_LISTED = 10  # statewide telehealth programs shown beside a search by distance
+TELEHEALTH_LISTED = 5  # statewide telehealth programs shown as cards beside a search by distance (a link lists them all)
 
 
 @dataclass
@@ -157,8 +158,13 @@ class ProgramSearch:
         search = search_query(params)
         back = urlencode({BACK_PARAM: search}) if search else ""
         telehealth_only = filterset.telehealth_only
+        telehealth_ids = (
+            self.statewide_telehealth_ids(exclude=ordered_ids) if page.number == 1 and not place_unknown else None
+        )
+        # The page's cards and the telehealth section's, read in one query.
+        read = card_programs([*page.object_list, *(telehealth_ids or [])[:TELEHEALTH_LISTED]])
         page.object_list = programs_in_order(
-            page.object_list, None if telehealth_only else filterset.place, now=now, back=back,
+            page.object_list, None if telehealth_only else filterset.place, now=now, back=back, read=read,
         )
         if telehealth_only:  # listed for their telehealth: no distance, the state they serve instead
             mark_telehealth(page.object_list, filterset.telehealth_state)
@@ -169,8 +175,10 @@ class ProgramSearch:
             counts = None
         elif filterset.selected_term_ids():
             counts = filterset.facet_counts(at_most=CappedPaginator.MAX_COUNTED)
-        else:  # nothing ticked: count the programs already found, by id
-            counts = Program.objects.among(ordered_ids).term_counts() if ordered_ids else {}
+        else:  # nothing ticked: count the programs already found, by id (kept, as facet_counts)
+            counts = kept_answer(
+                "found", tuple(ordered_ids), lambda: Program.objects.among(ordered_ids).term_counts()
+            ) if ordered_ids else {}
         facets = build_facets(filterset, counts)
         filter_names = filters_in_use(filterset, facets)
         hours_names = [str(label) for code, label in OPEN_CHOICES if code in wanted_hours]
@@ -214,23 +222,31 @@ class ProgramSearch:
             telehealth_only=telehealth_only,
             telehealth_state_name=US_STATES.get(filterset.telehealth_state, ""),
             telehealth=(
-                self.statewide_telehealth(exclude=ordered_ids, back=back)
-                if page.number == 1 and not place_unknown else None
+                self.statewide_telehealth(telehealth_ids, back=back, read=read) if telehealth_ids is not None else None
             ),
         )
 
-    def statewide_telehealth(self, *, exclude: list[int], back: str) -> dict | None:
+    def statewide_telehealth_ids(self, *, exclude: list[int]) -> list[int] | None:
         """The telehealth programs serving the searched place's state under the same filters, whatever
-        the distance (those already listed by distance left out): the first TELEHEALTH_LISTED as cards,
-        how many there are, and the address of the search listing them all. None without a place."""
+        the distance, by name, those already listed by distance (`exclude`) left out: at most
+        MAX_COUNTED + 1 ids. None without a place."""
         filterset = self.filterset
-        queryset = filterset.statewide_telehealth()
-        if queryset is None:
-            return None
-        if exclude:
-            queryset = queryset.exclude(pk__in=exclude)
-        ids = fetch_ids(queryset.values_list("pk", flat=True)[: CappedPaginator.MAX_COUNTED + 1])
-        programs = programs_in_order(ids[:TELEHEALTH_LISTED], None, now=self.now, back=back)
+        if not filterset.telehealth_state or filterset.telehealth_only:
+            return None  # as filterset.statewide_telehealth(), without building its query
+        listed = set(exclude)
+        # Left out here rather than in SQL: a thousand ids in the query cost more than reading them.
+        limit = CappedPaginator.MAX_COUNTED + 1 + len(listed)
+        # The same for every place in the state: kept for a minute, or until the listings change.
+        question = (filterset.telehealth_state, filterset.question(skip={"near"}), limit)
+        ids = kept_answer("telehealth", question,
+                          lambda: fetch_ids(filterset.statewide_telehealth().values_list("pk", flat=True)[:limit]))
+        return [pk for pk in ids if pk not in listed][: CappedPaginator.MAX_COUNTED + 1]
+
+    def statewide_telehealth(self, ids: list[int], *, back: str, read: dict) -> dict:
+        """The statewide telehealth section (statewide_telehealth_ids): the first TELEHEALTH_LISTED as
+        cards, how many there are, and the address of the search listing them all."""
+        filterset = self.filterset
+        programs = programs_in_order(ids[:TELEHEALTH_LISTED], None, now=self.now, back=back, read=read)
         mark_telehealth(programs, filterset.telehealth_state)
         params = self.params.copy()
         params.pop(PAGE_PARAM, None)

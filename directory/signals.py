@@ -3,7 +3,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import Signal, receiver
 
 from directory.filters import forget_taxonomy
-from directory.models import Category, Organization, Program, Term
+from directory.models import Category, OpeningHours, Organization, Program, Term, forget_search_answers
 from directory.sitemaps import ProgramSitemap
 from portal.sitemaps import sitemap_changed
 
@@ -22,6 +22,16 @@ program_sitemap_changed = sitemap_changed(ProgramSitemap.cache_group)
 post_save.connect(program_sitemap_changed, sender=Program, weak=False, dispatch_uid="program_sitemap_saved")
 post_delete.connect(program_sitemap_changed, sender=Program, weak=False, dispatch_uid="program_sitemap_deleted")
 listings_changed.connect(program_sitemap_changed, weak=False, dispatch_uid="program_sitemap_bulk")
+
+
+# The facet counts and statewide telehealth programs kept for searches (directory.models.kept_answer)
+# are read afresh after any change to what they count.
+for model in (Program, Organization, OpeningHours, Category, Term):
+    post_save.connect(forget_search_answers, sender=model, weak=False, dispatch_uid=f"search_answers_saved_{model.__name__}")
+    post_delete.connect(forget_search_answers, sender=model, weak=False,
+                        dispatch_uid=f"search_answers_deleted_{model.__name__}")
+m2m_changed.connect(forget_search_answers, sender=Program.terms.through, weak=False, dispatch_uid="search_answers_terms")
+listings_changed.connect(forget_search_answers, weak=False, dispatch_uid="search_answers_bulk")
 
 
 @receiver(m2m_changed, sender=Program.terms.through)

@@ -46,3 +46,18 @@ def state_lines(code: str) -> tuple[tuple[Line, ...], tuple[Line, ...]]:
 def states_within(west: float, south: float, east: float, north: float) -> list[str]:
     """The states whose bounding box meets this one."""
     return [code for code, (w, s, e, n) in index().items() if w <= east and e >= west and s <= north and n >= south]
+
+
+Box = tuple[float, float, float, float]  # west, south, east, north
+
+
+def _box(line: Line) -> Box:
+    longitudes, latitudes = [point[0] for point in line], [point[1] for point in line]
+    return min(longitudes), min(latitudes), max(longitudes), max(latitudes)
+
+
+@lru_cache(maxsize=64)
+def boxed_lines(code: str) -> tuple[tuple[tuple[Box, Line], ...], tuple[tuple[Box, Line], ...]]:
+    """state_lines() with each line's bounding box, so that a map skips the lines it does not cross."""
+    state, county = state_lines(code)
+    return tuple((_box(line), line) for line in state), tuple((_box(line), line) for line in county)

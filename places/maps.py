@@ -46,8 +46,8 @@ class DrawnMap:
 
     width: int
     height: int
-    state_paths: list[str] = field(default_factory=list)
-    county_paths: list[str] = field(default_factory=list)
+    state_path: str = ""  # every state line on the map, as one path's data
+    county_path: str = ""
     cities: list[Label] = field(default_factory=list)
     markers: list[Marker] = field(default_factory=list)
     place: Label | None = None
@@ -136,8 +136,7 @@ def draw(latitude: float, longitude: float, miles: float, *, points=(), place_la
     (labelled `place_label`) and `points`: (number, latitude, longitude, url, name, approximate)."""
     project = Projection(latitude, longitude, miles)
     drawn = DrawnMap(WIDTH, HEIGHT)
-    state_paths, county_paths, cities = background(latitude, longitude, miles)
-    drawn.state_paths, drawn.county_paths = list(state_paths), list(county_paths)
+    drawn.state_path, drawn.county_path, cities = background(latitude, longitude, miles)
     for number, lat, lng, url, name, approximate in points:
         if lat is None or lng is None:
             continue
@@ -152,36 +151,60 @@ def draw(latitude: float, longitude: float, miles: float, *, points=(), place_la
     return drawn
 
 
-@lru_cache(maxsize=128)  # at most some 10 MB of path data per process
-def background(latitude: float, longitude: float, miles: float) -> tuple[tuple[str, ...], tuple[str, ...], tuple]:
-    """What a map shows whatever is listed on it: its state and county lines, and the cities inside it
-    as (x, y, name), largest first. Kept per place and distance: projecting the boundaries and finding
-    the cities took most of a results page's time, and a place is searched again and again."""
+@lru_cache(maxsize=128)  # at most some 5 MB of path data per process
+def background(latitude: float, longitude: float, miles: float) -> tuple[str, str, tuple]:
+    """What a map shows whatever is listed on it: its state lines and its county lines, each layer
+    as one path's data, and the cities inside it as (x, y, name), largest first. Kept per place and
+    distance: projecting the boundaries took most of a map's time, and a place is searched again and
+    again."""
     project = Projection(latitude, longitude, miles)
     bounds = project.bounds()
     state_paths: list[str] = []
     county_paths: list[str] = []
     seen_state_lines: set = set()
+    west, south, east, north = bounds
+
+    def crosses(box) -> bool:
+        return box[0] <= east and box[2] >= west and box[1] <= north and box[3] >= south
+
     for code in boundaries.states_within(*bounds):
-        state_lines, county_lines = boundaries.state_lines(code)
-        for line in state_lines:
+        state_lines, county_lines = boundaries.boxed_lines(code)
+        for box, line in state_lines:
             key = (line[0], line[-1], len(line))
-            if key in seen_state_lines or (line[-1], line[0], len(line)) in seen_state_lines:
-                continue  # a line between two states, drawn once
+            if not crosses(box) or key in seen_state_lines or (line[-1], line[0], len(line)) in seen_state_lines:
+                continue  # off the map, or a line between two states already drawn
             seen_state_lines.add(key)
             state_paths += path_data(line, project, bounds)
-        for line in county_lines:
-            county_paths += path_data(line, project, bounds)
-    west, south, east, north = bounds
+        for box, line in county_lines:
+            if crosses(box):
+                county_paths += path_data(line, project, bounds)
     cities = tuple(
         (*project(city.longitude, city.latitude), city.name)
-        for city in sorted(
-            (city for city in geo.gazetteer().cities.values()
-             if west <= city.longitude <= east and south <= city.latitude <= north),
-            key=lambda city: (-city.zip_count, city.name),
-        )
+        for city in sorted(cities_within(*bounds), key=lambda city: (-city.zip_count, city.name))
     )
-    return tuple(state_paths), tuple(county_paths), cities
+    return "".join(state_paths), "".join(county_paths), cities
+
+
+@lru_cache(maxsize=1)
+def _cities_by_square() -> dict[tuple[int, int], list]:
+    """The gazetteer's cities by the whole degrees of their latitude and longitude (made once)."""
+    squares: dict[tuple[int, int], list] = {}
+    for city in geo.gazetteer().cities.values():
+        squares.setdefault((math.floor(city.latitude), math.floor(city.longitude)), []).append(city)
+    return squares
+
+
+def cities_within(west: float, south: float, east: float, north: float) -> list:
+    """The gazetteer's cities inside these bounds, read from the squares of a degree they cross (a
+    map covers a few of some thirty thousand cities)."""
+    squares = _cities_by_square()
+    return [
+        city
+        for lat in range(math.floor(south), math.floor(north) + 1)
+        for lng in range(math.floor(west), math.floor(east) + 1)
+        for city in squares.get((lat, lng), ())
+        if west <= city.longitude <= east and south <= city.latitude <= north
+    ]
 
 
 def city_labels(cities, *, avoid=()) -> list[Label]:

@@ -12,5 +12,6 @@ def render_list(template_name: str, context: dict) -> SafeString:
 
 
 def macro(template_name: str, name: str):
-    """A macro of a jinja2/ template, to call from Python (a template tag showing one piece)."""
-    return getattr(engines["jinja2"].env.get_template(template_name).module, name)
+    """A macro of a jinja2/ template, to call from Python (a template tag showing one piece). The
+    template is run afresh, so that what it translates is in the page's language."""
+    return getattr(engines["jinja2"].env.get_template(template_name).make_module(), name)

@@ -17,6 +17,8 @@ from django.template import engines
 from django.template.base import Lexer, TokenType
 from django.templatetags.i18n import BlockTranslateNode, TranslateNode
 
+from portal.translations import jinja_messages
+
 PROJECT = Path(settings.BASE_DIR)
 # Staff pages stay English (the admin and the import pages built on it).
 STAFF_TEMPLATE_PREFIXES = ("admin/", "opendata/")
@@ -136,7 +138,45 @@ def untranslated_templates() -> list[Finding]:
         Finding(name, text)
         for name, path in public_templates().items()
         for text in untranslated_template_text(path.read_text(encoding="utf-8"))
+    ] + [
+        Finding(f"jinja2/{name}", text)
+        for name, path in jinja_templates().items()
+        for text in untranslated_jinja_text(path.read_text(encoding="utf-8"))
     ]
+
+
+def jinja_templates() -> dict[str, Path]:
+    """Template name -> file, for the Jinja2 templates (jinja2/, config/jinja.py)."""
+    found: dict[str, Path] = {}
+    for folder in engines["jinja2"].template_dirs:
+        for path in sorted(Path(folder).rglob("*.html")):
+            found.setdefault(path.relative_to(folder).as_posix(), path)
+    return found
+
+
+def untranslated_jinja_text(source: str) -> list[str]:
+    """Words in a Jinja2 template's output that do not go through _()."""
+    pieces: list[str] = []
+    problems: list[str] = []
+    expression: list[str] = []
+    for _line, kind, value in engines["jinja2"].env.lex(source):
+        if kind == "data":
+            pieces.append(value)
+        elif kind in {"variable_begin", "block_begin"}:
+            expression = []
+        elif kind in {"variable_end", "block_end"}:
+            problems += _literal_problems("".join(expression))
+            pieces.append(PLACEHOLDER)
+        elif kind not in {"comment_begin", "comment", "comment_end", "whitespace"}:
+            expression.append(value)
+    parser = _VisibleText()
+    parser.feed("".join(pieces))
+    parser.close()
+    for text in parser.texts:
+        text = " ".join(text.replace(PLACEHOLDER, " ").split())
+        if LETTER.search(text):
+            problems.append(text)
+    return problems
 
 
 @dataclass(frozen=True)
@@ -162,6 +202,8 @@ def template_msgids() -> list[Message]:
         for node in nodelist.get_nodes_by_type(TranslateNode):
             msgid = _literal(node.filter_expression)
             if isinstance(msgid, str):
+                # As Django asks for it: {% translate %} doubles a literal's percent signs.
+                msgid = msgid.replace("%", "%%")
                 context = _literal(node.message_context) if node.message_context else None
                 messages.append(Message(msgid, None, context, name))
         for node in nodelist.get_nodes_by_type(BlockTranslateNode):
@@ -171,6 +213,9 @@ def template_msgids() -> list[Message]:
             messages.append(Message(singular, plural, context, name))
         for match in re.finditer(r"""_\(\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')\s*\)""", source):
             messages.append(Message(match.group(1)[1:-1], None, None, name))
+    for name, path in jinja_templates().items():
+        for msgid, plural in jinja_messages(path.read_text(encoding="utf-8")):
+            messages.append(Message(msgid, plural, None, f"jinja2/{name}"))
     return messages
 
 

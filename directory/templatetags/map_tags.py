@@ -1,4 +1,5 @@
-"""Maps of programs drawn on the server as SVG (places.maps): beside search results and on a program's page.
+"""Maps of programs drawn on the server as SVG (places.maps): beside search results and on a program's page
+(the markup: jinja2/includes/map.html, config/jinja.py).
 
 Usage: {% load map_tags %}{% results_map page.object_list place start=page.start_index %}
        {% program_map program %}
@@ -9,9 +10,11 @@ import json
 
 from django import template
 from django.conf import settings
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from places import maps
+from portal.fragments import render_list
 
 register = template.Library()
 
@@ -50,9 +53,13 @@ def basemap(drawn, place=None) -> dict | None:
     }
 
 
-@register.inclusion_tag("directory/includes/results_map.html")
-def results_map(programs, place, start: int = 1) -> dict:
+@register.simple_tag
+def results_map(programs, place, start: int = 1) -> SafeString:
     """The searched place and each listed program with a location, numbered as in the list."""
+    return render_list("directory/results_map.html", results_map_context(programs, place, start))
+
+
+def results_map_context(programs, place, start: int = 1) -> dict:
     if place is None:
         return {"map": None}
     located = [(start + index, program) for index, program in enumerate(programs)
@@ -71,9 +78,13 @@ def results_map(programs, place, start: int = 1) -> dict:
             "basemap": basemap(drawn, place)}
 
 
-@register.inclusion_tag("includes/map.html")
-def program_map(program) -> dict:
+@register.simple_tag
+def program_map(program) -> SafeString:
     """The program's location among the nearby state and county lines and towns."""
+    return render_list("includes/map.html", program_map_context(program))
+
+
+def program_map_context(program) -> dict:
     if program.latitude is None or program.longitude is None:
         return {"map": None}
     approximate = is_approximate(program)

@@ -135,9 +135,10 @@ def radius_options(choices, selected) -> str:
     key = (get_language(), str(selected), *(value for value, _label in choices))
     html = _radius_options.get(key)
     if html is None:
+        within = gettext("Within %(label)s")  # outside the f-string, where makemessages sees it
         html = _radius_options[key] = "".join(
             f'<option value="{escape(value)}"{" selected" if str(value) == str(selected) else ""}>'
-            f'{escape(gettext("Within %(label)s") % {"label": label})}</option>'
+            f'{escape(within % {"label": label})}</option>'
             for value, label in choices
         )
     return mark_safe(html)  # every value escaped above
@@ -190,11 +191,13 @@ def place_fields(context, placeholder: str, radius_label: str, hint: str = "") -
 @lru_cache(maxsize=8)
 def _location_button(language: str | None) -> str:
     """The "Use my location" button (portal.js shows it where the browser can) and its status line."""
+    # The messages outside the f-strings, where makemessages sees them.
+    use, finding = gettext("Use my location"), gettext("Finding your location…")
+    found = gettext("Location found. Press Search to see what is near you.")
+    failed = gettext("We could not get your location. Type a ZIP code or city instead.")
     return (
         '\n      <button type="button" class="secondary" data-use-location hidden>'
-        f'{escape(gettext("Use my location"))}</button>'
+        f'{escape(use)}</button>'
         f'\n      <p class="hint" data-location-status aria-live="polite"'
-        f' data-finding="{escape(gettext("Finding your location…"))}"'
-        f' data-found="{escape(gettext("Location found. Press Search to see what is near you."))}"'
-        f' data-failed="{escape(gettext("We could not get your location. Type a ZIP code or city instead."))}"></p>'
+        f' data-finding="{escape(finding)}" data-found="{escape(found)}" data-failed="{escape(failed)}"></p>'
     )

@@ -116,6 +116,7 @@ def test_hours_are_read_in_one_query_for_the_whole_page(client):
         client.get("/programs/?near=22902")
     for _ in range(6):
         make_program(hours=[(MON, "09:00", "17:00"), (TUE, "09:00", "17:00")])
+    client.get("/programs/?near=22902")  # the facet counts are counted afresh once after a change
     with CaptureQueriesContext(connection) as many:
         html = client.get("/programs/?near=22902").content.decode()
     assert html.count("open-status") == 7

@@ -101,3 +101,27 @@ def test_spanish_page_names_the_state_served(client):
     maryland_programs()
     html = client.get("/es" + SEARCH, {"near": "21502"}).content.decode()
     assert "Telesalud: atiende en Maryland" in html
+
+
+def test_kept_answers_follow_every_change_to_the_listings(client, admin_client):
+    """The telehealth section and the facet counts are kept for searches, and read afresh after a
+    program is saved, its services change, or the admin's bulk action closes it."""
+    maryland_programs()
+    params = {"near": "21502", "radius": "25", "medication": "BU"}
+    assert section_names(client.get(SEARCH, params)) == ["Statewide Video Care"]
+    before = client.get(SEARCH, params).context["facets"]
+    assert {o["code"]: o["count"] for f in before for o in f["options"]}["MD"] == 1
+
+    newcomer = make_program(name="Annapolis Video Start", telehealth_states=["MD"], terms=["TELE", "BU"],
+                            city="Annapolis", state="MD", zip_code="21401", latitude=38.97, longitude=-76.49)
+    assert section_names(client.get(SEARCH, params)) == ["Annapolis Video Start", "Statewide Video Care"]
+
+    newcomer.terms.add(*newcomer.terms.model.objects.filter(code="MD"))  # a service added by staff
+    response = client.get(SEARCH, {**params, "payment": "MD"})
+    assert section_names(response) == ["Annapolis Video Start", "Statewide Video Care"]
+
+    video = Program.objects.get(name="Statewide Video Care")
+    admin_client.post(reverse("admin:directory_program_changelist"),
+                      {"action": "mark_closed", "_selected_action": [video.pk]})
+    assert Program.objects.get(pk=video.pk).status == Program.Status.CLOSED  # a bulk update: no post_save
+    assert section_names(client.get(SEARCH, params)) == ["Annapolis Video Start"]

@@ -2,8 +2,14 @@
 import pytest
 from django.utils import translation
 
-from portal.translations import po_files, read_catalog
-from tests.i18n_audit import python_msgids, template_msgids, untranslated_template_text, untranslated_templates
+from portal.translations import jinja_as_python, jinja_messages, po_files, read_catalog
+from tests.i18n_audit import (
+    python_msgids,
+    template_msgids,
+    untranslated_jinja_text,
+    untranslated_template_text,
+    untranslated_templates,
+)
 
 HOW_TO_FIX = (
     "Run `manage.py makemessages -l es` (needs GNU gettext), write the Spanish for every empty or fuzzy "
@@ -69,3 +75,36 @@ def test_the_compiled_catalogue_is_the_one_django_uses():
     with translation.override("es"):
         assert translation.gettext("Skip to main content") == "Ir al contenido principal"
         assert translation.gettext("Find treatment") == "Buscar tratamiento"
+
+
+@pytest.mark.parametrize("source, problems", [
+    ("<p>Hello there</p>", ["Hello there"]),
+    ('<img src="x.png" alt="A map">', ["A map"]),
+    ('{{ "Talk to someone now" }}', ["Talk to someone now"]),
+    ('<p>{{ _("Hello there") }}</p>{# a note for the people who read the template #}', []),
+    ('{% set call = _("Call %(phone)s") %}<a href="{{ url }}">{{ call|format(phone=p) }}</a>', []),
+    ('{% from "directory/availability.html" import availability %}{{ availability(a, b) }}', []),
+])
+def test_the_jinja_template_check_sees_what_a_visitor_reads(source, problems):
+    assert untranslated_jinja_text(source) == problems
+
+
+def test_makemessages_reads_every_message_of_a_jinja_template():
+    source = (
+        '{% set call, seen = _("Call %(phone)s"), _("Verified %(date)s") %}{{ _("Map of these programs") }}'
+        '{{ ngettext("%(num)s day", "%(num)s days", n) }}{# _("Not a message") #}'
+    )
+    assert jinja_messages(source) == [
+        ("Call %(phone)s", None), ("Verified %(date)s", None), ("Map of these programs", None),
+        ("%(num)s day", "%(num)s days"),
+    ]
+    assert "gettext('Call %(phone)s')" in jinja_as_python(source)
+    assert "ngettext('%(num)s day', '%(num)s days', n)" in jinja_as_python(source)
+
+
+def test_translate_tags_with_a_percent_sign_are_translated():
+    from django.template import engines
+
+    template = engines["django"].from_string('{% load i18n %}{% translate "Your time: %(time)s" %}')
+    with translation.override("es"):
+        assert template.render({}) == "Su hora: %(time)s"
