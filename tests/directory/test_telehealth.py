@@ -1,5 +1,7 @@
 """Telehealth by the state served: a rural search finds the programs that see its state's residents
 by video or phone, whatever the distance, in their own section and under the same filters."""
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -125,3 +127,16 @@ def test_kept_answers_follow_every_change_to_the_listings(client, admin_client):
                       {"action": "mark_closed", "_selected_action": [video.pk]})
     assert Program.objects.get(pk=video.pk).status == Program.Status.CLOSED  # a bulk update: no post_save
     assert section_names(client.get(SEARCH, params)) == ["Annapolis Video Start"]
+
+
+def test_nothing_near_but_telehealth_says_so_and_lists_the_telehealth_programs_first(client):
+    maryland_programs()
+    Program.objects.filter(name="Cumberland Clinic").delete()
+    for prefix in ("", "/es"):
+        html = client.get(prefix + SEARCH, {"near": "21502", "radius": "10"}).content.decode()
+        heading = re.search(r'<h2 id="results-heading"[^>]*>([^<]*)</h2>', html).group(1)
+        assert heading == ("No programs within 10 miles" if not prefix else "Ningún programa a menos de 10 millas")
+        assert html.index('id="telehealth-heading"') < html.index('class="empty"')
+        assert "Statewide Video Care" in html
+    html = client.get(SEARCH, {"near": "21502", "radius": "10", "payment": "SF"}).content.decode()
+    assert "No programs match this search" in html and "telehealth-heading" not in html

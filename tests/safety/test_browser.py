@@ -38,3 +38,12 @@ def test_the_panel_comes_first_on_a_phone(page, settings, start, box_label, word
     assert words.split()[-1] not in page.url
     assert axe_violations(page) == []
     assert page.recorder.foreign_requests() == []
+
+
+def test_an_overdose_and_suicide_together_show_every_line_on_the_first_screen(page, settings):
+    settings.PORTAL_DEMO = True
+    page.goto("/programs/?q=he+overdosed+and+i+want+to+die")
+    page.wait_for_load_state()
+    for name in ("Call 911", "Call 988", "Text 988"):
+        assert_on_first_screen_and_tappable(page.get_by_role("link", name=name).first)
+    assert axe_violations(page) == []
