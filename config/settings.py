@@ -169,6 +169,10 @@ CACHES = {
 }
 # Redis through Django's backend, made to degrade: while it cannot be reached the portal works
 # without it (reads miss, writes do nothing; portal/cache_backends.py) and /readyz says so.
+# In one process's memory (no CACHE_URL): room for the kept search answers (directory.querysets) beside
+# the reference data, which Django's default of 300 entries would push out.
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache":
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 5000)
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     CACHES["default"]["BACKEND"] = "portal.cache_backends.ResilientRedisCache"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

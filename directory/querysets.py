@@ -33,11 +33,11 @@ def kept_answer(kind: str, question: tuple, read):
     of a search are stored, only the digest) in the shared cache for SEARCH_MAX_AGE seconds."""
     digest = hashlib.sha256(repr(question).encode()).hexdigest()
     key = f"{SEARCH_GROUP}:{caching.generation(SEARCH_GROUP)}:{kind}:{digest}"
-    answer = cache.get(key)
-    if answer is None:
-        answer = read()
-        cache.set(key, answer, SEARCH_MAX_AGE)
-    return answer
+    kept = cache.get(key)  # (answer,): an answer may be None ("too many to count")
+    if kept is None:
+        kept = (read(),)
+        cache.set(key, kept, SEARCH_MAX_AGE)
+    return kept[0]
 
 
 def forget_search_answers(**kwargs) -> None:
