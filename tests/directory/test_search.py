@@ -253,3 +253,20 @@ def test_support_groups_can_be_ticked_beside_programs(client):
     assert "Tuesday Night Hope" not in without
     no_place = client.get(SEARCH, {"meetings": "1"}).content.decode()
     assert "To see support group meetings near you, enter a ZIP code or city" in no_place
+
+
+def test_a_search_too_broad_to_count_is_not_counted_again(client, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from directory.results import CappedPaginator
+
+    monkeypatch.setattr(CappedPaginator, "MAX_COUNTED", 2)
+    for n in range(4):
+        make_program(name=f"Clinic {n}", terms=["BU"] if n else ["METH"])
+    params = {"state": "VA", "medication": "METH"}
+    client.get(SEARCH, params)
+    with CaptureQueriesContext(connection) as again:
+        response = client.get(SEARCH, params)
+    assert all(option["count"] is None for facet in response.context["facets"] for option in facet["options"])
+    assert not [query for query in again.captured_queries if "unnest" in query["sql"]]

@@ -140,3 +140,4 @@ def test_nothing_near_but_telehealth_says_so_and_lists_the_telehealth_programs_f
         assert "Statewide Video Care" in html
     html = client.get(SEARCH, {"near": "21502", "radius": "10", "payment": "SF"}).content.decode()
     assert "No programs match this search" in html and "telehealth-heading" not in html
+
