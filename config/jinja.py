@@ -14,26 +14,13 @@ in the sentence; a sentence that needs a plural is made in Python), autoescaping
 """
 from __future__ import annotations
 
-from functools import lru_cache
-
-from django.template import defaultfilters
 from django.templatetags.static import static
 from django.utils.translation import get_language, gettext, ngettext
 from jinja2 import Environment
 
 from meetings.templatetags import meetings_tags
+from portal.i18n import formatted_date
 from portal.templatetags import portal_tags
-
-
-def date(value, format_name: str | None = None, language: str | None = None) -> str:
-    """Django's `date` filter, kept per date, format and language (a page repeats the same few dates);
-    a result list may pass the language it is rendered in (`language`), not look it up for each date."""
-    return _date(value, format_name, language or get_language()) if value else ""
-
-
-@lru_cache(maxsize=4096)
-def _date(value, format_name: str | None, language: str | None) -> str:
-    return defaultfilters.date(value, format_name)
 
 
 def environment(**options) -> Environment:
@@ -41,7 +28,7 @@ def environment(**options) -> Environment:
     env.install_gettext_callables(gettext, ngettext, newstyle=False)
     env.globals.update(get_language=get_language, static=static)
     env.filters.update({
-        "date": date,
+        "date": formatted_date,
         "tel_href": portal_tags.tel_href,
         "phone_number": portal_tags.phone_number,
         "miles_away": portal_tags.miles_away,

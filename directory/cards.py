@@ -11,12 +11,11 @@ import datetime
 from functools import lru_cache
 
 from django.db import connections, router
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from directory.models import Program, Term
-from portal.i18n import localized
+from portal.i18n import formatted_date, localized
 
 # What a card reads from the database (its query loads only these).
 CARD_COLUMNS = (
@@ -119,7 +118,7 @@ def availability_text(program) -> str:
                          % {"days": wait})
     if beds is not None and program.beds_updated:
         sentences.append(_("Beds available: %(beds)s (as of %(date)s).")
-                         % {"beds": beds, "date": date_format(program.beds_updated, "MONTH_DAY_FORMAT")})
+                         % {"beds": beds, "date": formatted_date(program.beds_updated, "MONTH_DAY_FORMAT")})
     elif beds is not None:
         sentences.append(_("Beds available: %(beds)s.") % {"beds": beds})
     return " ".join(sentences)

@@ -122,3 +122,16 @@ def prefers_spanish(request) -> bool:
         if primary == "en":
             return False
     return False
+
+
+def formatted_date(value, format_name: str | None = None, language: str | None = None) -> str:
+    """Django's `date` filter ('' for no date), kept per date, format and language (a page repeats the
+    same few dates); `language`: the one the page is in, when the caller knows it."""
+    return _formatted_date(value, format_name, language or translation.get_language()) if value else ""
+
+
+@lru_cache(maxsize=4096)
+def _formatted_date(value, format_name: str | None, language: str | None) -> str:
+    from django.template import defaultfilters  # the template layer, only when a date is shown
+
+    return defaultfilters.date(value, format_name)
