@@ -9,9 +9,7 @@ that is the same facility, `directory.matching`); the writer applies the differe
 pipeline's one transaction, in batches, and returns the admin history.
 
 A listing matched from another source is updated as that source updates its own, except what is not
-the source's to change: a listing entered by hand keeps every value staff typed (the import fills
-only its blanks), coordinates better than a ZIP code's centre are kept, and on a listing that keeps
-a record of what the last import wrote (`Program.import_snapshot`), fields staff edited since are kept.
+the source's to change (`directory.shared_listings`).
 """
 from __future__ import annotations
 
@@ -25,8 +23,19 @@ from typing import Any
 
 from django.contrib.admin.models import ADDITION, CHANGE
 
-from directory.matching import Match, find_matches, listing, source_label
+from directory.matching import Match, find_matches
 from directory.models import OpeningHours, Organization, Program, ProgramIdentifier, program_slug_text
+from directory.shared_listings import (  # noqa: F401 (SNAPSHOT_FIELDS, LOCATION_FIELDS, whose: for the planners)
+    LINKED,
+    LOCATION_FIELDS,
+    SNAPSHOT_FIELDS,
+    describe_matches,
+    keep_changed_by_others,
+    keep_what_is_not_the_sources,
+    say,
+    shown_changes,
+    whose,
+)
 from directory.signals import listings_changed
 from importing.pipeline import Change, Finding, HistoryEntry, ImportReport, ParsedFile, Progress, run_pipeline
 from portal.admin_tools import field_labels
@@ -34,23 +43,6 @@ from portal.slugs import unique_slug
 
 BATCH = 2000
 PROGRESS_EVERY = 500
-# What an import remembers it wrote (Program.import_snapshot), to tell staff edits apart next time.
-SNAPSHOT_FIELDS = ("name", "street1", "street2", "city", "state", "zip_code", "phone", "intake_phone",
-                   "latitude", "longitude")
-LOCATION_FIELDS = ("latitude", "longitude", "location_approximate")
-# Never a listing's fact: what an import keeps for itself.
-IMPORT_FIELDS = ("import_snapshot", "unmapped_codes", "missing_from_source", "location_approximate")
-# The change a new match makes beside the values: the listing keeps the record's identifier. Like
-# the record of what an import wrote, it is written but is no change of the listing's facts.
-LINKED = "identifier in this source"
-NOT_SHOWN = ("import_snapshot", LINKED)
-
-
-def shown_changes(changed: Iterable[str]) -> tuple[str, ...]:
-    """The changes of a listing's facts, as the report counts and lists them."""
-    return tuple(key for key in changed if key not in NOT_SHOWN)
-
-
 @dataclass
 class OrganizationRecord:
     name: str
@@ -123,7 +115,8 @@ class _Plan:
     say: dict | None = None
     # What the program's other sources said at their last import, by source (ProgramIdentifier.snapshot).
     says: dict[str, dict] = field(default_factory=dict)
-    # Via "match", when the listing's own source keeps no record of what it wrote: its values now, as that.
+    # Via "match", when the listing's own source keeps no record of what it wrote: its values now, as that
+    # (see shared_listings.keep_what_is_not_the_sources).
     seed: dict | None = None
 
 
@@ -203,13 +196,13 @@ def plan_programs(
                          identifier=identifiers.get(key), says={
                              source: said for source, said in says[program.pk].items() if source != record.source})
             if via in ("identifier", "match"):
-                _keep_what_is_not_the_sources(plan, terms[program.pk], hours[program.pk], report)
+                keep_what_is_not_the_sources(plan, terms[program.pk], hours[program.pk], report)
             elif via == "source" and plan.says and "import_snapshot" not in record.values:
                 # A listing other sources also list, from a source that keeps no record of what it wrote
-                # (locator rows, HSDS): its record is kept from the first match on (see _Plan.seed).
-                _keep_changed_by_others(plan, terms[program.pk], report, program.import_snapshot)
-                if _say(record) != program.import_snapshot:
-                    record.values["import_snapshot"] = _say(record)
+                # (locator rows, HSDS): what it said is kept from the first match on (see _Plan.seed).
+                keep_changed_by_others(plan, terms[program.pk], report, program.import_snapshot)
+                if say(record) != program.import_snapshot:
+                    record.values["import_snapshot"] = say(record)
                     changed.append("import_snapshot")
             if match is not None:
                 changed.append(LINKED)
@@ -266,122 +259,6 @@ def _existing(records: list[ProgramRecord]):
             if record.stand_in_organization and own_programs[record.program_id].organization_id is None:
                 record.organization = None  # still a program without an organization
     return existing, vias, identifiers
-
-
-def _empty(value: Any) -> bool:
-    return value is None or value == "" or value == [] or value == {}
-
-
-def _keep(plan: _Plan, keys: Iterable[str]) -> None:
-    for key in keys:
-        if key in plan.changed:
-            plan.changed.remove(key)
-            if key not in plan.kept:
-                plan.kept.append(key)
-
-
-def whose(value: Any, key: str, says: dict[str, dict]) -> str:
-    """Who gave a listing's value that an import did not: another source (its last import said so), or staff."""
-    for source, said in says.items():
-        if key in said and said[key] == value:
-            return f"from {source_label(source)}"
-    return "edited by staff"
-
-
-def _say(record: ProgramRecord) -> dict:
-    """What a record says of the fields an import compares, as kept for its source's next import."""
-    said = {key: record.values[key] for key in SNAPSHOT_FIELDS if key in record.values}
-    if record.term_ids is not None:
-        said["terms"] = sorted(record.term_ids)
-    return said
-
-
-def _keep_what_is_not_the_sources(plan: _Plan, current_terms: list[int], current_hours: list[tuple],
-                                  report: ImportReport) -> None:
-    """For a record of another source than the listing's own: leave out of `plan.changed` what that source
-    may not change (see the module), and note what it says now (`plan.say`) for its next import."""
-    program, record = plan.program, plan.record
-    # What this source says is kept with its identifier, not as the listing's own source's record.
-    record.values.pop("import_snapshot", None)
-    if "import_snapshot" in plan.changed:
-        plan.changed.remove("import_snapshot")
-    plan.say = _say(record)
-    if record.stand_in_organization:
-        _keep(plan, ["organization"])  # an HSDS file's organization named after the program: not one
-    if not program.source:  # entered by hand: the import only fills its blanks
-        # (not with an organization named like the listing: what HSDS publishes for one without)
-        if record.organization is not None and record.organization.name == record.name and "organization" in plan.changed:
-            plan.changed.remove("organization")
-        blanks = {"services": not current_terms, "opening hours": not current_hours,
-                  "organization": program.organization_id is None}
-        _keep(plan, [key for key in list(plan.changed) if key not in IMPORT_FIELDS and not (
-            blanks[key] if key in blanks else _empty(getattr(program, key)))])
-        if "latitude" in plan.kept:
-            _keep(plan, ["location_approximate"])
-    elif plan.via == "match" and not program.import_snapshot:
-        # The listing's own source keeps no record of what it wrote (locator rows, HSDS): what the listing
-        # holds now is taken as that, so its next import changes only what it changed itself.
-        plan.seed = {key: getattr(program, key) for key in SNAPSHOT_FIELDS} | {"terms": sorted(current_terms)}
-    if not program.location_approximate and program.latitude is not None and record.values.get("location_approximate"):
-        _keep(plan, LOCATION_FIELDS)  # better coordinates than a ZIP code's centre
-    _keep_changed_by_others(plan, current_terms, report, plan.identifier.snapshot if plan.identifier else {},
-                            staff_since=program.import_snapshot if program.source else {})
-
-
-def _keep_changed_by_others(plan: _Plan, current_terms: list[int], report: ImportReport, said_before: dict,
-                            staff_since: dict | None = None) -> None:
-    """Keep what was changed on the listing since the record's source last said it (`said_before`): by
-    staff or by another source. Reported only when the source changed its value too, so there is
-    something to decide. Without a say of the source yet, keep what staff changed since the listing's
-    own source wrote it (`staff_since`)."""
-    program, record = plan.program, plan.record
-    staff_since = staff_since or {}
-    others = {**plan.says, **({program.source: staff_since} if staff_since else {})}
-    say = _say(record)
-    for key in (*SNAPSHOT_FIELDS, "services"):
-        said_key = "terms" if key == "services" else key
-        if key not in plan.changed:
-            continue
-        current = sorted(current_terms) if key == "services" else getattr(program, key)
-        if said_key in said_before:
-            if current == said_before[said_key]:
-                continue  # still what this source wrote: its own to change
-            _keep(plan, [key])
-            if say.get(said_key) == said_before[said_key]:
-                continue
-        elif said_key in staff_since and current != staff_since[said_key]:
-            _keep(plan, [key])
-        else:
-            continue
-        if key in LOCATION_FIELDS:
-            continue
-        label = "services" if key == "services" else field_labels(Program, [key])[0].lower()
-        report.warnings.append(
-            f"Row {record.row} «{record.name}»: {label} {'are' if key == 'services' else 'is'} kept"
-            + ("" if key == "services" else f" ({current!r}")
-            + (", " if key != "services" else " (") + f"{whose(current, said_key, others)}); this file says "
-            + ("other services." if key == "services" else f"{say.get(said_key)!r}.")
-        )
-
-
-def describe_matches(plans: list[_Plan], report: ImportReport) -> None:
-    """One line of the report for each record matched to a listing from another source, by row number."""
-    writes = not (report.dry_run or report.blocked)
-    for plan in plans:
-        if plan.match is None:
-            continue
-        labels = field_labels(Program, shown_changes(plan.changed))
-        if labels:
-            outcome = f"updated it ({', '.join(labels)})" if writes else f"it will be updated ({', '.join(labels)})"
-        else:
-            outcome = "it keeps its values"
-        kept = field_labels(Program, [key for key in plan.kept if key not in IMPORT_FIELDS])
-        if kept:
-            outcome += f"; kept what it had: {', '.join(kept)}"
-        report.matches.append(Finding(
-            plan.record.row, f"matched {listing(plan.match.program)} by {plan.match.how}; {outcome}",
-            line=plan.record.line,
-        ))
 
 
 def _organizations(plans: list[_Plan]) -> dict[str, Organization]:

@@ -319,3 +319,37 @@ def test_staff_see_each_match_in_the_preview_and_the_report(virginia, locator, a
     assert f"{LOCATOR}: {frid} (matched by address, phone and name on " in form
     history = admin_client.get(f"/admin/directory/program/{listing.pk}/history/").content.decode()
     assert "matched its row 38 to this listing by address, phone and name" in history
+
+
+# Two sources, one listing, many imports ----------------------------------------------------------
+
+
+def test_each_source_changes_only_what_it_changed_itself(tmp_path):
+    from tests.opendata.test_national_directory import facility
+
+    def directory(intake: str, edition: str) -> Path:
+        return workbook(tmp_path, [facility(intake1=intake)], name=f"national-directory-{edition}.xlsx")
+
+    def locator(intake: str):
+        return import_samhsa(source=rows_file(tmp_path, [locator_row(intake1=intake)]))
+
+    import_national_directory(source=directory("(434)555-0150", "2025"))
+    assert locator("434-555-0160").matches  # the first match: the locator's intake phone is written
+    listing = Program.objects.get()
+    assert listing.intake_phone == "(434) 555-0160"
+
+    same = import_national_directory(source=directory("(434)555-0150", "2025"))
+    assert (same.updated, same.unchanged) == (0, 1) and not [w for w in same.warnings if w.startswith("Row")]
+    newer = import_national_directory(source=directory("(434)555-0170", "2026"))  # the directory changed it
+    assert newer.updated == 0
+    assert ("Row 2 «Blue Ridge Recovery»: intake phone is kept ('(434) 555-0160', from the SAMHSA treatment "
+            "locator); the 2026 directory says '(434) 555-0170'.") in newer.warnings
+    listing.refresh_from_db()
+    assert listing.intake_phone == "(434) 555-0160"
+
+    assert locator("434-555-0160").updated == 0  # the locator says what it said: nothing to do
+    changed = locator("434-555-0180")  # the locator changed it: its own to change
+    assert changed.updated == 1 and not changed.matches
+    listing.refresh_from_db()
+    assert listing.intake_phone == "(434) 555-0180"
+    assert Program.objects.count() == 1
