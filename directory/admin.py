@@ -160,7 +160,7 @@ class ProgramAdmin(OptimisticLockingMixin, HistoryWithValuesMixin, admin.ModelAd
         if not identifiers:
             return "No other source"
         return format_html("<ul>{}</ul>", format_html_join("", "<li>{}: {} (matched by {} on {})</li>", (
-            (identifier.source, identifier.source_id, identifier.matched_by or "hand", f"{identifier.created:%Y-%m-%d}")
+            (identifier.source, identifier.source_id, identifier.matched_by or "an import", f"{identifier.created:%Y-%m-%d}")
             for identifier in identifiers)))
 
     @admin.display(description="Accepting", boolean=True, ordering="accepting_new_patients")
