@@ -169,8 +169,8 @@ def plan_programs(
 
     plans = []
     for done, record in enumerate(records, start=1):
-        key = (record.source, record.source_id)
-        program, via, match = existing.get(key), vias.get(key, "source"), matches.get(id(record))
+        identity = (record.source, record.source_id)
+        program, via, match = existing.get(identity), vias.get(identity, "source"), matches.get(id(record))
         if match is not None:
             program, via = match.program, "match"
         organization_name = record.organization.name if record.organization else None
@@ -193,7 +193,7 @@ def plan_programs(
             if record.hours is not None and sorted(hours[program.pk]) != sorted(record.hours):
                 changed.append("opening hours")
             plan = _Plan(record, program, changed, organization_name, via=via, match=match,
-                         identifier=identifiers.get(key), says={
+                         identifier=identifiers.get(identity), says={
                              source: said for source, said in says[program.pk].items() if source != record.source})
             if via in ("identifier", "match"):
                 keep_what_is_not_the_sources(plan, terms[program.pk], hours[program.pk], report)
