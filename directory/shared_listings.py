@@ -146,7 +146,7 @@ def describe_matches(plans: list[Plan], report: ImportReport) -> None:
     for plan in plans:
         if plan.match is None:
             continue
-        labels = field_labels(Program, shown_changes(plan.changed))
+        labels = field_labels(Program, [key for key in shown_changes(plan.changed) if key not in IMPORT_FIELDS])
         if labels:
             outcome = f"updated it ({', '.join(labels)})" if writes else f"it will be updated ({', '.join(labels)})"
         else:
