@@ -6,10 +6,18 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from directory.models import Category, ListingToVerify, OpeningHours, Organization, ProblemReport, Program, Term
+from directory.models import (
+    Category,
+    ListingToVerify,
+    OpeningHours,
+    Organization,
+    ProblemReport,
+    Program,
+    Term,
+)
 from directory.signals import listings_changed
 from places.states import STATE_CHOICES_BY_NAME
 from portal.admin_locking import OptimisticLockingMixin
@@ -117,7 +125,7 @@ class ProgramAdmin(OptimisticLockingMixin, HistoryWithValuesMixin, admin.ModelAd
     actions = [mark_verified_today, mark_closed]
     date_hierarchy = "last_verified"
     inlines = [OpeningHoursInline]
-    readonly_fields = ["created", "updated", "unmapped_codes"]
+    readonly_fields = ["created", "updated", "unmapped_codes", "other_sources"]
     fieldsets = [
         (None, {"fields": ["name", "slug", "organization", "description", "status", "accepting_new_patients"]}),
         ("Contact", {"fields": ["phone", "intake_phone", "website", "hours_note"]}),
@@ -130,7 +138,8 @@ class ProgramAdmin(OptimisticLockingMixin, HistoryWithValuesMixin, admin.ModelAd
         ("Program's contact for updates", {
             "fields": ["contact_email", "show_contact_email", "contact_language", "confirmed_by_program"],
             "description": "Update links and reminders go to this address; the public sees it only when ticked."}),
-        ("Source", {"fields": ["source", "source_id", "missing_from_source", "location_approximate", "unmapped_codes"],
+        ("Source", {"fields": ["source", "source_id", "other_sources", "missing_from_source", "location_approximate",
+                               "unmapped_codes"],
                     "classes": ["collapse"]}),
     ]
 
@@ -143,6 +152,16 @@ class ProgramAdmin(OptimisticLockingMixin, HistoryWithValuesMixin, admin.ModelAd
         return super().get_queryset(request).annotate(
             open_report_count=Count("problem_reports", filter=Q(problem_reports__resolved=False))
         )
+
+    @admin.display(description="Also listed in")
+    def other_sources(self, program):
+        """The records of other sources that imports matched to this listing (read only: written by imports)."""
+        identifiers = list(program.identifiers.order_by("created")) if program.pk else []
+        if not identifiers:
+            return "No other source"
+        return format_html("<ul>{}</ul>", format_html_join("", "<li>{}: {} (matched by {} on {})</li>", (
+            (identifier.source, identifier.source_id, identifier.matched_by or "an import", f"{identifier.created:%Y-%m-%d}")
+            for identifier in identifiers)))
 
     @admin.display(description="Accepting", boolean=True, ordering="accepting_new_patients")
     def accepting(self, program):

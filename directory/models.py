@@ -333,6 +333,36 @@ class OpeningHours(models.Model):
         return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
 
 
+class ProgramIdentifier(models.Model):
+    """The identifier of a listing in a source other than its own (Program.source, source_id).
+
+    Written when an import matches a record of another source to the listing as the same facility
+    (directory.matching), so the next import of that source finds it by identifier.
+    """
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="identifiers")
+    source = models.CharField(max_length=40, help_text="The other source, e.g. 'samhsa' or 'samhsa-directory'.")
+    source_id = models.CharField(max_length=200, help_text="The listing's identifier in that source.")
+    matched_by = models.CharField(
+        max_length=100, blank=True, help_text="How the import found it the same facility, e.g. 'address and name'."
+    )
+    snapshot = models.JSONField(
+        default=dict, blank=True, editable=False,
+        help_text="What this source said at its last import, to tell its changes from staff's and other sources'.",
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "identifier in another source"
+        verbose_name_plural = "identifiers in other sources"
+        constraints = [
+            models.UniqueConstraint(fields=["source", "source_id"], name="program_identifier_unique_source_id"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.source_id}"
+
+
 class ListingToVerify(Program):
     """Programs seen through the staff verification queue (a proxy: same rows, its own admin)."""
 

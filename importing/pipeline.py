@@ -93,6 +93,10 @@ class ImportReport:
     organizations_created: int = 0
     rejected: list[Finding] = field(default_factory=list)
     fixed: list[Finding] = field(default_factory=list)
+    # Records matched to a listing from another source (the same facility), and records listed
+    # separately that may be one already listed: each a row number and a sentence for staff.
+    matches: list[Finding] = field(default_factory=list)
+    possible_duplicates: list[Finding] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
@@ -116,6 +120,8 @@ class ImportReport:
             f"{self.unchanged} unchanged"
             + (f", {self.matched} already listed" if self.matched else "")
             + f", {len(self.rejected)} rejected"
+            + (f"; {len(self.matches)} matched a listing from another source" if self.matches else "")
+            + (f"; {len(self.possible_duplicates)} possible duplicates" if self.possible_duplicates else "")
         )
         if self.applied:
             return counts.replace(" to create", " created").replace(" to update", " updated") + "."

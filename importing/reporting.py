@@ -40,6 +40,10 @@ def write_report(command: BaseCommand, report: ImportReport, verbosity: int, *, 
                 f"... and {len(lines) - LISTED} more {'fixes' if kind == 'Fixed' else 'warnings'} (use -v 2 to list them)."))
     for rejection in report.rejected:
         command.stdout.write(command.style.ERROR(f"Rejected: {rejection}"))
+    for match in report.matches:
+        command.stdout.write(f"Matched: {match}")
+    for doubt in report.possible_duplicates:
+        command.stdout.write(command.style.WARNING(f"Possible duplicate: {doubt}"))
     if verbosity >= 2:
         for change in report.changes:
             if change.action != "unchanged":

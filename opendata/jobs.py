@@ -193,6 +193,8 @@ def report_from_json(data: dict) -> ImportReport:
         **data,
         "rejected": [Finding(**finding) for finding in data.get("rejected", [])],
         "fixed": [Finding(**finding) for finding in data.get("fixed", [])],
+        "matches": [Finding(**finding) for finding in data.get("matches", [])],
+        "possible_duplicates": [Finding(**finding) for finding in data.get("possible_duplicates", [])],
         "changes": [Change(**{**change, "fields": tuple(change.get("fields", ()))}) for change in data.get("changes", [])],
     })
 

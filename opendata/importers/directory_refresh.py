@@ -2,17 +2,27 @@
 compared with the listings already here (see opendata.importers.national_directory).
 
 A facility is the source plus its normalised name, street, ZIP code and phone. The planner runs the
-directory's plan_programs, then keeps what staff edited by hand since the last import (each listing
-remembers what the import wrote, `Program.import_snapshot`) and reports each conflict, keeps better
-coordinates than a ZIP code's centre, leaves out facilities already listed from another source, and
-marks the directory's listings the new edition no longer has (`Program.missing_from_source`).
+directory's plan_programs (which also matches a facility already listed from another source, such as
+locator rows or HSDS, to that listing: directory.matching), then keeps what staff edited by hand since
+the last import (each listing remembers what the import wrote, `Program.import_snapshot`) and reports
+each conflict, keeps better coordinates than a ZIP code's centre, and marks the directory's listings
+the new edition no longer has (`Program.missing_from_source`).
 """
 from __future__ import annotations
 
 import hashlib
 import re
 
-from directory.importing import ProgramRecord, plan_programs, write_programs
+from directory.importing import (
+    LOCATION_FIELDS,
+    SNAPSHOT_FIELDS,
+    ProgramRecord,
+    describe_matches,
+    plan_programs,
+    shown_changes,
+    whose,
+    write_programs,
+)
 from directory.models import Program
 from importing.pipeline import Change, ImportReport, Progress
 
@@ -43,11 +53,6 @@ def facility_id(*, name: str, street: str, zip_code: str, phone: str) -> str:
 
 # Comparing with the database: staff edits win, missing facilities are marked ----------------------
 
-SNAPSHOT_FIELDS = ("name", "street1", "street2", "city", "state", "zip_code", "phone", "intake_phone",
-                   "latitude", "longitude")
-LOCATION_FIELDS = ("latitude", "longitude", "location_approximate")
-
-
 def _snapshot(record: ProgramRecord) -> dict:
     return {**{key: record.values[key] for key in SNAPSHOT_FIELDS}, "terms": sorted(record.term_ids or [])}
 
@@ -68,38 +73,49 @@ class Planner:
     def __call__(self, records: list[ProgramRecord], report: ImportReport, progress: Progress | None):
         for record in records:
             record.values["import_snapshot"] = _snapshot(record)
-        plans = self._listed_elsewhere(plan_programs(records, report, progress), report)
+        plans = plan_programs(records, report, progress, describe=False)
         report.changes = [change for change in report.changes if change.action != "update"]
         report.updated = 0
         for plan in plans:
             if plan.program is None:
                 continue
             program, record = plan.program, plan.record
-            before = program.import_snapshot or {}
+            # A listing of another source: plan_programs kept what the directory may not change there.
+            before = (program.import_snapshot or {}) if plan.via not in ("identifier", "match") else {}
             kept = []
             if not program.location_approximate and program.latitude is not None and record.values["location_approximate"]:
                 kept += [key for key in LOCATION_FIELDS if key in plan.changed]  # better coordinates than a ZIP centre
             for key in SNAPSHOT_FIELDS:
                 if key in plan.changed and key in before and key not in kept and getattr(program, key) != before[key]:
                     kept.append(key)
-                    if key not in LOCATION_FIELDS:
+                    if key in LOCATION_FIELDS:
+                        continue
+                    if whose(getattr(program, key), key, plan.says) == "edited by staff":
                         report.warnings.append(
                             f"Row {record.row} «{record.name}»: {key.replace('_', ' ')} was edited by staff "
                             f"({getattr(program, key)!r}) and is kept; the {edition_label(self.edition)} "
                             f"says {record.values[key]!r}."
                         )
+                    elif record.values[key] != before[key]:  # another source's value; the directory changed its own
+                        report.warnings.append(
+                            f"Row {record.row} «{record.name}»: {key.replace('_', ' ')} is kept "
+                            f"({getattr(program, key)!r}, {whose(getattr(program, key), key, plan.says)}); the "
+                            f"{edition_label(self.edition)} says {record.values[key]!r}."
+                        )
             if "services" in plan.changed and "terms" in before:
                 current = sorted(Program.terms.through.objects.filter(program_id=program.pk).values_list("term_id", flat=True))
                 if current != before["terms"]:
                     kept.append("services")
-                    report.warnings.append(f"Row {record.row} «{record.name}»: services were edited by staff and are kept.")
+                    if whose(current, "terms", plan.says) == "edited by staff":
+                        report.warnings.append(f"Row {record.row} «{record.name}»: services were edited by staff and are kept.")
             for key in kept:
                 if key in LOCATION_FIELDS:
                     record.values[key] = getattr(program, key)
                 plan.changed.remove(key)
+            plan.kept.extend(key for key in kept if key not in plan.kept)
             if "services" in kept:
                 record.term_ids = None
-            shown = [key for key in plan.changed if key != "import_snapshot"]
+            shown = shown_changes(plan.changed)
             if shown:
                 report.updated += 1
                 report.changes.append(Change("update", record.row, record.name, tuple(shown)))
@@ -118,31 +134,8 @@ class Planner:
                 f"Not in the {edition_label(self.edition)}: {len(self.missing)} listings imported from an "
                 "earlier edition. They are kept and marked for review (admin filter “newest edition of its source”)."
             )
+        describe_matches(plans, report)
         return plans
-
-    @staticmethod
-    def _listed_elsewhere(plans: list, report: ImportReport) -> list:
-        """Leave out new facilities already listed from another source (locator rows, HSDS, staff): their
-        listing, with its better coordinates, stays the one shown. Matched by normalised name, street and ZIP."""
-        if not any(plan.program is None for plan in plans):
-            return plans
-        elsewhere = {
-            (normalise(name), normalise(street), zip_code[:5])
-            for name, street, zip_code in Program.objects.exclude(source=SOURCE).values_list("name", "street1", "zip_code")
-        }
-        kept, matched = [], set()
-        for plan in plans:
-            values = plan.record.values
-            if plan.program is None and (normalise(values["name"]), normalise(values["street1"]), values["zip_code"][:5]) in elsewhere:
-                matched.add(plan.record.row)
-            else:
-                kept.append(plan)
-        if matched:
-            report.created -= len(matched)
-            report.matched += len(matched)
-            report.changes = [Change("matched", change.row, change.name) if change.action == "create" and change.row in matched
-                              else change for change in report.changes]
-        return kept
 
     def write(self, plans, report: ImportReport, progress: Progress | None):
         history = write_programs(plans, report, progress)

@@ -92,9 +92,12 @@ def test_round_trip_between_two_installations_overwrites_nothing(client):
 
     assert report.updated == 0, report.changes
     assert contact_details() == a_programs  # no name, address or phone of A's programs was overwritten
-    assert report.created == 3  # B's records are new to A: known by B's identifiers from now on
+    # B's records are A's own facilities under B's identifiers: matched to them by address and name (A's
+    # programs were entered by hand, so they keep every value), and known by B's identifiers from now on.
+    assert report.created == 0 and len(report.matches) == 3
+    assert Program.objects.filter(identifiers__source="hsds").count() == 3
     again = import_hsds(source=from_b)
-    assert (again.created, again.updated, again.unchanged) == (0, 0, 3)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 3) and not again.matches
     assert contact_details() == a_programs
 
 

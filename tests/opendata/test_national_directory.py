@@ -386,6 +386,9 @@ def test_a_facility_already_listed_from_the_locator_keeps_that_listing(tmp_path)
     make_program(name="Blue Ridge Recovery", street1="100 Main St.", zip_code="22902", source="samhsa",
                  source_id="frid-1", latitude=38.0301, longitude=-78.4801)
     out = run(workbook(tmp_path, [facility(), facility("Other Place", street1="5 Elm Street")]))
-    assert "1 created" in out and "1 already listed" in out
+    assert "1 created" in out and "1 matched a listing from another source" in out
+    assert ("Matched: Row 2 (line 2): matched the listing ‘Blue Ridge Recovery’ (imported from the SAMHSA "
+            "treatment locator) by address and name") in out
     assert Program.objects.filter(name="Blue Ridge Recovery").count() == 1
-    assert program().source == "samhsa" and not program().location_approximate
+    assert program().source == "samhsa" and not program().location_approximate  # its better coordinates stay
+    assert list(program().identifiers.values_list("source", flat=True)) == ["samhsa-directory"]
