@@ -87,6 +87,15 @@ class _VisibleText(HTMLParser):
             self.texts.append(data)
 
 
+def _visible_words(pieces: list[str]) -> list[str]:
+    """The texts a visitor reads in a template's output (its tags and variables as PLACEHOLDER)."""
+    parser = _VisibleText()
+    parser.feed("".join(pieces))
+    parser.close()
+    texts = (" ".join(text.replace(PLACEHOLDER, " ").split()) for text in parser.texts)
+    return [text for text in texts if LETTER.search(text)]
+
+
 def _literal_problems(contents: str) -> list[str]:
     """String literals inside a tag or variable that read as words and are not wrapped in _()."""
     problems = []
@@ -123,14 +132,7 @@ def untranslated_template_text(source: str) -> list[str]:
                 # include "x.html" with heading="..." and friends: the template name is not text.
                 problems += _literal_problems(re.sub(r"^\s*\w+\s+(\"[^\"]*\"|'[^']*')", "", token.contents))
             pieces.append(PLACEHOLDER)
-    parser = _VisibleText()
-    parser.feed("".join(pieces))
-    parser.close()
-    for text in parser.texts:
-        text = " ".join(text.replace(PLACEHOLDER, " ").split())
-        if LETTER.search(text):
-            problems.append(text)
-    return problems
+    return problems + _visible_words(pieces)
 
 
 def untranslated_templates() -> list[Finding]:
@@ -169,14 +171,7 @@ def untranslated_jinja_text(source: str) -> list[str]:
             pieces.append(PLACEHOLDER)
         elif kind not in {"comment_begin", "comment", "comment_end", "whitespace"}:
             expression.append(value)
-    parser = _VisibleText()
-    parser.feed("".join(pieces))
-    parser.close()
-    for text in parser.texts:
-        text = " ".join(text.replace(PLACEHOLDER, " ").split())
-        if LETTER.search(text):
-            problems.append(text)
-    return problems
+    return problems + _visible_words(pieces)
 
 
 @dataclass(frozen=True)
