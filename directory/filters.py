@@ -295,10 +295,16 @@ class ProgramFilterSet(ReusedFormMixin, PlaceSearchMixin, django_filters.FilterS
         """The programs serving the searched place's state by telehealth, under the search's other
         filters, whatever the distance, by name; None without a place or when the search lists
         only them already (telehealth_only)."""
-        state = self.telehealth_state
-        if not state or self.telehealth_only:
+        if not self.lists_statewide_telehealth:
             return None
-        return self._filtered(self.queryset, skip={"near"}).serving_by_telehealth(state).order_by("name", "pk")
+        return self._filtered(self.queryset, skip={"near"}).serving_by_telehealth(self.telehealth_state).order_by(
+            "name", "pk"
+        )
+
+    @property
+    def lists_statewide_telehealth(self) -> bool:
+        """A place was searched, and not for telehealth alone: its state's telehealth programs get a section."""
+        return bool(self.telehealth_state) and not self.telehealth_only
 
     def selected_term_ids(self) -> dict[str, list[int]]:
         """The ticked terms per category parameter (valid ones only)."""

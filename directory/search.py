@@ -231,8 +231,8 @@ class ProgramSearch:
         the distance, by name, those already listed by distance (`exclude`) left out: at most
         MAX_COUNTED + 1 ids. None without a place."""
         filterset = self.filterset
-        if not filterset.telehealth_state or filterset.telehealth_only:
-            return None  # as filterset.statewide_telehealth(), without building its query
+        if not filterset.lists_statewide_telehealth:
+            return None
         listed = set(exclude)
         # Left out here rather than in SQL: a thousand ids in the query cost more than reading them.
         limit = CappedPaginator.MAX_COUNTED + 1 + len(listed)
