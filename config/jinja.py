@@ -14,11 +14,14 @@ in the sentence; a sentence that needs a plural is made in Python), autoescaping
 """
 from __future__ import annotations
 
+from functools import partial
+
 from django.templatetags.static import static
 from django.utils.translation import get_language, gettext, ngettext
 from jinja2 import Environment
 
 from meetings.templatetags import meetings_tags
+from portal.fragments import kept
 from portal.i18n import formatted_date
 from portal.templatetags import portal_tags
 
@@ -26,7 +29,7 @@ from portal.templatetags import portal_tags
 def environment(**options) -> Environment:
     env = Environment(**options)
     env.install_gettext_callables(gettext, ngettext, newstyle=False)
-    env.globals.update(get_language=get_language, static=static)
+    env.globals.update(get_language=get_language, static=static, kept=partial(kept, reloading=env.auto_reload))
     env.filters.update({
         "date": formatted_date,
         "tel_href": portal_tags.tel_href,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field, fields
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -235,7 +235,9 @@ class ProgramSearch:
             return None
         listed = set(exclude)
         # Left out here rather than in SQL: a thousand ids in the query cost more than reading them.
-        limit = CappedPaginator.MAX_COUNTED + 1 + len(listed)
+        # A search lists at most MAX_COUNTED + 1 programs, so twice that many leaves enough whatever
+        # it listed, and the limit (part of the question) is the same for every place in the state.
+        limit = 2 * (CappedPaginator.MAX_COUNTED + 1)
         # The same for every place in the state: kept for a minute, or until the listings change.
         question = (filterset.telehealth_state, filterset.question(skip={"near"}), limit)
         ids = kept_answer("telehealth", question,
@@ -348,6 +350,16 @@ def filters_in_use(filterset: ProgramFilterSet, facets: list[dict]) -> list[str]
     return names
 
 
+class FacetOption(NamedTuple):
+    """One service checkbox of the search form: its code, its name in the page's language, how many
+    programs ticking it would leave (None when not counted) and whether it is ticked."""
+
+    code: str
+    name: str
+    count: int | None
+    checked: bool
+
+
 def build_facets(filterset: ProgramFilterSet, counts: dict[int, int] | None) -> list[dict]:
     """Each category with its terms, whether ticked, and how many programs ticking it would leave."""
     facets = []
@@ -356,15 +368,10 @@ def build_facets(filterset: ProgramFilterSet, counts: dict[int, int] | None) -> 
         filterset.categories, category_filter_parts(filterset.categories)
     ):
         chosen = set(filterset.cleaned(param, []))
-        options = [
-            {
-                "code": code,
-                "name": name,
-                "count": None if counts is None else counts.get(term_ids[code], 0),
-                "checked": code in chosen,
-            }
+        options = tuple(
+            FacetOption(code, name, None if counts is None else counts.get(term_ids[code], 0), code in chosen)
             for code, name in choices
-        ]
+        )
         facets.append({
             "param": param,
             "name": entry.category.localized_name,
@@ -372,7 +379,7 @@ def build_facets(filterset: ProgramFilterSet, counts: dict[int, int] | None) -> 
             "options": options,
             "open": bool(chosen) or entry.category.show_in_results,
             "chosen": len(chosen),
-            "chosen_names": [option["name"] for option in options if option["checked"]],
-            "chosen_codes": {option["code"] for option in options if option["checked"]},
+            "chosen_names": [option.name for option in options if option.checked],
+            "chosen_codes": {option.code for option in options if option.checked},
         })
     return facets

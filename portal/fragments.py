@@ -1,8 +1,16 @@
-"""Rendering the result lists of jinja2/ (config/jinja.py) for the Django pages that place them."""
+"""Rendering the result lists of jinja2/ (config/jinja.py) for the Django pages that place them, and
+keeping the pieces of a list that repeat from page to page."""
 from __future__ import annotations
 
 from django.template import engines
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+from markupsafe import Markup
+
+# Rendered pieces kept per process (see kept). When this many are held they are all let go and made
+# again as pages ask for them: a piece is a few hundred bytes, so the bound holds a few megabytes.
+KEPT_MOST = 5000
+_kept: dict[tuple, Markup] = {}
 
 
 def render_list(template_name: str, context: dict) -> SafeString:
@@ -15,3 +23,26 @@ def macro(template_name: str, name: str):
     """A macro of a jinja2/ template, to call from Python (a template tag showing one piece). The
     template is run afresh, so that what it translates is in the page's language."""
     return getattr(engines["jinja2"].env.get_template(template_name).make_module(), name)
+
+
+def kept(piece, *values, reloading: bool = False) -> Markup:
+    """`piece(*values)`, a macro of a jinja2/ template, rendered once per process for the same values
+    in the same language and then reused: a fragment cache keyed on everything the piece shows.
+
+    A macro sees only its arguments (and the template's translated labels), so an edit, an import or
+    a new day that changes what it shows changes its key: there is nothing to clear. Templates
+    call it as `{{ kept(details, program.phone, ...) }}` for what many pages show alike, such as a
+    listing's part of its result card; the values must be hashable (strings, numbers, dates, tuples).
+    Macro names given to kept are unique across jinja2/ (a test checks). Nothing is kept while
+    templates reload (`reloading`: development), so that an edited template shows at once.
+    """
+    if reloading:
+        return piece(*values)
+    key = (piece.name, get_language(), values)
+    html = _kept.get(key)
+    if html is None:
+        html = piece(*values)
+        if len(_kept) >= KEPT_MOST:
+            _kept.clear()
+        _kept[key] = html
+    return html

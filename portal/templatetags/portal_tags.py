@@ -1,6 +1,7 @@
 """Template helpers shared by every app."""
 import json
 from functools import lru_cache
+from typing import NamedTuple
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
@@ -101,6 +102,14 @@ def pagination(page, query) -> str:
     return render_list("includes/pagination.html", pagination_links(page, query))
 
 
+class PageLink(NamedTuple):
+    """One page of a list in its pagination links; `number` is None for the ellipsis between them."""
+
+    number: int | None
+    url: str = ""
+    current: bool = False
+
+
 def pagination_links(page, query) -> dict:
     """What the pagination template shows: each page's link, and the previous and next ones."""
     if not page or not page.has_other_pages():
@@ -109,17 +118,26 @@ def pagination_links(page, query) -> dict:
     params.pop("page", None)
     rest = params.urlencode()
     start = f"?{rest}&page=" if rest else "?page="
-    links = []
-    for number in page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1):
-        if number == page.paginator.ELLIPSIS:
-            links.append({"ellipsis": True})
-        else:
-            links.append({"number": number, "url": f"{start}{number}", "current": number == page.number})
+    current, ellipsis = page.number, page.paginator.ELLIPSIS
+    links = [
+        PageLink(None) if number == ellipsis else PageLink(number, f"{start}{number}", number == current)
+        for number in page.paginator.get_elided_page_range(current, on_each_side=2, on_ends=1)
+    ]
     return {
         "links": links,
-        "previous": f"{start}{page.previous_page_number()}" if page.has_previous() else "",
-        "next": f"{start}{page.next_page_number()}" if page.has_next() else "",
+        "previous": f"{start}{current - 1}" if page.has_previous() else "",
+        "next": f"{start}{current + 1}" if page.has_next() else "",
     }
+
+
+@register.simple_tag
+def select_options(choices, selected) -> str:
+    """`<option>`s for a long, fixed list of (value, label) choices with `selected` chosen
+    (jinja2/includes/select_options.html).
+
+    Usage: <select name="state" ...>{% select_options state_choices state_chosen %}</select>
+    """
+    return render_list("includes/select_options.html", {"choices": tuple(choices), "selected": selected})
 
 
 _radius_options: dict[tuple, str] = {}

@@ -86,7 +86,7 @@ def test_facet_counts_show_what_each_option_would_leave(client):
     make_program(name="B", terms=["BU", "PI"])
     make_program(name="C", terms=["METH", "MD"])
     response = client.get(SEARCH + "?near=22902&medication=BU")
-    facets = {facet["param"]: {o["code"]: o["count"] for o in facet["options"]} for facet in response.context["facets"]}
+    facets = {facet["param"]: {o.code: o.count for o in facet["options"]} for facet in response.context["facets"]}
     # Ticking Medicaid now would leave 1 (A); the medication counts ignore the medication choice itself.
     assert facets["payment"]["MD"] == 1
     assert facets["payment"]["PI"] == 1
@@ -96,7 +96,7 @@ def test_facet_counts_show_what_each_option_would_leave(client):
     assert re.search(r'value="METH"[^>]*> Methadone <span class="count">\(1', html)
     # With nothing ticked, each option counts the programs found that offer it.
     unfiltered = client.get(SEARCH + "?near=22902")
-    counts = {o["code"]: o["count"] for f in unfiltered.context["facets"] for o in f["options"]}
+    counts = {o.code: o.count for f in unfiltered.context["facets"] for o in f["options"]}
     assert (counts["BU"], counts["METH"], counts["MD"], counts["PI"], counts["SF"]) == (2, 1, 2, 1, 0)
 
 
@@ -268,5 +268,5 @@ def test_a_search_too_broad_to_count_is_not_counted_again(client, monkeypatch):
     client.get(SEARCH, params)
     with CaptureQueriesContext(connection) as again:
         response = client.get(SEARCH, params)
-    assert all(option["count"] is None for facet in response.context["facets"] for option in facet["options"])
+    assert all(option.count is None for facet in response.context["facets"] for option in facet["options"])
     assert not [query for query in again.captured_queries if "unnest" in query["sql"]]

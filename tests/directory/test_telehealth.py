@@ -112,7 +112,7 @@ def test_kept_answers_follow_every_change_to_the_listings(client, admin_client):
     params = {"near": "21502", "radius": "25", "medication": "BU"}
     assert section_names(client.get(SEARCH, params)) == ["Statewide Video Care"]
     before = client.get(SEARCH, params).context["facets"]
-    assert {o["code"]: o["count"] for f in before for o in f["options"]}["MD"] == 1
+    assert {o.code: o.count for f in before for o in f["options"]}["MD"] == 1
 
     newcomer = make_program(name="Annapolis Video Start", telehealth_states=["MD"], terms=["TELE", "BU"],
                             city="Annapolis", state="MD", zip_code="21401", latitude=38.97, longitude=-76.49)
