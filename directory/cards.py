@@ -1,14 +1,15 @@
 """What a search result card shows, read and prepared for its template.
 
 The cards are jinja2/directory/program_cards.html (config/jinja.py says why Jinja2), placed by
-`{% program_cards %}`. They are rendered with each page from what is prepared here and in
-directory.results.programs_in_order: nothing is kept between requests but a few formatted values
-(dates, hours), so an edit, an import or a new day shows at once, with nothing to clear.
+`{% program_cards %}`. Each page reads and prepares its cards here and in
+directory.results.programs_in_order; a card's listing part is kept by what it shows (ProgramListing,
+portal.fragments.kept), so an edit, an import or a new day makes a new one at once, with nothing to clear.
 """
 from __future__ import annotations
 
 import datetime
 from functools import lru_cache
+from typing import NamedTuple
 
 from django.db import connections, router
 from django.utils.translation import gettext as _
@@ -70,6 +71,22 @@ class CardProgram:
         # Templates try a dictionary lookup before an attribute: answering it from the attributes
         # spares each of a card's variables a caught TypeError.
         return self.__dict__[name]
+
+
+class ProgramListing(NamedTuple):
+    """A result card's listing part: what it shows of the program itself, the same on every page that
+    lists it (jinja2/directory/program_cards.html's `listing` reads nothing else, so it is kept by
+    these values: portal.fragments.kept). The rest of the card (its link back to the search, the
+    distance, open now) is the search's own."""
+
+    organization_name: str | None
+    address: str
+    phone: str
+    accepting_new_patients: bool | None
+    availability: str
+    services: tuple[tuple[str, str], ...]
+    stale_age: str | None
+    last_verified: datetime.date | None
 
 
 def card_programs(ids: list[int]) -> dict[int, CardProgram]:

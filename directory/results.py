@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from directory.cards import (
     CardProgram,
+    ProgramListing,
     availability_text,
     card_programs,
     services_index,
@@ -106,9 +107,16 @@ def programs_in_order(
         program.card_id = f"program-{pk}"
         zone = timezones.zone_for(program.state, program.latitude, program.longitude)
         program.open_status = open_status(weekly_periods(program.weekly_hours), zone, now, language)
-        program.stale_age = stale_age(program.last_verified, now, language)
-        program.services = summarise_services(program, services)
-        program.availability_text = availability_text(program)
+        program.listing = ProgramListing(
+            organization_name=program.organization_name,
+            address=program.one_line_address,
+            phone=program.phone,
+            accepting_new_patients=program.accepting_new_patients,
+            availability=availability_text(program),
+            services=summarise_services(program, services),
+            stale_age=stale_age(program.last_verified, now, language),
+            last_verified=program.last_verified,
+        )
         ordered.append(program)
     return ordered
 

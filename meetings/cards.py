@@ -1,8 +1,9 @@
 """What a meeting finder's result card shows, prepared for its template.
 
 The cards are jinja2/meetings/meeting_list.html (config/jinja.py says why Jinja2), placed by
-`{% meeting_list %}`. They are rendered with each page from what is prepared here: nothing is kept
-between requests, so an edit, another day or another minute shows at once, with nothing to clear.
+`{% meeting_list %}`. Each page prepares what its cards show here (MeetingCard); a rendered card is
+kept by those values (portal.fragments.kept), so an edit, another day or another minute makes a new
+card at once, with nothing to clear.
 """
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import datetime
 from functools import lru_cache
 from itertools import groupby
 from operator import attrgetter
+from typing import NamedTuple
 
 from django.db.models.query import ValuesIterable
 from django.utils.formats import time_format
@@ -76,8 +78,8 @@ class CardMeeting:
         return ", ".join(part for part in (self.location, self.city, self.state) if part) if self.is_in_person else ""
 
     @property
-    def listed_types(self) -> list[str]:
-        return [name for name in self.type_names or [] if name]
+    def listed_types(self) -> tuple[str, ...]:
+        return tuple(name for name in self.type_names or () if name)
 
 
 class CardMeetings(ValuesIterable):
@@ -92,10 +94,34 @@ class CardMeetings(ValuesIterable):
             yield CardMeeting(row)
 
 
+class MeetingCard(NamedTuple):
+    """Everything a meeting's result card shows (jinja2/meetings/meeting_list.html's `meeting_card`
+    reads nothing else, so a card is kept by these values: portal.fragments.kept)."""
+
+    card_id: str
+    url: str
+    name: str
+    days: tuple[int, ...]
+    start_time: datetime.time
+    end_time: datetime.time | None
+    timezone: str
+    is_online: bool
+    ended_today: bool
+    badge: str
+    badge_kind: str
+    fellowship_name: str
+    attendance: str
+    attendance_label: str
+    place: str
+    distance: float | None
+    types: tuple[str, ...]
+    last_verified: datetime.date | None
+
+
 def prepare_cards(meetings: list[Meeting], *, base_url: str, mode: str) -> list[Meeting]:
-    """Give each listed meeting what its card shows beyond its row: its address, its card's id, its
-    badge ("Starts in 20 minutes", "Ended earlier today, at 8:00 PM"), how it is attended ("In
-    person") and its distance.
+    """Give each listed meeting its `card` (MeetingCard): its address, its card's id, its badge
+    ("Starts in 20 minutes", "Ended earlier today, at 8:00 PM"), how it is attended ("In person")
+    and its distance, with the rest of what the card shows.
 
     The meetings come from views.public_meetings (their fellowship's name and type names, in the
     page's language, with them); `mode` is the finder's (a badge is styled by it).
@@ -105,9 +131,24 @@ def prepare_cards(meetings: list[Meeting], *, base_url: str, mode: str) -> list[
         meeting.occurrence_day = occurrence = getattr(meeting, "occurrence_day", None)
         meeting.ended_today = getattr(meeting, "ended_today", False)
         meeting.distance = getattr(meeting, "distance", None)
-        meeting.card_id = f"meeting-{meeting.pk}-{occurrence if occurrence is not None else 'x'}"
-        meeting.url = f"{base_url}{meeting.slug}/"
-        meeting.badge = badge(meeting, language)
-        meeting.attendance_label = attendance_label(meeting.attendance, language)
-        meeting.badge_kind = "ended" if meeting.ended_today else mode
+        meeting.card = MeetingCard(
+            card_id=f"meeting-{meeting.pk}-{occurrence if occurrence is not None else 'x'}",
+            url=f"{base_url}{meeting.slug}/",
+            name=meeting.name,
+            days=tuple(meeting.days or ()),
+            start_time=meeting.start_time,
+            end_time=meeting.end_time,
+            timezone=meeting.timezone,
+            is_online=meeting.is_online,
+            ended_today=meeting.ended_today,
+            badge=badge(meeting, language),
+            badge_kind="ended" if meeting.ended_today else mode,
+            fellowship_name=meeting.fellowship_name,
+            attendance=meeting.attendance,
+            attendance_label=attendance_label(meeting.attendance, language),
+            place=meeting.place,
+            distance=meeting.distance,
+            types=meeting.listed_types,
+            last_verified=meeting.last_verified,
+        )
     return meetings

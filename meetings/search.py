@@ -285,12 +285,15 @@ def results_heading(filterset: MeetingFilterSet, count: int) -> str:
 
 
 def form_options(filterset: MeetingFilterSet) -> dict:
-    """Every choice on the search form as (value, label, chosen), worked out once for the template."""
+    """Every choice on the search form as (value, label, chosen), worked out once for the template
+    (tuples: the form's lists are kept by the values they show, jinja2/meetings/finder_choices.html)."""
     language = translation.get_language()
 
-    def choices(name: str, chosen, labels=None) -> list[tuple[str, str, bool]]:
+    def choices(name: str, chosen, labels=None) -> tuple[tuple[str, str, bool], ...]:
         chosen = str(chosen)
-        return [(value, (labels or {}).get(value, label), value == chosen) for value, label in fixed_choices(name, language)]
+        return tuple(
+            (value, (labels or {}).get(value, label), value == chosen) for value, label in fixed_choices(name, language)
+        )
 
     attendance = filterset.cleaned("attendance", "") or (
         Attendance.ONLINE.value if filterset.attendance_mode == Attendance.ONLINE else ""
@@ -304,9 +307,11 @@ def form_options(filterset: MeetingFilterSet) -> dict:
         "when": choices("when", filterset.cleaned("when", "")),
         "attendance": choices("attendance", attendance),
         # Named in the page's language (the Spanish name where staff gave one), as the cards are.
-        "fellowship": [(f.slug, f.localized_name, f.slug in fellowships) for f in filterset.fellowships],
+        "fellowship": tuple((f.slug, f.localized_name, f.slug in fellowships) for f in filterset.fellowships),
         # The featured meeting types, and any others this search uses.
-        "type": [(t.code, t.localized_name, t.code in types) for t in filterset.types if t.featured or t.code in types],
+        "type": tuple(
+            (t.code, t.localized_name, t.code in types) for t in filterset.types if t.featured or t.code in types
+        ),
     }
     options["any_when"] = not any(chosen for _value, _label, chosen in options["when"])
     options["any_attendance"] = not any(chosen for _value, _label, chosen in options["attendance"])

@@ -153,3 +153,26 @@ def meeting_list(meetings, heading_level: int = 3, list_days: bool = True) -> Sa
     return render_list("meetings/meeting_list.html", {
         "meetings": meetings, "heading_level": heading_level, "list_days": list_days, "language": get_language(),
     })
+
+
+@register.simple_tag
+def finder_choices(options) -> SafeString:
+    """The finder's day, time, "right now" and attendance choices (jinja2/meetings/finder_choices.html),
+    `options` from meetings.search.form_options.
+
+    Usage: {% finder_choices options %}
+    """
+    return render_list("meetings/finder_choices.html", {"part": "when_how", "options": options})
+
+
+@register.simple_tag
+def finder_fellowships_types(options, chosen_fellowships: int, chosen_types: int) -> SafeString:
+    """The finder's fellowships and meeting types, with how many of each are ticked
+    (jinja2/meetings/finder_choices.html).
+
+    Usage: {% finder_fellowships_types options chosen_fellowships chosen_types %}
+    """
+    return render_list("meetings/finder_choices.html", {
+        "part": "fellowships_types", "options": options,
+        "chosen_fellowships": chosen_fellowships, "chosen_types": chosen_types,
+    })
