@@ -90,6 +90,7 @@ def programs_in_order(
     # One query (directory.cards.card_query), with each program's weekly hours; the ids give the order.
     by_id = read if read is not None else card_programs(ids) if ids else {}
     now = now or timezone.now()
+    today = timezone.localdate(now)
     language = get_language()
     services = services_index(terms_by_id(), language)
     # Every program's address differs only by its slug: reversed once, not once per card.
@@ -114,19 +115,19 @@ def programs_in_order(
             accepting_new_patients=program.accepting_new_patients,
             availability=availability_text(program),
             services=summarise_services(program, services),
-            stale_age=stale_age(program.last_verified, now, language),
+            stale_age=stale_age(program.last_verified, today, language),
             last_verified=program.last_verified,
         )
         ordered.append(program)
     return ordered
 
 
-def stale_age(last_verified: datetime.date | None, now: datetime.datetime, language: str | None = None) -> str | None:
+def stale_age(last_verified: datetime.date | None, today: datetime.date, language: str | None = None) -> str | None:
     """How long ago a listing was last verified ('11 months'), when that is longer than the
-    configured PORTAL_STALE_AFTER_DAYS; '' when it never was; None when it is recent enough."""
+    configured PORTAL_STALE_AFTER_DAYS; '' when it never was; None when it is recent enough. `today`
+    is the local date (timezone.localdate), read once for a page's cards."""
     if last_verified is None:
         return ""
-    today = timezone.localdate(now)
     if (today - last_verified).days <= settings.PORTAL_STALE_AFTER_DAYS:
         return None
     return _time_since(last_verified, today, language or get_language())

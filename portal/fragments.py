@@ -15,8 +15,8 @@ _kept: dict[tuple, Markup] = {}
 
 def render_list(template_name: str, context: dict) -> SafeString:
     """A jinja2/ template rendered with `context`, ready to place in a Django template (Jinja2
-    escaped every value it printed)."""
-    return mark_safe(engines["jinja2"].get_template(template_name).render(context))
+    escaped every value it printed). The template also gets `language`, the page's (read once)."""
+    return mark_safe(engines["jinja2"].get_template(template_name).render({"language": get_language(), **context}))
 
 
 def macro(template_name: str, name: str):
@@ -25,7 +25,7 @@ def macro(template_name: str, name: str):
     return getattr(engines["jinja2"].env.get_template(template_name).make_module(), name)
 
 
-def kept(piece, *values, reloading: bool = False) -> Markup:
+def kept(piece, *values, language: str | None = None, reloading: bool = False) -> Markup:
     """`piece(*values)`, a macro of a jinja2/ template, rendered once per process for the same values
     in the same language and then reused: a fragment cache keyed on everything the piece shows.
 
@@ -33,12 +33,13 @@ def kept(piece, *values, reloading: bool = False) -> Markup:
     a new day that changes what it shows changes its key: there is nothing to clear. Templates
     call it as `{{ kept(details, program.phone, ...) }}` for what many pages show alike, such as a
     listing's part of its result card; the values must be hashable (strings, numbers, dates, tuples).
-    Macro names given to kept are unique across jinja2/ (a test checks). Nothing is kept while
-    templates reload (`reloading`: development), so that an edited template shows at once.
+    Macro names given to kept are unique across jinja2/ (a test checks). `language` is the page's
+    (else the active one). Nothing is kept while templates reload (`reloading`: development), so
+    that an edited template shows at once.
     """
     if reloading:
         return piece(*values)
-    key = (piece.name, get_language(), values)
+    key = (piece.name, language or get_language(), values)
     html = _kept.get(key)
     if html is None:
         html = piece(*values)

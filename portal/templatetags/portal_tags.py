@@ -63,12 +63,13 @@ def miles_away(value, language: str | None = None) -> str:
 
 
 @register.filter
-def about_miles_away(value) -> str:
+def about_miles_away(value, language: str | None = None) -> str:
     """The distance to a listing placed at its ZIP code's centre: "about <strong>3 mi</strong> away",
-    in whole miles (its location is approximate)."""
+    in whole miles (its location is approximate); in `language` when a list gives it."""
     if value is None:
         return ""
-    return _about(_miles(max(1, round(float(value))), 0, get_language()), get_language())
+    language = language or get_language()
+    return _about(_miles(max(1, round(float(value))), 0, language), language)
 
 
 @lru_cache(maxsize=512)
