@@ -35,6 +35,7 @@ django.setup()
 from django.template import engines  # noqa: E402
 from django.utils import translation  # noqa: E402
 
+from directory import cards as directory_cards  # noqa: E402
 from directory import results as directory_results  # noqa: E402
 from directory.models import Category, Term  # noqa: E402
 from meetings import cards as meeting_cards  # noqa: E402
@@ -91,7 +92,8 @@ def program_rows(start: int) -> dict:
 
 def render_programs(rows: dict, place: Place) -> str:
     directory_results.card_programs = lambda ids: rows
-    directory_results.terms_by_id = lambda: TAXONOMY
+    directory_cards.terms_by_id = lambda: TAXONOMY
+    directory_results.taxonomy_generation = directory_cards.taxonomy_generation = lambda: 1
     programs = directory_results.programs_in_order(list(rows), place, now=NOW, back="back=near%3D22902")
     return PROGRAM_LIST.render({"page": {"object_list": programs}})
 

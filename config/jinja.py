@@ -18,6 +18,7 @@ from django.templatetags.static import static
 from django.utils.translation import get_language, gettext, ngettext
 from jinja2 import Environment, pass_context
 
+from directory.cards import availability_text, listed_services
 from meetings.templatetags import meetings_tags
 from portal.fragments import kept
 from portal.i18n import formatted_date
@@ -30,6 +31,8 @@ def environment(**options) -> Environment:
     env.globals.update(get_language=get_language, static=static, kept=kept_in_page(env))
     env.filters.update({
         "date": formatted_date,
+        "availability_text": availability_text,
+        "listed_services": listed_services,
         "tel_href": portal_tags.tel_href,
         "phone_number": portal_tags.phone_number,
         "miles_away": portal_tags.miles_away,

@@ -12,9 +12,10 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from django.db import connections, router
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
+from directory.filters import taxonomy_generation, terms_by_id
 from directory.models import Program, Term
 from portal.i18n import formatted_date, localized
 
@@ -76,15 +77,20 @@ class CardProgram:
 class ProgramListing(NamedTuple):
     """A result card's listing part: what it shows of the program itself, the same on every page that
     lists it (jinja2/directory/program_cards.html's `listing` reads nothing else, so it is kept by
-    these values: portal.fragments.kept). The rest of the card (its link back to the search, the
-    distance, open now) is the search's own."""
+    these values: portal.fragments.kept). Its services are named from `term_ids` as the taxonomy
+    of `taxonomy` (directory.filters.taxonomy_generation) names them, and its availability is told
+    from the wait and the beds (availability_text): both only when the card is rendered anew. The
+    rest of the card (its link back to the search, the distance, open now) is the search's own."""
 
     organization_name: str | None
     address: str
     phone: str
     accepting_new_patients: bool | None
-    availability: str
-    services: tuple[tuple[str, str], ...]
+    typical_wait_days: int | None
+    beds_available: int | None
+    beds_updated: datetime.date | None
+    term_ids: tuple[int, ...]
+    taxonomy: int
     stale_age: str | None
     last_verified: datetime.date | None
 
@@ -106,7 +112,7 @@ def card_programs(ids: list[int]) -> dict[int, CardProgram]:
 
 def services_index(taxonomy: dict[int, Term], language: str | None) -> dict[int, tuple]:
     """For each term a result card lists: (its place in form order, category name, term name), in
-    the page's language (made once per results page)."""
+    the language."""
     index = {}
     for pk, term in taxonomy.items():
         category = term.category
@@ -116,11 +122,21 @@ def services_index(taxonomy: dict[int, Term], language: str | None) -> dict[int,
     return index
 
 
-def summarise_services(program: CardProgram, index: dict[int, tuple]) -> tuple[tuple[str, str], ...]:
-    """The services a result card lists: (category name, "term; term") in form order (`index`:
-    services_index)."""
+# services_index by (taxonomy_generation, language): a few entries, let go together past a handful.
+_indexes: dict[tuple[int, str | None], dict[int, tuple]] = {}
+
+
+def listed_services(term_ids, language: str | None = None) -> tuple[tuple[str, str], ...]:
+    """The services a result card lists for these term ids: (category name, "term; term") in form
+    order and in the language (the page's), as the cached taxonomy names them."""
+    key = (taxonomy_generation(), language or get_language())
+    index = _indexes.get(key)
+    if index is None:
+        if len(_indexes) >= 8:
+            _indexes.clear()
+        index = _indexes[key] = services_index(terms_by_id(), key[1])
     groups: dict[str, list[str]] = {}
-    for _order, category, name in sorted(index[pk] for pk in program.term_ids if pk in index):
+    for _order, category, name in sorted(index[pk] for pk in term_ids if pk in index):
         groups.setdefault(category, []).append(name)
     return tuple((category, "; ".join(names)) for category, names in groups.items())
 
@@ -128,7 +144,7 @@ def summarise_services(program: CardProgram, index: dict[int, tuple]) -> tuple[t
 def availability_text(program) -> str:
     """A program's usual wait and beds as one sentence or two ("Typical wait: about 3 days. Beds
     available: 2 (as of March 4)."), '' when it records neither: on its result card and its page
-    (jinja2/directory/availability.html). `program` is a Program or a CardProgram."""
+    (jinja2/directory/availability.html). `program` is a Program, a CardProgram or a ProgramListing."""
     wait, beds = program.typical_wait_days, program.beds_available
     sentences = []
     if wait == 0:

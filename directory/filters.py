@@ -76,7 +76,8 @@ def read_categories() -> list[CategoryChoices]:
     return categories
 
 
-_terms_by_id: tuple[list[CategoryChoices] | None, dict[int, Term]] = (None, {})
+# The cached taxonomy's terms by id, and how many times this process has seen the taxonomy change.
+_terms_by_id: tuple[list[CategoryChoices] | None, dict[int, Term], int] = (None, {}, 0)
 
 
 def terms_by_id() -> dict[int, Term]:
@@ -84,8 +85,16 @@ def terms_by_id() -> dict[int, Term]:
     global _terms_by_id
     categories = load_categories()
     if _terms_by_id[0] is not categories:
-        _terms_by_id = (categories, {term.pk: term for entry in categories for term in entry.terms})
+        terms = {term.pk: term for entry in categories for term in entry.terms}
+        _terms_by_id = (categories, terms, _terms_by_id[2] + 1)
     return _terms_by_id[1]
+
+
+def taxonomy_generation() -> int:
+    """A number that changes whenever this process reads a changed taxonomy: with the term ids of a
+    card, it says which services and names the card shows (directory.cards.ProgramListing)."""
+    terms_by_id()
+    return _terms_by_id[2]
 
 
 _vocabulary: tuple[list[CategoryChoices] | None, tuple, Vocabulary | None] = (None, (), None)

@@ -19,13 +19,10 @@ from django.utils.translation import gettext as _
 from directory.cards import (
     CardProgram,
     ProgramListing,
-    availability_text,
     card_programs,
-    services_index,
-    summarise_services,
     weekly_periods,
 )
-from directory.filters import ProgramFilterSet, terms_by_id
+from directory.filters import ProgramFilterSet, taxonomy_generation
 from directory.hours import keeps, open_status
 from directory.models import OpeningHours, Program
 from places import geo, timezones
@@ -92,7 +89,7 @@ def programs_in_order(
     now = now or timezone.now()
     today = timezone.localdate(now)
     language = get_language()
-    services = services_index(terms_by_id(), language)
+    taxonomy = taxonomy_generation()
     # Every program's address differs only by its slug: reversed once, not once per card.
     url_start, _slug, url_end = reverse("directory:program-detail", kwargs={"slug": "SLUG"}).partition("SLUG")
     url_end += f"?{back}" if back else ""
@@ -113,8 +110,11 @@ def programs_in_order(
             address=program.one_line_address,
             phone=program.phone,
             accepting_new_patients=program.accepting_new_patients,
-            availability=availability_text(program),
-            services=summarise_services(program, services),
+            typical_wait_days=program.typical_wait_days,
+            beds_available=program.beds_available,
+            beds_updated=program.beds_updated,
+            term_ids=tuple(program.term_ids or ()),
+            taxonomy=taxonomy,
             stale_age=stale_age(program.last_verified, today, language),
             last_verified=program.last_verified,
         )
