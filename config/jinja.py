@@ -14,9 +14,11 @@ in the sentence; a sentence that needs a plural is made in Python), autoescaping
 """
 from __future__ import annotations
 
+from functools import partial
+
 from django.templatetags.static import static
 from django.utils.translation import get_language, gettext, ngettext
-from jinja2 import Environment, pass_context
+from jinja2 import Environment
 
 from directory.cards import availability_text, listed_services
 from meetings.templatetags import meetings_tags
@@ -28,7 +30,7 @@ from portal.templatetags import portal_tags
 def environment(**options) -> Environment:
     env = Environment(**options)
     env.install_gettext_callables(gettext, ngettext, newstyle=False)
-    env.globals.update(get_language=get_language, static=static, kept=kept_in_page(env))
+    env.globals.update(get_language=get_language, static=static, kept=partial(kept, reloading=env.auto_reload))
     env.filters.update({
         "date": formatted_date,
         "availability_text": availability_text,
@@ -43,14 +45,3 @@ def environment(**options) -> Environment:
     })
     return env
 
-
-def kept_in_page(env: Environment):
-    """portal.fragments.kept for templates: `kept(macro, *values)`, in the page's `language` (which
-    render_list gives every list), kept only when templates do not reload."""
-    reloading = env.auto_reload
-
-    @pass_context
-    def kept_here(context, piece, *values):
-        return kept(piece, *values, language=context.get("language"), reloading=reloading)
-
-    return kept_here

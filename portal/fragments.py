@@ -31,11 +31,13 @@ def kept(piece, *values, language: str | None = None, reloading: bool = False) -
 
     A macro sees only its arguments (and the template's translated labels), so an edit, an import or
     a new day that changes what it shows changes its key: there is nothing to clear. Templates
-    call it as `{{ kept(details, program.phone, ...) }}` for what many pages show alike, such as a
-    listing's part of its result card; the values must be hashable (strings, numbers, dates, tuples).
-    Macro names given to kept are unique across jinja2/ (a test checks). `language` is the page's
-    (else the active one). Nothing is kept while templates reload (`reloading`: development), so
-    that an edited template shows at once.
+    call it as `{{ kept(listing, program.listing, language=language) }}` for what many pages show
+    alike, such as a listing's part of its result card; the values must be hashable (strings,
+    numbers, dates, tuples). `language` is the page's (render_list gives every list its own), else
+    the active one. Macro names given to kept are unique across jinja2/ (a test checks). Nothing is
+    kept while templates reload (`reloading`: development), so that an edited template shows at once.
+    (A function taking Jinja2's context would cost more than it saves: called inside a loop, Jinja2
+    derives a new context for every call.)
     """
     if reloading:
         return piece(*values)
