@@ -2,6 +2,7 @@
 import json
 from functools import lru_cache
 from typing import NamedTuple
+from urllib.parse import urlencode
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
@@ -115,9 +116,7 @@ def pagination_links(page, query) -> dict:
     """What the pagination template shows: each page's link, and the previous and next ones."""
     if not page or not page.has_other_pages():
         return {"links": []}
-    params = query.copy()
-    params.pop("page", None)
-    rest = params.urlencode()
+    rest = urlencode([(name, value) for name, values in query.lists() if name != "page" for value in values])
     start = f"?{rest}&page=" if rest else "?page="
     current, ellipsis = page.number, page.paginator.ELLIPSIS
     links = [
