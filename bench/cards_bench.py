@@ -6,10 +6,10 @@ No database: the rows a results page reads (directory.cards.card_programs, the m
 values) are made in memory, then prepared as the views prepare them (directory.results.programs_in_order,
 meetings.cards.prepare_cards) and rendered as the results pages place them: by the template tags
 `{% program_cards %}` and `{% meeting_list %}`, which render the Jinja2 templates of jinja2/
-(config/jinja.py). Nothing of a card is cached between pages; it prints p50 and p95 in milliseconds
-per page of 20 cards for the same listings again ("warm": only the few formatted values kept per
-process, such as dates, are reused), for listings never shown before ("cold") and, for meetings
-starting soon, for the same page a minute later (every badge changed).
+(config/jinja.py). It prints p50 and p95 in milliseconds per page of 20 cards for the same listings
+again ("warm": a meeting's card and a program card's listing part are kept by what they show,
+portal.fragments.kept), for listings never shown before ("cold": every piece made anew) and, for
+meetings starting soon, for the same page a minute later (every badge changed, so every card anew).
 """
 from __future__ import annotations
 

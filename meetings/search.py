@@ -29,6 +29,7 @@ from meetings.models import Attendance, Meeting
 from meetings.results import PAGE_PARAM, CountedPaginator, paginate, public_meetings
 from meetings.understanding import SINGLE, understand_meeting_words
 from places import geo, timezones, weekdays
+from portal.i18n import localized
 from portal.notices import SEARCH_PHRASE, ignored_parameters
 from safety import danger
 from understanding.rewriting import rewritten_query
@@ -307,10 +308,13 @@ def form_options(filterset: MeetingFilterSet) -> dict:
         "when": choices("when", filterset.cleaned("when", "")),
         "attendance": choices("attendance", attendance),
         # Named in the page's language (the Spanish name where staff gave one), as the cards are.
-        "fellowship": tuple((f.slug, f.localized_name, f.slug in fellowships) for f in filterset.fellowships),
+        "fellowship": tuple(
+            (f.slug, localized(f.name, f.name_es, language), f.slug in fellowships) for f in filterset.fellowships
+        ),
         # The featured meeting types, and any others this search uses.
         "type": tuple(
-            (t.code, t.localized_name, t.code in types) for t in filterset.types if t.featured or t.code in types
+            (t.code, localized(t.name, t.name_es, language), t.code in types)
+            for t in filterset.types if t.featured or t.code in types
         ),
     }
     options["any_when"] = not any(chosen for _value, _label, chosen in options["when"])

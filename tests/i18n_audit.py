@@ -31,6 +31,8 @@ PLACEHOLDER = "\x01"
 # A literal that reads as words ("Talk to someone now"), not a format ("F j, Y") or a name ("cta-top").
 WORDS = re.compile(r"[^\W\d_]{2,}[,.:;!?]?\s+[^\W\d_]{2,}")
 STRING_LITERAL = re.compile(r"""(_\(\s*)?("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')""")
+_QUOTED = r"""(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')"""
+NGETTEXT_CALL = re.compile(rf"ngettext\(\s*{_QUOTED}\s*,\s*{_QUOTED}")
 LETTER = re.compile(r"[^\W\d_]")
 
 
@@ -97,7 +99,9 @@ def _visible_words(pieces: list[str]) -> list[str]:
 
 
 def _literal_problems(contents: str) -> list[str]:
-    """String literals inside a tag or variable that read as words and are not wrapped in _()."""
+    """String literals inside a tag or variable that read as words and are not wrapped in _() (or
+    given to ngettext() as its singular and plural)."""
+    contents = NGETTEXT_CALL.sub("ngettext(", contents)
     problems = []
     for match in STRING_LITERAL.finditer(contents):
         wrapped, literal = match.group(1), match.group(2)[1:-1]

@@ -155,24 +155,21 @@ def meeting_list(meetings, heading_level: int = 3, list_days: bool = True) -> Sa
     })
 
 
-@register.simple_tag
-def finder_choices(options) -> SafeString:
-    """The finder's day, time, "right now" and attendance choices (jinja2/meetings/finder_choices.html),
-    `options` from meetings.search.form_options.
 
-    Usage: {% finder_choices options %}
+@register.simple_tag(takes_context=True)
+def finder_fields(context) -> SafeString:
+    """The finder's fields after the place and distance (jinja2/meetings/finder_fields.html), from the
+    finder's context (meetings.search.MeetingSearchResult): its `options`, how many fellowships and
+    types are ticked, the filters in use and the keywords typed.
+
+    Usage: {% finder_fields %}
     """
-    return render_list("meetings/finder_choices.html", {"part": "when_how", "options": options})
-
-
-@register.simple_tag
-def finder_fellowships_types(options, chosen_fellowships: int, chosen_types: int) -> SafeString:
-    """The finder's fellowships and meeting types, with how many of each are ticked
-    (jinja2/meetings/finder_choices.html).
-
-    Usage: {% finder_fellowships_types options chosen_fellowships chosen_types %}
-    """
-    return render_list("meetings/finder_choices.html", {
-        "part": "fellowships_types", "options": options,
-        "chosen_fellowships": chosen_fellowships, "chosen_types": chosen_types,
+    typed = context["form"]["q"].value()
+    return render_list("meetings/finder_fields.html", {
+        "options": context["options"],
+        "chosen_fellowships": context["chosen_fellowships"],
+        "chosen_types": context["chosen_types"],
+        "more_filters_open": context.get("more_filters_open"),
+        "more_filter_names": context.get("more_filter_names") or (),
+        "q": "" if typed is None else typed,
     })

@@ -84,6 +84,8 @@ def test_the_compiled_catalogue_is_the_one_django_uses():
     ('<p>{{ _("Hello there") }}</p>{# a note for the people who read the template #}', []),
     ('{% set call = _("Call %(phone)s") %}<a href="{{ url }}">{{ call|format(phone=p) }}</a>', []),
     ('{% from "directory/availability.html" import availability %}{{ availability(a, b) }}', []),
+    ('{{ ngettext("(%(counter)s in use: %(names)s)", "(%(counter)s in use: %(names)s)", n)|format(counter=n) }}', []),
+    ('{{ ngettext("one program", "many programs", n) }} {{ "Call us today" }}', ["Call us today"]),
 ])
 def test_the_jinja_template_check_sees_what_a_visitor_reads(source, problems):
     assert untranslated_jinja_text(source) == problems
