@@ -158,9 +158,8 @@ DATABASE_ROUTERS = ["portal.routers.PrimaryReplicaRouter"]
 CACHES = {
     "default": env.cache_url("CACHE_URL", default="locmemcache://"),
     # Template fragments ({% cache %}), in each process: the page chrome that depends only on the
-    # language and the section (crisis bar, navigation, footer), the meeting finder's lists of
-    # choices, and result cards keyed on every value they show (directory.cards.shown), so nothing
-    # needs clearing.
+    # language and the section (crisis bar, navigation, footer, the head's links to static files), so
+    # nothing needs clearing. (The result lists' pieces are kept by portal.fragments.kept.)
     "template_fragments": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fragments",
         # A results page adds up to 40 fragments (Django's default keeps 300); some 15 MB at most.
