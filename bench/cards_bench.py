@@ -46,7 +46,8 @@ NOW = datetime.datetime(2026, 3, 4, 10, 40, tzinfo=ZoneInfo("America/New_York"))
 # As the results pages place them (directory/program_search.html, meetings/finder.html).
 PROGRAM_LIST = engines["django"].from_string('{% load directory_tags %}{% program_cards page.object_list %}')
 MEETING_LIST = engines["django"].from_string(
-    '{% load meetings_tags %}{% for day, meetings in meeting_lists %}{% meeting_list meetings %}{% endfor %}'
+    '{% load meetings_tags %}{% for day, meetings in meeting_lists %}<ol class="meeting-list">{% meeting_list meetings %}\n</ol>'
+    '{% endfor %}'
 )
 
 

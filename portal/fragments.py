@@ -19,10 +19,32 @@ def render_list(template_name: str, context: dict) -> SafeString:
     return mark_safe(engines["jinja2"].get_template(template_name).render({"language": get_language(), **context}))
 
 
+# Each jinja2/ template's module (its macros, and the labels it translates once) per language.
+_modules: dict[tuple[str, str | None], object] = {}
+
+
 def macro(template_name: str, name: str):
-    """A macro of a jinja2/ template, to call from Python (a template tag showing one piece). The
-    template is run afresh, so that what it translates is in the page's language."""
-    return getattr(engines["jinja2"].env.get_template(template_name).make_module(), name)
+    """A macro of a jinja2/ template, to call from Python (a template tag showing one piece), from the
+    template's module in the page's language (made once per language, or afresh while templates
+    reload). The module is given `language`, as render_list gives every list."""
+    env = engines["jinja2"].env
+    language = get_language()
+    key = (template_name, language)
+    module = None if env.auto_reload else _modules.get(key)
+    if module is None:
+        module = env.get_template(template_name).make_module({"language": language})
+        if not env.auto_reload:
+            _modules[key] = module
+    return getattr(module, name)
+
+
+def kept_each(template_name: str, name: str, values, *shared) -> SafeString:
+    """kept(macro, value, *shared) for each of `values`, joined: a list whose every item is one kept
+    macro (meeting cards), looped here rather than in a template, where each call costs several more."""
+    language = get_language()
+    piece = macro(template_name, name)
+    reloading = engines["jinja2"].env.auto_reload
+    return mark_safe("".join(kept(piece, value, *shared, language=language, reloading=reloading) for value in values))
 
 
 def kept(piece, *values, language: str | None = None, reloading: bool = False) -> Markup:

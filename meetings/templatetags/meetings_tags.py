@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from phones import numbers as phones
 from places import timezones, weekdays
-from portal.fragments import macro, render_list
+from portal.fragments import kept_each, macro, render_list
 
 register = template.Library()
 
@@ -144,16 +144,15 @@ def local_time_line(meeting, start) -> SafeString:
 
 @register.simple_tag
 def meeting_list(meetings, heading_level: int = 3, list_days: bool = True) -> SafeString:
-    """A list of the finder's result cards (jinja2/meetings/meeting_list.html), meetings made ready by
-    meetings.cards.prepare_cards: their names as h3 and their days, or under a day heading as h4
-    without them.
+    """The finder's result cards (jinja2/meetings/meeting_list.html's `meeting_card`, each kept by what
+    it shows), meetings made ready by meetings.cards.prepare_cards: their names as h3 and their days,
+    or under a day heading as h4 without them. The page gives the list around them.
 
-    Usage: {% meeting_list meetings %}, {% meeting_list meetings heading_level=4 list_days=False %}
+    Usage: <ol class="meeting-list">{% meeting_list meetings %}
+           </ol>, {% meeting_list meetings heading_level=4 list_days=False %}
     """
-    return render_list("meetings/meeting_list.html", {
-        "meetings": meetings, "heading_level": heading_level, "list_days": list_days, "language": get_language(),
-    })
-
+    return kept_each("meetings/meeting_list.html", "meeting_card", (meeting.card for meeting in meetings),
+                     heading_level, list_days)
 
 
 @register.simple_tag(takes_context=True)
