@@ -12,7 +12,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 
 from phones import numbers as phones
-from portal.fragments import render_list
+from portal.fragments import macro, render_list
 
 register = template.Library()
 
@@ -96,12 +96,12 @@ def _miles(rounded: float | None, places: int, language: str | None) -> str:
 def pagination(page, query) -> str:
     """Links to the other pages of a list: previous, the page numbers (elided around the current
     one) and next, each keeping every other parameter of `query` (a QueryDict); rendered by
-    jinja2/includes/pagination.html (config/jinja.py: on every search page, a Django include cost a
-    quarter of a millisecond).
+    jinja2/includes/pagination.html's `page_links` (config/jinja.py: on every search page, a Django
+    include cost a quarter of a millisecond).
 
     Usage: {% pagination page pagination_query|default:request.GET %}
     """
-    return render_list("includes/pagination.html", pagination_links(page, query))
+    return macro("includes/pagination.html", "page_links")(**pagination_links(page, query))
 
 
 class PageLink(NamedTuple):
@@ -115,7 +115,7 @@ class PageLink(NamedTuple):
 def pagination_links(page, query) -> dict:
     """What the pagination template shows: each page's link, and the previous and next ones."""
     if not page or not page.has_other_pages():
-        return {"links": []}
+        return {"links": [], "previous": "", "next": ""}
     rest = urlencode([(name, value) for name, values in query.lists() if name != "page" for value in values])
     start = f"?{rest}&page=" if rest else "?page="
     current, ellipsis = page.number, page.paginator.ELLIPSIS
