@@ -47,6 +47,12 @@ def kept_each(template_name: str, name: str, values, *shared) -> SafeString:
     return mark_safe("".join(kept(piece, value, *shared, language=language, reloading=reloading) for value in values))
 
 
+def kept_macro(template_name: str, name: str, *values) -> SafeString:
+    """kept(macro, *values) for one macro of a jinja2/ template, called from a template tag (a menu)."""
+    return mark_safe(kept(macro(template_name, name), *values, language=get_language(),
+                          reloading=engines["jinja2"].env.auto_reload))
+
+
 def kept(piece, *values, language: str | None = None, reloading: bool = False) -> Markup:
     """`piece(*values)`, a macro of a jinja2/ template, rendered once per process for the same values
     in the same language and then reused: a fragment cache keyed on everything the piece shows.
