@@ -95,8 +95,9 @@ class CardMeetings(ValuesIterable):
 
 
 class MeetingCard(NamedTuple):
-    """Everything a meeting's result card shows (jinja2/meetings/meeting_list.html's `meeting_card`
-    reads nothing else, so a card is kept by these values: portal.fragments.kept)."""
+    """What a meeting's result card shows of the meeting (jinja2/meetings/meeting_list.html's
+    `meeting_card` and `meeting_card_end` read nothing else, so they are kept by these values:
+    portal.fragments.kept). The distance from the place searched is not here: it is the search's own."""
 
     card_id: str
     url: str
@@ -113,7 +114,6 @@ class MeetingCard(NamedTuple):
     attendance: str
     attendance_label: str
     place: str
-    distance: float | None
     types: tuple[str, ...]
     last_verified: datetime.date | None
 
@@ -147,7 +147,6 @@ def prepare_cards(meetings: list[Meeting], *, base_url: str, mode: str) -> list[
             attendance=meeting.attendance,
             attendance_label=attendance_label(meeting.attendance, language),
             place=meeting.place,
-            distance=meeting.distance,
             types=meeting.listed_types,
             last_verified=meeting.last_verified,
         )

@@ -287,7 +287,7 @@ def results_heading(filterset: MeetingFilterSet, count: int) -> str:
 
 def form_options(filterset: MeetingFilterSet) -> dict:
     """Every choice on the search form as (value, label, chosen), worked out once for the template
-    (tuples: the form's lists are kept by the values they show, jinja2/meetings/finder_choices.html)."""
+    (tuples: the form's lists are kept by the values they show, jinja2/meetings/finder_fields.html)."""
     language = translation.get_language()
 
     def choices(name: str, chosen, labels=None) -> tuple[tuple[str, str, bool], ...]:

@@ -38,17 +38,9 @@ def macro(template_name: str, name: str):
     return getattr(module, name)
 
 
-def kept_each(template_name: str, name: str, values, *shared) -> SafeString:
-    """kept(macro, value, *shared) for each of `values`, joined: a list whose every item is one kept
-    macro (meeting cards), looped here rather than in a template, where each call costs several more."""
-    language = get_language()
-    piece = macro(template_name, name)
-    reloading = engines["jinja2"].env.auto_reload
-    return mark_safe("".join(kept(piece, value, *shared, language=language, reloading=reloading) for value in values))
-
-
 def kept_macro(template_name: str, name: str, *values) -> SafeString:
-    """kept(macro, *values) for one macro of a jinja2/ template, called from a template tag (a menu)."""
+    """kept(macro, *values) for a macro of a jinja2/ template, called from a template tag (a menu, each
+    meeting card: a loop here costs less than one in a template, where every call costs several more)."""
     return mark_safe(kept(macro(template_name, name), *values, language=get_language(),
                           reloading=engines["jinja2"].env.auto_reload))
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from phones import numbers as phones
 from places import timezones, weekdays
-from portal.fragments import kept_each, macro, render_list
+from portal.fragments import kept_macro, macro, render_list
 
 register = template.Library()
 
@@ -144,15 +144,24 @@ def local_time_line(meeting, start) -> SafeString:
 
 @register.simple_tag
 def meeting_list(meetings, heading_level: int = 3, list_days: bool = True) -> SafeString:
-    """The finder's result cards (jinja2/meetings/meeting_list.html's `meeting_card`, each kept by what
-    it shows), meetings made ready by meetings.cards.prepare_cards: their names as h3 and their days,
-    or under a day heading as h4 without them. The page gives the list around them.
+    """The finder's result cards (jinja2/meetings/meeting_list.html), meetings made ready by
+    meetings.cards.prepare_cards: their names as h3 and their days, or under a day heading as h4
+    without them. What a card shows of the meeting is kept by it (kept_macro); the distance from the
+    place searched is the search's own. The page gives the list around them.
 
     Usage: <ol class="meeting-list">{% meeting_list meetings %}
            </ol>, {% meeting_list meetings heading_level=4 list_days=False %}
     """
-    return kept_each("meetings/meeting_list.html", "meeting_card", (meeting.card for meeting in meetings),
-                     heading_level, list_days)
+    template = "meetings/meeting_list.html"
+    distance_line = macro(template, "meeting_distance")
+    parts = []
+    for meeting in meetings:
+        card = meeting.card
+        parts.append(kept_macro(template, "meeting_card", card, heading_level, list_days))
+        if meeting.distance is not None:
+            parts.append(distance_line(meeting.distance))
+        parts.append(kept_macro(template, "meeting_card_end", card.types, card.last_verified))
+    return mark_safe("".join(parts))
 
 
 @register.simple_tag(takes_context=True)

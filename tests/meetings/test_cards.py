@@ -110,3 +110,23 @@ def test_the_line_for_the_visitors_own_time_is_in_the_pages_language_on_the_card
                 f'data-label="{label}" hidden></p>') in card
         assert (f'<p class="local-time" data-local-time data-zone="America/Chicago" '
                 f'data-start="2026-03-04T17:50:00-06:00" data-label="{label}" hidden></p>') in page
+
+
+def test_no_kept_piece_of_a_card_holds_its_distance_from_the_place_searched(client, meetings):
+    from portal import fragments
+
+    fragments._kept.clear()
+    cards = card_texts(client.get("/meetings/?near=21201").content.decode())
+    assert any(" mi away" in text for text in cards.values())  # the page shows distances
+
+    def values(item):
+        if isinstance(item, tuple):
+            for part in item:
+                yield from values(part)
+        else:
+            yield item
+
+    kept = [value for key in fragments._kept for value in values(key)]
+    assert kept, "nothing was kept: this test would check nothing"
+    assert not any(isinstance(value, float) for value in kept)
+    assert not any("21201" in str(value) for value in kept)

@@ -67,9 +67,9 @@ def test_every_kept_macro_has_a_name_of_its_own_across_the_templates():
         for name in re.findall(r"{%-?\s*macro\s+(\w+)\s*\(", text):
             defined.setdefault(name, []).append(str(path.relative_to(JINJA)))
         kept_names.update(re.findall(r"\bkept\(\s*(\w+)", text))
-    # Macros kept from template tags: kept_each("template", "name", ...), kept_macro("template", "name", ...).
+    # Macros kept from template tags: kept_macro("template", "name", ...).
     for path in JINJA.parent.glob("*/templatetags/*.py"):
-        kept_names.update(re.findall(r"\bkept_(?:each|macro)\(\s*\"[^\"]+\",\s*\"(\w+)\"", path.read_text(encoding="utf-8")))
-    assert {"listing", "fieldset", "meeting_card", "menu_options"} <= kept_names, kept_names
+        kept_names.update(re.findall(r"\bkept_macro\(\s*[^,]+,\s*\"(\w+)\"", path.read_text(encoding="utf-8")))
+    assert {"listing", "fieldset", "meeting_card", "meeting_card_end", "menu_options"} <= kept_names, kept_names
     assert kept_names <= set(defined), kept_names - set(defined)
     assert {name: defined[name] for name in kept_names if len(defined[name]) > 1} == {}
