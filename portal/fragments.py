@@ -38,11 +38,15 @@ def macro(template_name: str, name: str):
     return getattr(module, name)
 
 
+def templates_reload() -> bool:
+    """Whether jinja2/ templates are read again when they change (development): nothing is kept then."""
+    return engines["jinja2"].env.auto_reload
+
+
 def kept_macro(template_name: str, name: str, *values) -> SafeString:
     """kept(macro, *values) for a macro of a jinja2/ template, called from a template tag (a menu, each
     meeting card: a loop here costs less than one in a template, where every call costs several more)."""
-    return mark_safe(kept(macro(template_name, name), *values, language=get_language(),
-                          reloading=engines["jinja2"].env.auto_reload))
+    return mark_safe(kept(macro(template_name, name), *values, language=get_language(), reloading=templates_reload()))
 
 
 def kept(piece, *values, language: str | None = None, reloading: bool = False) -> Markup:

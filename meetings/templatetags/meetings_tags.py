@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from phones import numbers as phones
 from places import timezones, weekdays
-from portal.fragments import kept_macro, macro, render_list
+from portal.fragments import kept, macro, render_list, templates_reload
 
 register = template.Library()
 
@@ -146,21 +146,23 @@ def local_time_line(meeting, start) -> SafeString:
 def meeting_list(meetings, heading_level: int = 3, list_days: bool = True) -> SafeString:
     """The finder's result cards (jinja2/meetings/meeting_list.html), meetings made ready by
     meetings.cards.prepare_cards: their names as h3 and their days, or under a day heading as h4
-    without them. What a card shows of the meeting is kept by it (kept_macro); the distance from the
+    without them. What a card shows of the meeting is kept by it (portal.fragments.kept); the distance from the
     place searched is the search's own. The page gives the list around them.
 
     Usage: <ol class="meeting-list">{% meeting_list meetings %}
            </ol>, {% meeting_list meetings heading_level=4 list_days=False %}
     """
-    template = "meetings/meeting_list.html"
-    distance_line = macro(template, "meeting_distance")
+    template, language, reloading = "meetings/meeting_list.html", get_language(), templates_reload()
+    card_start, distance_line, card_end = (
+        macro(template, name) for name in ("meeting_card", "meeting_distance", "meeting_card_end")
+    )
     parts = []
     for meeting in meetings:
         card = meeting.card
-        parts.append(kept_macro(template, "meeting_card", card, heading_level, list_days))
+        parts.append(kept(card_start, card, heading_level, list_days, language=language, reloading=reloading))
         if meeting.distance is not None:
             parts.append(distance_line(meeting.distance))
-        parts.append(kept_macro(template, "meeting_card_end", card.types, card.last_verified))
+        parts.append(kept(card_end, card.types, card.last_verified, language=language, reloading=reloading))
     return mark_safe("".join(parts))
 
 
