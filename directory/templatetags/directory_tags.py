@@ -3,11 +3,12 @@ program's availability (its page shows the same lines as its result card), and t
 the search page (jinja2/directory/, config/jinja.py)."""
 from django import template
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 from directory.cards import availability_text
 from directory.filters import ProgramFilterSet
 from places.forms import DEFAULT_RADIUS
-from portal.fragments import macro, render_list
+from portal.fragments import kept, macro, render_list, templates_reload
 
 register = template.Library()
 
@@ -53,4 +54,9 @@ def facet_fieldsets(facets) -> SafeString:
 
     Usage: {% facet_fieldsets facets %}
     """
-    return render_list("directory/facet_fieldsets.html", {"facets": facets})
+    fieldset, language, reloading = macro("directory/facet_fieldsets.html", "fieldset"), get_language(), templates_reload()
+    return mark_safe("".join(
+        kept(fieldset, facet["name"], facet["param"], facet["chosen"], facet["options"], language=language,
+             reloading=reloading)
+        for facet in facets
+    ))
