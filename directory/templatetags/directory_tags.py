@@ -8,7 +8,7 @@ from django.utils.translation import get_language
 from directory.cards import availability_text
 from directory.filters import ProgramFilterSet
 from places.forms import DEFAULT_RADIUS
-from portal.fragments import kept, macro, render_list, templates_reload
+from portal.fragments import kept, macro, templates_reload
 
 register = template.Library()
 
@@ -41,11 +41,16 @@ def availability(program) -> SafeString:
 
 @register.simple_tag
 def program_cards(programs) -> SafeString:
-    """A results page's cards, programs made ready by directory.results.programs_in_order.
+    """A results page's cards, programs made ready by directory.results.programs_in_order: each card's
+    head rendered for this page, its listing part kept by what it shows (jinja2/directory/program_cards.html).
 
     Usage: <ol class="result-list">{% program_cards page.object_list %}</ol>
     """
-    return render_list("directory/program_cards.html", {"programs": programs})
+    template, language, reloading = "directory/program_cards.html", get_language(), templates_reload()
+    head, listing = macro(template, "card_head"), macro(template, "listing")
+    return mark_safe("".join(
+        head(program) + kept(listing, program.listing, language=language, reloading=reloading) for program in programs
+    ))
 
 
 @register.simple_tag
