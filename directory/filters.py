@@ -120,12 +120,10 @@ def forget_taxonomy(**kwargs) -> None:
     caching.forget(TAXONOMY_CACHE_KEY)
 
 
-_filter_parts: dict[str | None, tuple[list[CategoryChoices], list[tuple]]] = {}
+_filter_parts: dict[str | None, tuple[list[CategoryChoices], list[tuple], SharedChoices]] = {}
 
 
-def category_filter_parts(categories: list[CategoryChoices]) -> list[tuple]:
-    """(param, {code: term id}, label, choices) of each category's filter, in the active language;
-    made once per taxonomy and language (every search builds these filters)."""
+def _held_filter_parts(categories: list[CategoryChoices]) -> tuple:
     language = get_language()
     held = _filter_parts.get(language)
     if held is None or held[0] is not categories:
@@ -134,8 +132,20 @@ def category_filter_parts(categories: list[CategoryChoices]) -> list[tuple]:
              SharedChoices((term.code, term.localized_name) for term in entry.terms))
             for entry in categories
         ]
-        held = _filter_parts[language] = (categories, parts)
-    return held[1]
+        any_codes = SharedChoices((code, code) for _param, term_ids, _label, _choices in parts for code in term_ids)
+        held = _filter_parts[language] = (categories, parts, any_codes)
+    return held
+
+
+def category_filter_parts(categories: list[CategoryChoices]) -> list[tuple]:
+    """(param, {code: term id}, label, choices) of each category's filter, in the active language;
+    made once per taxonomy and language (every search builds these filters)."""
+    return _held_filter_parts(categories)[1]
+
+
+def any_term_choices(categories: list[CategoryChoices]) -> SharedChoices:
+    """Every term's code as a choice of the "any of these terms" filter, made with category_filter_parts."""
+    return _held_filter_parts(categories)[2]
 
 
 class ProgramSearchForm(forms.Form):
@@ -204,9 +214,8 @@ class ProgramFilterSet(ReusedFormMixin, PlaceSearchMixin, django_filters.FilterS
             self.filters[param].parent = self
             self.filters[param].model = Program
         # Any of these terms, whatever their category: what one word means across categories ("veterans").
-        codes = SharedChoices((code, code) for parts in self.term_ids_by_param.values() for code in parts)
         self.filters[ANY_PARAM] = django_filters.MultipleChoiceFilter(
-            field_name=ANY_PARAM, label=_("Any of"), choices=codes, method="filter_any",
+            field_name=ANY_PARAM, label=_("Any of"), choices=any_term_choices(self.categories), method="filter_any",
         )
         self.filters[ANY_PARAM].parent = self
         self.filters[ANY_PARAM].model = Program
