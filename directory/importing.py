@@ -25,16 +25,13 @@ from django.contrib.admin.models import ADDITION, CHANGE
 
 from directory.matching import Match, find_matches
 from directory.models import OpeningHours, Organization, Program, ProgramIdentifier, program_slug_text
-from directory.shared_listings import (  # noqa: F401 (SNAPSHOT_FIELDS, LOCATION_FIELDS, whose: for the planners)
+from directory.shared_listings import (
     LINKED,
-    LOCATION_FIELDS,
-    SNAPSHOT_FIELDS,
     describe_matches,
     keep_changed_by_others,
     keep_what_is_not_the_sources,
     say,
     shown_changes,
-    whose,
 )
 from directory.signals import listings_changed
 from importing.pipeline import Change, Finding, HistoryEntry, ImportReport, ParsedFile, Progress, run_pipeline
@@ -43,6 +40,8 @@ from portal.slugs import unique_slug
 
 BATCH = 2000
 PROGRESS_EVERY = 500
+
+
 @dataclass
 class OrganizationRecord:
     name: str
@@ -201,8 +200,9 @@ def plan_programs(
                 # A listing other sources also list, from a source that keeps no record of what it wrote
                 # (locator rows, HSDS): what it said is kept from the first match on (see _Plan.seed).
                 keep_changed_by_others(plan, terms[program.pk], report, program.import_snapshot)
-                if say(record) != program.import_snapshot:
-                    record.values["import_snapshot"] = say(record)
+                said = say(record)
+                if said != program.import_snapshot:
+                    record.values["import_snapshot"] = said
                     changed.append("import_snapshot")
             if match is not None:
                 changed.append(LINKED)
@@ -369,9 +369,10 @@ def write_programs(plans: list[_Plan], report: ImportReport, progress: Progress 
                           matched_by=plan.match.how, snapshot=plan.say or {})
         for plan in plans if plan.match is not None and plan.record.source_id
     ], batch_size=BATCH)
-    for plan in plans:
-        if plan.seed is not None:
-            Program.objects.filter(pk=plan.program.pk).update(import_snapshot=plan.seed)
+    seeded = [plan for plan in plans if plan.seed is not None]
+    for plan in seeded:
+        plan.program.import_snapshot = plan.seed
+    Program.objects.bulk_update([plan.program for plan in seeded], ["import_snapshot"], batch_size=BATCH)
     said = []
     for plan in plans:
         if plan.identifier is not None and plan.say is not None and plan.say != plan.identifier.snapshot:

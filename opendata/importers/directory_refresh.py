@@ -13,17 +13,9 @@ from __future__ import annotations
 import hashlib
 import re
 
-from directory.importing import (
-    LOCATION_FIELDS,
-    SNAPSHOT_FIELDS,
-    ProgramRecord,
-    describe_matches,
-    plan_programs,
-    shown_changes,
-    whose,
-    write_programs,
-)
+from directory.importing import ProgramRecord, plan_programs, write_programs
 from directory.models import Program
+from directory.shared_listings import LOCATION_FIELDS, SNAPSHOT_FIELDS, describe_matches, shown_changes, whose
 from importing.pipeline import Change, ImportReport, Progress
 
 SOURCE = "samhsa-directory"
