@@ -38,15 +38,13 @@ def macro(template_name: str, name: str):
     return getattr(module, name)
 
 
-def templates_reload() -> bool:
-    """Whether jinja2/ templates are read again when they change (development): nothing is kept then."""
-    return engines["jinja2"].env.auto_reload
-
-
-def kept_macro(template_name: str, name: str, *values) -> SafeString:
-    """kept(macro, *values) for a macro of a jinja2/ template, called from a template tag (a menu, each
-    meeting card: a loop here costs less than one in a template, where every call costs several more)."""
-    return mark_safe(kept(macro(template_name, name), *values, language=get_language(), reloading=templates_reload()))
+def keeper(template_name: str, name: str):
+    """`kept` for one macro of a jinja2/ template, as a template tag uses it for each piece it shows
+    (a card's listing part, a fieldset, a menu): a function of the macro's values, in the page's
+    language (read once), keeping nothing while templates reload. A loop in a tag costs less than one
+    in a template, where each call costs several more."""
+    piece, language, reloading = macro(template_name, name), get_language(), engines["jinja2"].env.auto_reload
+    return lambda *values: kept(piece, *values, language=language, reloading=reloading)
 
 
 def kept(piece, *values, language: str | None = None, reloading: bool = False) -> Markup:

@@ -3,12 +3,11 @@ program's availability (its page shows the same lines as its result card), and t
 the search page (jinja2/directory/, config/jinja.py)."""
 from django import template
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
 
 from directory.cards import availability_text
 from directory.filters import ProgramFilterSet
 from places.forms import DEFAULT_RADIUS
-from portal.fragments import kept, macro, templates_reload
+from portal.fragments import keeper, macro
 
 register = template.Library()
 
@@ -46,11 +45,8 @@ def program_cards(programs) -> SafeString:
 
     Usage: <ol class="result-list">{% program_cards page.object_list %}</ol>
     """
-    template, language, reloading = "directory/program_cards.html", get_language(), templates_reload()
-    head, listing = macro(template, "card_head"), macro(template, "listing")
-    return mark_safe("".join(
-        head(program) + kept(listing, program.listing, language=language, reloading=reloading) for program in programs
-    ))
+    head, listing = macro("directory/program_cards.html", "card_head"), keeper("directory/program_cards.html", "listing")
+    return mark_safe("".join(head(program) + listing(program.listing) for program in programs))
 
 
 @register.simple_tag
@@ -59,9 +55,7 @@ def facet_fieldsets(facets) -> SafeString:
 
     Usage: {% facet_fieldsets facets %}
     """
-    fieldset, language, reloading = macro("directory/facet_fieldsets.html", "fieldset"), get_language(), templates_reload()
+    fieldset = keeper("directory/facet_fieldsets.html", "fieldset")
     return mark_safe("".join(
-        kept(fieldset, facet["name"], facet["param"], facet["chosen"], facet["options"], language=language,
-             reloading=reloading)
-        for facet in facets
+        fieldset(facet["name"], facet["param"], facet["chosen"], facet["options"]) for facet in facets
     ))

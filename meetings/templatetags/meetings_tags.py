@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from phones import numbers as phones
 from places import timezones, weekdays
-from portal.fragments import kept, macro, render_list, templates_reload
+from portal.fragments import keeper, macro, render_list
 
 register = template.Library()
 
@@ -152,17 +152,16 @@ def meeting_list(meetings, heading_level: int = 3, list_days: bool = True) -> Sa
     Usage: <ol class="meeting-list">{% meeting_list meetings %}
            </ol>, {% meeting_list meetings heading_level=4 list_days=False %}
     """
-    template, language, reloading = "meetings/meeting_list.html", get_language(), templates_reload()
-    card_start, distance_line, card_end = (
-        macro(template, name) for name in ("meeting_card", "meeting_distance", "meeting_card_end")
-    )
+    template = "meetings/meeting_list.html"
+    card_start, card_end = keeper(template, "meeting_card"), keeper(template, "meeting_card_end")
+    distance_line = macro(template, "meeting_distance")
     parts = []
     for meeting in meetings:
         card = meeting.card
-        parts.append(kept(card_start, card, heading_level, list_days, language=language, reloading=reloading))
+        parts.append(card_start(card, heading_level, list_days))
         if meeting.distance is not None:
             parts.append(distance_line(meeting.distance))
-        parts.append(kept(card_end, card.types, card.last_verified, language=language, reloading=reloading))
+        parts.append(card_end(card.types, card.last_verified))
     return mark_safe("".join(parts))
 
 

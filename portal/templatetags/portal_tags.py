@@ -12,7 +12,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 
 from phones import numbers as phones
-from portal.fragments import kept_macro, macro
+from portal.fragments import keeper, macro
 
 register = template.Library()
 
@@ -137,7 +137,7 @@ def select_options(choices, selected) -> str:
 
     Usage: <select name="state" ...>{% select_options state_choices state_chosen %}</select>
     """
-    return kept_macro("includes/select_options.html", "menu_options", tuple(choices), selected)
+    return keeper("includes/select_options.html", "menu_options")(tuple(choices), selected)
 
 
 _radius_options: dict[tuple, str] = {}
